@@ -1,0 +1,532 @@
+"""The bundled gazetteer: load it, look names up, resolve them with context.
+
+The data file (``data/gazetteer/places.npz``, built by :mod:`geomap._build_gazetteer`)
+holds one row per place (countries, admin-1 and admin-2 units, GeoNames cities500,
+Ukrainian and Belarusian villages) and two name indexes: exact normalised keys and
+"loose" keys that fold transliteration variants. Loading is read-only; a loaded
+:class:`Gazetteer` is safe to share between threads.
+
+Ranking, for a name and optional hints (oblasts, countries, nearby places):
+
+1. hint agreement (same admin-1 as a hinted region, within 50 km of a hinted
+   place, or in a hinted country);
+2. feature kind (a region word such as "Oblast" asks for an admin unit; a bare
+   name prefers populated places, and a place whose *current* name matches beats
+   one that only has it as a historical or foreign alternate);
+3. population.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import zipfile
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+
+from geomap import settings
+from geomap._text import loose_key, normalize, split_admin_word
+from geomap.exc import GazetteerError, QueryError
+
+__all__ = ["FORMAT_VERSION", "KINDS", "Candidate", "Gazetteer", "Hints", "Resolution"]
+
+FORMAT_VERSION = 1
+KINDS = ("country", "admin1", "admin2", "city", "village", "district")
+POPULATED = frozenset({"city", "village", "district"})
+ADMIN = frozenset({"admin1", "admin2"})
+HINT_RADIUS_KM = 50.0
+
+# Kind weights for a bare name and for a name carrying a region word.
+_BARE_KIND = {"country": 1.3, "city": 1.0, "district": 0.75, "village": 0.7, "admin1": 0.85,
+              "admin2": 0.3}
+_ADMIN_KIND = {"admin1": {"admin1": 2.0, "admin2": 1.4, "country": 1.0},
+               "admin2": {"admin2": 2.0, "admin1": 1.5, "district": 1.2, "country": 0.5}}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One gazetteer place proposed for a name, with its ranking score (0..1)."""
+
+    geonameid: int
+    name: str
+    lat: float
+    lon: float
+    country_code: str
+    admin1: str
+    admin1_name: str | None
+    kind: str
+    population: int
+    score: float = 0.0
+    matched: str = "exact"  # "exact" or "loose" (spelling variant)
+
+    @property
+    def precision(self) -> str:
+        """``"region"`` for countries and admin units, else ``"point"``."""
+        return "region" if self.kind in ("country", "admin1", "admin2") else "point"
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON form used by ``geomap geocode --json`` (stable contract)."""
+        return {
+            "name": self.name, "lat": round(self.lat, 6), "lon": round(self.lon, 6),
+            "geonameid": self.geonameid, "country_code": self.country_code,
+            "admin1": self.admin1 or None, "admin1_name": self.admin1_name,
+            "kind": self.kind, "population": self.population, "score": round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Hints:
+    """Context that disambiguates a name: regions, countries and places named nearby."""
+
+    admin1s: frozenset[tuple[str, str]] = frozenset()
+    countries: frozenset[str] = frozenset()
+    points: tuple[tuple[float, float], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.admin1s or self.countries or self.points)
+
+    def merge(self, other: "Hints") -> "Hints":
+        """Union of two hint sets."""
+        return Hints(self.admin1s | other.admin1s, self.countries | other.countries,
+                     self.points + other.points)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The answer to a query: the best match (or None) and ranked alternatives."""
+
+    query: str
+    match: Candidate | None
+    alternatives: tuple[Candidate, ...] = ()
+    hints: Hints = field(default_factory=Hints)
+
+    def to_dict(self) -> dict[str, object]:
+        """``{"query", "match", "alternatives"}`` as in the CLI's JSON output."""
+        return {"query": self.query,
+                "match": self.match.to_dict() if self.match else None,
+                "alternatives": [a.to_dict() for a in self.alternatives]}
+
+
+def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+_PAREN_RE = re.compile(r"\(([^()]*)\)")
+_OF_RE = re.compile(r"^(.+?)\s+(?:district|raion|rayon|region|oblast)\s+of\s+(.+)$", re.I)
+
+
+def parse_query(query: str) -> tuple[str, list[str]]:
+    """Split ``"Stanislav, Kherson Oblast"`` / ``"X (Y region)"`` into name and hint texts.
+
+    The most specific part is chosen later (see :meth:`Gazetteer.resolve`); this only
+    splits. ``"the Darnytskyi district of Kyiv"`` gives ``("Darnytskyi district", ["Kyiv"])``.
+    """
+    hints = [h.strip() for h in _PAREN_RE.findall(query) if h.strip()]
+    rest = _PAREN_RE.sub(" ", query)
+    parts = [p.strip() for p in re.split(r"[,;]", rest) if p.strip()]
+    if not parts:
+        return "", hints
+    m = _OF_RE.match(parts[0])
+    if m:
+        word = parts[0][m.end(1):].split()[0]
+        parts = [f"{m.group(1)} {word}", m.group(2), *parts[1:]]
+    return parts[0], parts[1:] + hints
+
+
+class Gazetteer:
+    """A loaded gazetteer. Use :meth:`default` for the bundled one.
+
+    Parameters
+    ----------
+    path
+        A ``places.npz`` file written by ``geomap gazetteer build``.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        arrays = _read_npz(self.path, skip=("loose_keys", "loose_offsets", "loose_postings"))
+        try:
+            self._meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+            if self._meta.get("format") != FORMAT_VERSION:
+                raise GazetteerError(f"{self.path}: gazetteer format {self._meta.get('format')!r}"
+                                     f" is not {FORMAT_VERSION}; rebuild with `make gazetteer`")
+            self._lat = arrays["lat"].tolist()
+            self._lon = arrays["lon"].tolist()
+            self._pop = arrays["population"].tolist()
+            self._gid = arrays["geonameid"].tolist()
+            self._kind = [KINDS[k] for k in arrays["kind"].tolist()]
+            self._name = _split_blob(arrays["name"])
+            self._cc = _split_blob(arrays["country"])
+            self._a1 = _split_blob(arrays["admin1"])
+            self._exact = _KeyIndex(arrays["exact_keys"], arrays["exact_offsets"],
+                                    arrays["exact_postings"])
+        except (KeyError, ValueError, IndexError, UnicodeDecodeError) as exc:
+            raise GazetteerError(f"{self.path}: corrupt gazetteer ({exc}); "
+                                 "rebuild with `make gazetteer`") from exc
+        if not (len(self._lat) == len(self._name) == len(self._cc) == len(self._a1)
+                == len(self._kind)):
+            raise GazetteerError(f"{self.path}: corrupt gazetteer (column lengths differ)")
+        self._admin1_names: dict[str, str] = self._meta.get("admin1_names", {})
+        self._loose: _KeyIndex | None = None
+        self._grid: dict[tuple[int, int], list[int]] | None = None
+        self._lock = threading.Lock()
+        self.resolve = lru_cache(maxsize=65536)(self._resolve)  # type: ignore[method-assign]
+
+    # ------------------------------------------------------------------ loading
+    _default: "Gazetteer | None" = None
+    _default_lock = threading.Lock()
+
+    @classmethod
+    def default(cls) -> "Gazetteer":
+        """The gazetteer in ``settings.gazetteer_dir`` (loaded once, then shared)."""
+        path = Path(settings.get("gazetteer_dir")) / "places.npz"  # type: ignore[arg-type]
+        with cls._default_lock:
+            if cls._default is None or cls._default.path != path:
+                cls._default = cls(path)
+            return cls._default
+
+    def __len__(self) -> int:
+        return len(self._lat)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Number of places by kind."""
+        return dict(self._meta.get("counts", {}))
+
+    # ------------------------------------------------------------------ rows
+    def candidate(self, i: int, *, score: float = 0.0, matched: str = "exact") -> Candidate:
+        """Row ``i`` as a :class:`Candidate`."""
+        cc, a1 = self._cc[i], self._a1[i]
+        return Candidate(
+            geonameid=self._gid[i], name=self._name[i], lat=self._lat[i], lon=self._lon[i],
+            country_code=cc, admin1=a1, admin1_name=self._admin1_names.get(f"{cc}.{a1}"),
+            kind=self._kind[i], population=self._pop[i], score=score, matched=matched)
+
+    def admin1_name(self, country_code: str, admin1: str) -> str | None:
+        """English name of an admin-1 unit, e.g. ``("UA", "21") -> "Sumy"``-like."""
+        return self._admin1_names.get(f"{country_code}.{admin1}")
+
+    def region_geometry(self, cand: Candidate) -> dict | None:
+        """GeoJSON polygon of an admin-1 candidate from the bundled boundaries, if any."""
+        if cand.kind != "admin1":
+            return None
+        from geomap import boundaries  # lazy: shapely-free JSON read
+
+        return boundaries.admin1_geometry(cand.country_code, cand.admin1)
+
+    # ------------------------------------------------------------------ lookup
+    def keys(self) -> list[str]:
+        """Every exact index key (normalised names), sorted."""
+        return self._exact.keys()
+
+    def ids_for_key(self, key: str) -> list[int]:
+        """Row ids indexed under an exact normalised key."""
+        return self._exact.ids(key)
+
+    def kinds_for_key(self, key: str) -> set[str]:
+        """Feature kinds of the rows indexed under ``key`` (used by the place matcher)."""
+        return {self._kind[i] for i in self.ids_for_key(key)}
+
+    def max_population_for_key(self, key: str) -> int:
+        """Largest population among rows indexed under ``key``."""
+        return max((self._pop[i] for i in self.ids_for_key(key)), default=0)
+
+    def _loose_ids(self, key: str) -> list[int]:
+        if self._loose is None:
+            with self._lock:
+                if self._loose is None:
+                    arrays = _read_npz(self.path, only=("loose_keys", "loose_offsets",
+                                                        "loose_postings"))
+                    self._loose = _KeyIndex(arrays["loose_keys"], arrays["loose_offsets"],
+                                            arrays["loose_postings"])
+        return self._loose.ids(loose_key(key))
+
+    def lookup(self, name: str) -> tuple[list[int], str, str | None]:
+        """Row ids for a name: ``(ids, "exact"|"loose", admin_kind)``.
+
+        ``admin_kind`` is ``"admin1"``/``"admin2"`` when the name carries a region
+        word ("Sumy Oblast", "Kstovsky district").
+        """
+        key = normalize(name)
+        core, admin_kind = split_admin_word(key)
+        ids = self.ids_for_key(key) if admin_kind is None else []
+        if not ids:
+            ids = self.ids_for_key(core)
+        if ids:
+            return ids, "exact", admin_kind
+        ids = self._loose_ids(core)
+        return ids, "loose", admin_kind
+
+    # ------------------------------------------------------------------ ranking
+    def _hint_agreement(self, i: int, hints: Hints) -> float:
+        if not hints:
+            return 0.0
+        if (self._cc[i], self._a1[i]) in hints.admin1s:
+            return 3.0
+        lat, lon = self._lat[i], self._lon[i]
+        for plat, plon in hints.points:
+            if _haversine_km(lat, lon, plat, plon) <= HINT_RADIUS_KM:
+                return 2.5
+        if self._cc[i] in hints.countries:
+            return 1.0
+        return 0.0
+
+    def _rank(self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None,
+              matched: str) -> list[tuple[float, int]]:
+        weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
+        scored = []
+        for i in ids:
+            kind = self._kind[i]
+            w = weights.get(kind)
+            if w is None:
+                w = 0.2  # e.g. a village for "X Oblast": possible, unlikely
+            primary = 0.6 if normalize(self._name[i]) == key else 0.0
+            pop = math.log10(self._pop[i] + 1) / 7.0
+            total = self._hint_agreement(i, hints) + w + primary + pop
+            if matched == "loose":
+                total -= 0.3
+            scored.append((total, i))
+        scored.sort(key=lambda t: (-t[0], -self._pop[t[1]], t[1]))
+        if admin_kind is None:
+            scored = self._prefer_eponymous_city(scored)
+        return scored
+
+    def _prefer_eponymous_city(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
+        """"Kherson" alone means the city, not Kherson Oblast, when the city is inside it."""
+        if len(scored) < 2 or self._kind[scored[0][1]] not in ADMIN:
+            return scored
+        top_score, top = scored[0]
+        for pos, (s, i) in enumerate(scored[1:], start=1):
+            if self._kind[i] in POPULATED and s >= top_score - 1.0 and \
+                    (self._cc[i], self._a1[i]) == (self._cc[top], self._a1[top]) and \
+                    self._pop[i] >= 0.1 * max(self._pop[top], 1):
+                return [(top_score + 0.01, i)] + scored[:pos] + scored[pos + 1:]
+        return scored
+
+    def rank(self, name: str, *, hints: Hints = Hints(), country: str | None = None,
+             limit: int = 10) -> list[Candidate]:
+        """Ranked candidates for one name (no query parsing)."""
+        ids, matched, admin_kind = self.lookup(name)
+        if country:
+            ids = [i for i in ids if self._cc[i] == country]
+        core, _ = split_admin_word(normalize(name))
+        ranked = self._rank(ids, core, hints=hints, admin_kind=admin_kind, matched=matched)
+        out = []
+        for total, i in ranked[:limit]:
+            out.append(self.candidate(i, score=min(1.0, max(0.0, total / 3.5)), matched=matched))
+        return out
+
+    def hints_for(self, texts: Iterable[str], *, country: str | None = None) -> Hints:
+        """Turn context names ("Kherson Oblast", "Ukraine", "Kyiv") into :class:`Hints`."""
+        admin1s: set[tuple[str, str]] = set()
+        countries: set[str] = set()
+        points: list[tuple[float, float]] = []
+        for text in texts:
+            ids, _, admin_kind = self.lookup(text)
+            if country:
+                ids = [i for i in ids if self._cc[i] == country]
+            for i in ids:
+                kind = self._kind[i]
+                if kind == "country":
+                    countries.add(self._cc[i])
+                elif kind in ADMIN:
+                    admin1s.add((self._cc[i], self._a1[i]))
+                    if kind == "admin2":
+                        points.append((self._lat[i], self._lon[i]))
+                elif admin_kind is None and self._pop[i] >= 5000:
+                    admin1s.add((self._cc[i], self._a1[i]))
+                    points.append((self._lat[i], self._lon[i]))
+        return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]))
+
+    # ------------------------------------------------------------------ resolve
+    def _resolve(self, query: str, country: str | None = None,
+                 hints: Hints = Hints()) -> Resolution:
+        """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"``.
+
+        The result is cached (the method is wrapped in an LRU cache per instance).
+        """
+        _check_query(query)
+        if country is not None:
+            country = _check_country(self, country)
+        name, hint_texts = parse_query(query)
+        if not name or not normalize(name):
+            return Resolution(query, None, (), hints)
+        name, hint_texts = self._most_specific(name, hint_texts, country)
+        all_hints = hints.merge(self.hints_for(hint_texts, country=country)) if hint_texts \
+            else hints
+        cands = self.rank(name, hints=all_hints, country=country,
+                          limit=1 + settings.max_alternatives)
+        if not cands:
+            return Resolution(query, None, (), all_hints)
+        return Resolution(query, cands[0], tuple(cands[1:]), all_hints)
+
+    def _most_specific(self, name: str, hint_texts: list[str],
+                       country: str | None) -> tuple[str, list[str]]:
+        """In "Kyiv, Borodyanka" the target is Borodyanka (inside Kyiv Oblast)."""
+        if not hint_texts or split_admin_word(normalize(name))[1] is not None:
+            return name, hint_texts
+        parts = [name, *hint_texts]
+        best = None
+        for j, part in enumerate(parts):
+            if split_admin_word(normalize(part))[1] is not None:
+                continue
+            cands = self.rank(part, country=country, limit=1)
+            if cands and cands[0].kind in POPULATED:
+                pop = cands[0].population
+                if best is None or pop < best[0]:
+                    best = (pop, j)
+        if best is None or best[1] == 0:
+            return name, hint_texts
+        j = best[1]
+        return parts[j], parts[:j] + parts[j + 1:]
+
+    # ------------------------------------------------------------------ reverse
+    def reverse(self, lat: float, lon: float, *, max_km: float = 50.0) -> Candidate | None:
+        """The nearest populated place to a point (within ``max_km``), or None."""
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise QueryError(f"coordinates out of range: ({lat!r}, {lon!r})")
+        grid = self._populated_grid()
+        ci, cj = int(math.floor(lat * 4)), int(math.floor(lon * 4))
+        best: tuple[float, int] | None = None
+        for ring in range(0, 4):
+            for di in range(-ring, ring + 1):
+                for dj in range(-ring, ring + 1):
+                    if max(abs(di), abs(dj)) != ring:
+                        continue
+                    for i in grid.get((ci + di, cj + dj), ()):
+                        d = _haversine_km(lat, lon, self._lat[i], self._lon[i])
+                        if best is None or d < best[0]:
+                            best = (d, i)
+            if best is not None and best[0] <= ring * 25.0:
+                break
+        if best is None or best[0] > max_km:
+            return None
+        return self.candidate(best[1], score=1.0)
+
+    def _populated_grid(self) -> dict[tuple[int, int], list[int]]:
+        if self._grid is None:
+            with self._lock:
+                if self._grid is None:
+                    grid: dict[tuple[int, int], list[int]] = {}
+                    for i, kind in enumerate(self._kind):
+                        if kind in POPULATED:
+                            cell = (int(math.floor(self._lat[i] * 4)),
+                                    int(math.floor(self._lon[i] * 4)))
+                            grid.setdefault(cell, []).append(i)
+                    self._grid = grid
+        return self._grid
+
+
+# ---------------------------------------------------------------------- helpers
+def _read_npz(path: Path, *, skip: Sequence[str] = (),
+              only: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    if not path.exists():
+        raise GazetteerError(f"{path}: gazetteer file not found; rebuild it with "
+                             "`make gazetteer` or set geomap.settings.gazetteer_dir")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            names = [k for k in npz.files if k not in skip and (only is None or k in only)]
+            return {k: npz[k] for k in names}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise GazetteerError(f"{path}: corrupt gazetteer file ({exc}); "
+                             "rebuild it with `make gazetteer`") from exc
+
+
+class _KeyIndex:
+    """Sorted name keys -> posting lists of row ids.
+
+    Answers the first few thousand look-ups by binary search over the UTF-8 key
+    blob (no start-up cost), then builds a dict once it pays off.
+    """
+
+    DICT_AFTER = 2000
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray, postings: np.ndarray) -> None:
+        self._blob = blob.tobytes()
+        ends = np.flatnonzero(blob == 10)
+        self._starts = np.concatenate(([0], ends + 1)).tolist()
+        self._ends = ends.tolist() + [len(self._blob)]
+        self._offsets = offsets.tolist() if len(offsets) < 50_000 else offsets
+        self._postings = postings
+        self._dict: dict[str, int] | None = None
+        self._misses = 0
+        self._lock = threading.Lock()
+        if len(self._starts) + 1 != len(offsets):
+            raise ValueError("key and offset counts differ")
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def keys(self) -> list[str]:
+        return self._blob.decode("utf-8").split("\n")
+
+    def _search(self, key: str) -> int | None:
+        target = key.encode("utf-8")
+        lo, hi = 0, len(self._starts)
+        blob, starts, ends = self._blob, self._starts, self._ends
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if blob[starts[mid]:ends[mid]] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(starts) and blob[starts[lo]:ends[lo]] == target:
+            return lo
+        return None
+
+    def position(self, key: str) -> int | None:
+        if self._dict is not None:
+            return self._dict.get(key)
+        self._misses += 1
+        if self._misses > self.DICT_AFTER:
+            with self._lock:
+                if self._dict is None:
+                    keys = self.keys()
+                    self._dict = dict(zip(keys, range(len(keys))))
+            return self._dict.get(key)
+        return self._search(key)
+
+    def ids(self, key: str) -> list[int]:
+        n = self.position(key)
+        if n is None:
+            return []
+        return self._postings[int(self._offsets[n]):int(self._offsets[n + 1])].tolist()
+
+
+def _split_blob(blob: np.ndarray) -> list[str]:
+    return bytes(blob).decode("utf-8").split("\n")
+
+
+def _check_query(query: object) -> None:
+    if not isinstance(query, str):
+        raise QueryError(f"query must be a string, not {type(query).__name__}")
+    limit = settings.get("max_query_length")
+    if len(query) > limit:  # type: ignore[operator]
+        raise QueryError(f"query is {len(query)} characters long; the limit is {limit}")
+
+
+def _check_country(gaz: Gazetteer, country: str) -> str:
+    code = country.strip().upper()
+    if not re.fullmatch(r"[A-Z]{2}", code) or code not in _known_countries(gaz):
+        raise QueryError(f"unknown country code {country!r}: use an ISO 3166-1 alpha-2 code "
+                         "such as UA, RU, BY")
+    return code
+
+
+@lru_cache(maxsize=4)
+def _known_countries(gaz: Gazetteer) -> frozenset[str]:
+    return frozenset(gaz._cc)
+
+
+def with_score(cand: Candidate, score: float) -> Candidate:
+    """Copy of ``cand`` with another score."""
+    return replace(cand, score=score)
