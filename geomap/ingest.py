@@ -98,10 +98,13 @@ _MONTH_NUMBERS = {
     "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
 }  # fmt: skip
 # Capitalised or upper-case month names (lower-case "may" is a verb far too often).
-_MONTH = "(?:" + "|".join(
-    f"{name.capitalize()}|{name.upper()}"
-    for name in sorted(_MONTH_NUMBERS, key=len, reverse=True)
-) + r")\.?"
+_MONTH = (
+    "(?:"
+    + "|".join(
+        f"{name.capitalize()}|{name.upper()}" for name in sorted(_MONTH_NUMBERS, key=len, reverse=True)
+    )
+    + r")\.?"
+)
 _YEAR = r"(?:19|20)\d{2}"
 _ORD = r"(?:st|nd|rd|th)?"
 _DATE = (
@@ -190,9 +193,8 @@ def _byline_date(lines: list[str]) -> str | None:
     """Date on a "By <author> ... <date>" or "Published <date>" line, else on an "Updated" line."""
     for pattern in ((_BYLINE_RE, _PUBLISHED_RE), (_UPDATED_RE,)):
         for line in lines:
-            if len(line) <= 250 and any(p.match(line) for p in pattern):
-                if iso := _first_date(line):
-                    return iso
+            if len(line) <= 250 and any(p.match(line) for p in pattern) and (iso := _first_date(line)):
+                return iso
     return None
 
 
@@ -205,9 +207,8 @@ def _dateline_date(lines: list[str], text: str) -> str | None:
             rest = _DATELINE_NOISE_RE.sub(" ", line[: m.start()] + " " + line[m.end() :])
             if len(rest.strip()) <= 20 and (iso := _match_iso(m)):
                 return iso
-        if w := _WIRE_RE.match(line):
-            if iso := _wire_date(w, text):
-                return iso
+        if (w := _WIRE_RE.match(line)) and (iso := _wire_date(w, text)):
+            return iso
     return None
 
 
@@ -230,9 +231,8 @@ def _live_stamps(text: str) -> list[str]:
     found = []
     for line in text.split("\n"):
         line = line.strip()
-        if 8 <= len(line) <= 100 and (m := _STAMP_RE.match(line)):
-            if iso := _match_iso(m):
-                found.append(iso)
+        if 8 <= len(line) <= 100 and (m := _STAMP_RE.match(line)) and (iso := _match_iso(m)):
+            found.append(iso)
     return found
 
 
@@ -287,23 +287,39 @@ _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLANKS_RE = re.compile(r"\n{3,}")
 
 # Whole short lines (<= 100 characters) that are page furniture, matched case-insensitively.
-_FURNITURE_RE = re.compile(
-    r"(?:skip to (?:main )?content|edit post|\*?\s*indicates required(?: field)?s?"
-    r"|this (?:audio|article|summary) (?:is|was) (?:created|generated|produced) with (?:the help of )?ai(?: assistance)?\.?"
-    r"|enter your e-?mail(?: address)?(?: to subscribe)?:?|please,? enter (?:a |your )?(?:correct|valid) e-?mail(?: address)?\.?"
-    r"|success?ful+y subscribed!?|thank you for (?:signing up|subscribing)\b.*|subscribe(?: now| here| today)?!?"
-    r"|(?:sign up|subscribe) (?:for|to) (?:our|the|this) (?:free )?(?:daily |weekly )?newsletters?\b.*"
-    r"|newsletters?|(?:become|gift) a member(?:ship)?\b.*|gift membership|donate(?: now| today)?!?"
-    r"|support (?:us|our (?:work|journalism|reporting)|independent journalism)\b.*|your support (?:helps|makes)\b.*"
-    r"|help us get [\d,]+ (?:new )?(?:members|subscribers|supporters)!?"
-    r"|share(?: this)?(?: article| story| post| page)?(?: on \w+)?:?|share on (?:facebook|twitter|x|whatsapp|telegram|linkedin|email)"
-    r"|follow us(?: on .*)?|tweet|print(?: this)?(?: article)?|e-?mail|copy link|copied!?|whatsapp|facebook|telegram|linkedin"
-    r"|we use cookies\b.*|(?:accept|reject|manage) (?:all )?cookies|cookie (?:settings|policy|preferences)|accept all"
-    r"|advertisement|sponsored(?: content)?|read more|editors?['\u2019]? picks|most (?:read|popular)|related(?: articles| stories| news)?:?"
-    r"|log ?in|sign ?in|register|menu|search|home|tags?:\s*\S.{0,60}|(?:visa|master ?card|american ?express|amex|paypal)(?:\s+(?:visa|master ?card|american ?express|amex|paypal))+"
-    r"|[A-Za-z]*\d[A-Za-z\d]{19,})",
-    re.IGNORECASE,
+_PAYMENT = r"(?:visa|master ?card|american ?express|amex|paypal)"
+_FURNITURE = (
+    r"skip to (?:main )?content",
+    r"edit post",
+    r"\*?\s*indicates required(?: fields?)?",
+    r"this (?:audio|article|summary) (?:is|was) (?:created|generated|produced) with"
+    r" (?:the help of )?ai(?: assistance)?\.?",
+    r"enter your e-?mail(?: address)?(?: to subscribe)?:?",
+    r"please,? enter (?:a |your )?(?:correct|valid) e-?mail(?: address)?\.?",
+    r"success?ful+y subscribed!?",
+    r"thank you for (?:signing up|subscribing)\b.*",
+    r"subscribe(?: now| here| today)?!?",
+    r"(?:sign up|subscribe) (?:for|to) (?:our|the|this) (?:free )?(?:daily |weekly )?newsletters?\b.*",
+    r"newsletters?",
+    r"(?:become|gift) a member(?:ship)?\b.*",
+    r"gift membership",
+    r"donate(?: now| today)?!?",
+    r"support (?:us|our (?:work|journalism|reporting)|independent journalism)\b.*",
+    r"your support (?:helps|makes)\b.*",
+    r"help us get [\d,]+ (?:new )?(?:members|subscribers|supporters)!?",
+    r"share(?: this)?(?: article| story| post| page)?(?: on \w+)?:?",
+    r"follow us(?: on .*)?",
+    r"tweet|print(?: this)?(?: article)?|e-?mail|copy link|copied!?|whatsapp|facebook|telegram|linkedin",
+    r"we use cookies\b.*",
+    r"(?:accept|reject|manage) (?:all )?cookies|cookie (?:settings|policy|preferences)|accept all",
+    r"advertisement|sponsored(?: content)?|read more|editors?['\u2019]? picks|most (?:read|popular)",
+    r"related(?: articles| stories| news)?:?",
+    r"log ?in|sign ?in|register|menu|search|home",
+    r"tags?:\s*\S.{0,60}",
+    rf"{_PAYMENT}(?:\s+{_PAYMENT})+",
+    r"[A-Za-z]*\d[A-Za-z\d]{19,}",  # tracking ids such as "MENAFN0712...ID1110448168"
 )
+_FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE), re.IGNORECASE)
 # Phrases that make a line of up to 200 characters a fundraising/membership banner.
 _APPEAL_RE = re.compile(
     r"become a member|gift a membership|new members|funded by (?:our )?readers|readers like you"
@@ -392,7 +408,9 @@ def _mark_sandwiches(lines: list[str], drop: list[bool]) -> None:
         if not gap or len(gap) > 6:
             continue
         appeal = sum(bool(_APPEAL_WORDS_RE.search(lines[i])) for i in gap)
-        short = len(gap) <= 3 and all(len(lines[i]) <= 60 and not _SENTENCE_END_RE.search(lines[i]) for i in gap)
+        short = len(gap) <= 3 and all(
+            len(lines[i]) <= 60 and not _SENTENCE_END_RE.search(lines[i]) for i in gap
+        )
         if short or 2 * appeal >= len(gap):
             for i in gap:
                 drop[i] = True
@@ -540,7 +558,11 @@ def _class_skips(value: str) -> bool:
         parts = re.split(r"[-_]+", token)
         if parts[0] in _SKIP_WORDS:
             return True
-        if len(parts) == 2 and parts[1] in _SKIP_WORDS and parts[0] not in {"has", "with", "no", "is", "show"}:
+        if (
+            len(parts) == 2
+            and parts[1] in _SKIP_WORDS
+            and parts[0] not in {"has", "with", "no", "is", "show"}
+        ):
             return True
     return False
 
@@ -735,7 +757,8 @@ def _fail(where: str, problem: str) -> InputError:
 
 
 def _max_bytes() -> int:
-    return int(settings.get("max_article_bytes"))  # type: ignore[call-overload]
+    value = settings.get("max_article_bytes")
+    return value if isinstance(value, int) else int(str(value))
 
 
 def _read_file_bytes(path: Path) -> bytes:
@@ -787,9 +810,19 @@ class _Batch:
         self.used.add(candidate)
         return candidate
 
-    def article(self, raw_text: str, *, id: str, hint: str, where: str, path: str | None = "",
-                title: str | None = None, url: str | None = None, published: str | None = None,
-                date_source: str = "none") -> Article:
+    def article(
+        self,
+        raw_text: str,
+        *,
+        id: str,
+        hint: str,
+        where: str,
+        path: str | None = "",
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        date_source: str = "none",
+    ) -> Article:
         """Clean the text, resolve the date and build the record (raises if nothing is left)."""
         text = clean_text(raw_text)
         if not text:
@@ -824,8 +857,16 @@ def _document_article(raw: str, suffix: str, batch: _Batch, *, id: str, hint: st
     else:
         text, title, url, published = raw, None, None, None
         source = "none"
-    return batch.article(text, id=id, hint=hint, where=where, title=title, url=url,
-                         published=published, date_source=source if published else "none")
+    return batch.article(
+        text,
+        id=id,
+        hint=hint,
+        where=where,
+        title=title,
+        url=url,
+        published=published,
+        date_source=source if published else "none",
+    )
 
 
 def _jsonl_record(line: bytes, where: str, batch: _Batch, hint: str) -> Article:
@@ -846,8 +887,15 @@ def _jsonl_record(line: bytes, where: str, batch: _Batch, hint: str) -> Article:
         raise _fail(where, f"'id' must be a non-empty string or integer, got {rid!r:.40}")
     if not isinstance(text, str):
         raise _fail(where, f"'text' must be a string, got {type(text).__name__}")
-    return batch.article(text, id=str(rid).strip(), hint=hint, where=where, title=_opt_str(record, "title", where),
-                         url=_opt_str(record, "url", where), **_jsonl_date(record, where))
+    return batch.article(
+        text,
+        id=str(rid).strip(),
+        hint=hint,
+        where=where,
+        title=_opt_str(record, "title", where),
+        url=_opt_str(record, "url", where),
+        **_jsonl_date(record, where),
+    )
 
 
 def _opt_str(record: dict[str, Any], key: str, where: str) -> str | None:
@@ -966,7 +1014,9 @@ def _path_items(path: Path, batch: _Batch) -> Iterator[Article | InputError]:
         yield from _jsonl_file(path, batch)
         return
     if suffix not in SUFFIXES and path.exists():
-        yield _fail(str(path), f"unsupported file type {suffix or '(none)'!r}, expected one of {', '.join(SUFFIXES)}")
+        yield _fail(
+            str(path), f"unsupported file type {suffix or '(none)'!r}, expected one of {', '.join(SUFFIXES)}"
+        )
         return
     try:
         yield _read_document(path, batch)
@@ -1017,7 +1067,7 @@ def read_articles(
         when ``on_error`` is ``None``.
     """
     batch = _Batch(_check_date_option(date), set())
-    items = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
+    items: list[str | os.PathLike[str]] = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
     return _iter_articles(items, batch, on_error)
 
 

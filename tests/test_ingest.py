@@ -55,7 +55,10 @@ def _one_error(path: Path) -> str:
             ("2024-01-14", "byline"),
         ),
         ("Tuesday, 02 January 2024 12:17 GMT\n\nRussia launches air strikes", ("2024-01-02", "dateline")),
-        ("KYIV, Jan 14 (Reuters) - Missiles hit the capital. In 2023 and 2024 ...", ("2024-01-14", "dateline")),
+        (
+            "KYIV, Jan 14 (Reuters) - Missiles hit the capital. In 2023 and 2024 ...",
+            ("2024-01-14", "dateline"),
+        ),
         ("ODESA, Ukraine, March 3, 2023 (AP) — Drones hit the port.", ("2023-03-03", "dateline")),
         ("Strike report\n2024-01-14\n\nShelling hit Kherson.", ("2024-01-14", "dateline")),
         ("Strike report\n14.01.2024\n\nShelling hit Kherson.", ("2024-01-14", "dateline")),
@@ -67,7 +70,10 @@ def _one_error(path: Path) -> str:
             ("2025-01-29", "live-blog stamp"),
         ),
         # the latest stamp wins even when entries are oldest-first
-        ("A\n\nJane Roe1 March 2024 09:00\nx\n\nJane Roe2 March 2024 10:00\ny", ("2024-03-02", "live-blog stamp")),
+        (
+            "A\n\nJane Roe1 March 2024 09:00\nx\n\nJane Roe2 March 2024 10:00\ny",
+            ("2024-03-02", "live-blog stamp"),
+        ),
     ],
 )
 def test_detect_published_sources(text: str, expected: tuple[str, str]) -> None:
@@ -99,7 +105,10 @@ def test_byline_beats_dateline_and_live_stamps() -> None:
 
 
 def test_wire_dateline_without_year_uses_latest_full_date() -> None:
-    text = "KHARKIV, May 3 (Reuters) - A glide bomb hit Kharkiv. It was first shelled on 24 February 2022, and again on 1 May 2024."
+    text = (
+        "KHARKIV, May 3 (Reuters) - A glide bomb hit Kharkiv. "
+        "It was first shelled on 24 February 2022, and again on 1 May 2024."
+    )
     assert detect_published(text) == ("2024-05-03", "dateline")
 
 
@@ -109,7 +118,14 @@ def test_wire_dateline_without_year_uses_latest_full_date() -> None:
 def test_clean_text_drops_boilerplate_keeps_sentences() -> None:
     raw = (DATA / "report.txt").read_text(encoding="utf-8")
     text = clean_text(raw)
-    for gone in ("Skip to content", "become a member", "AI assistance", "Share this article", "Follow us", "COMMENT-MARKER"):
+    for gone in (
+        "Skip to content",
+        "become a member",
+        "AI assistance",
+        "Share this article",
+        "Follow us",
+        "COMMENT-MARKER",
+    ):
         assert gone not in text
     assert "A Russian missile hit a thermal power plant in Kharkiv Oblast" in text
     # a long sentence is kept although it contains "subscribe"
@@ -123,7 +139,10 @@ def test_clean_text_normalises_whitespace() -> None:
 
 
 def test_clean_text_comment_heading_at_top_does_not_eat_article() -> None:
-    raw = "Comments\nHome\nSearch\nShelling damaged a school in Nikopol on Monday, officials said.\nA second shell hit a shop."
+    raw = (
+        "Comments\nHome\nSearch\n"
+        "Shelling damaged a school in Nikopol on Monday, officials said.\nA second shell hit a shop."
+    )
     text = clean_text(raw)
     assert "Shelling damaged a school in Nikopol" in text
     assert "A second shell hit a shop." in text
@@ -162,9 +181,20 @@ def test_html_strips_markup_scripts_and_furniture() -> None:
     (article,), errors = _read([DATA / "article.html"])
     assert errors == []
     for marker in (
-        "SCRIPTMARKER", "TRACKMARKER", "HEADSTYLEMARKER", "NOSCRIPTMARKER", "SITENAVMARKER", "SHAREMARKER",
-        "RELATEDMARKER", "HIDDENMARKER", "FOOTERMARKER", "SITEFOOTERMARKER", "COMMENTMARKER", "ALTMARKER",
-        "datePublished", "<em>",
+        "SCRIPTMARKER",
+        "TRACKMARKER",
+        "HEADSTYLEMARKER",
+        "NOSCRIPTMARKER",
+        "SITENAVMARKER",
+        "SHAREMARKER",
+        "RELATEDMARKER",
+        "HIDDENMARKER",
+        "FOOTERMARKER",
+        "SITEFOOTERMARKER",
+        "COMMENTMARKER",
+        "ALTMARKER",
+        "datePublished",
+        "<em>",
     ):
         assert marker not in article.text, marker
     assert "Drones struck grain silos in the port of Odesa overnight" in article.text
@@ -215,7 +245,10 @@ def test_markdown_front_matter_and_syntax() -> None:
     assert article.title == "Shelling of Nikopol"
     assert (article.published, article.date_source) == ("2024-04-07", "front-matter")
     assert article.url == "https://notes.example.org/nikopol"
-    assert "Russian forces shelled Nikopol with heavy artillery on Sunday, damaging three houses." in article.text
+    assert (
+        "Russian forces shelled Nikopol with heavy artillery on Sunday, damaging three houses."
+        in article.text
+    )
     assert not re.search(r"[*#`>\[\]]|https?:|house\.jpg", article.text)
 
 
@@ -225,7 +258,10 @@ def test_jsonl_good_lines_yield_bad_lines_report() -> None:
     assert [a.id for a in articles] == ["kyiv-1", "7", "last"]
     first = articles[0]
     assert (first.title, first.url, first.published, first.date_source) == (
-        "Drones over Kyiv", "https://example.org/k1", "2024-05-01", "jsonl"
+        "Drones over Kyiv",
+        "https://example.org/k1",
+        "2024-05-01",
+        "jsonl",
     )
     assert first.path == f"{path}:1"
     assert (articles[1].published, articles[1].date_source) == ("2024-05-03", "dateline")
@@ -265,7 +301,7 @@ def test_ids_unique_across_inputs() -> None:
 
 
 def test_stdin_text_and_jsonl(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "Tuesday, 02 January 2024 12:17 GMT\n\nAir strikes hit Kremenchuk overnight.\n".encode()
+    text = b"Tuesday, 02 January 2024 12:17 GMT\n\nAir strikes hit Kremenchuk overnight.\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
     (article,) = read_articles(["-"])
     assert (article.id, article.path, article.published) == ("stdin", "-", "2024-01-02")
@@ -287,11 +323,19 @@ def test_article_from_text() -> None:
     a = article_from_text("Skip to content\nKYIV, Jan 14 (Reuters) - Missiles struck Kyiv in 2024.")
     assert isinstance(a, Article)
     assert (a.id, a.path, a.text, a.published, a.date_source) == (
-        "text", None, "KYIV, Jan 14 (Reuters) - Missiles struck Kyiv in 2024.", "2024-01-14", "dateline"
+        "text",
+        None,
+        "KYIV, Jan 14 (Reuters) - Missiles struck Kyiv in 2024.",
+        "2024-01-14",
+        "dateline",
     )
     forced = article_from_text("Drones hit Odesa.", id="q", title="T", published="2024-02-01", url="u")
     assert (forced.id, forced.title, forced.url, forced.published, forced.date_source) == (
-        "q", "T", "u", "2024-02-01", "option"
+        "q",
+        "T",
+        "u",
+        "2024-02-01",
+        "option",
     )
     with pytest.raises(InputError):
         article_from_text("   \n ")
@@ -365,6 +409,7 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     path = tmp_path / "secret.txt"
     path.write_text("Missiles hit Lviv.")
     if os.geteuid() == 0:  # root reads anything: simulate the OS refusing
+
         def refuse(self: Path, *args: object, **kwargs: object) -> None:
             raise PermissionError(13, "Permission denied", str(self))
 
@@ -392,7 +437,9 @@ def test_single_path_string_is_one_input() -> None:
 
 _lines = st.lists(
     st.one_of(
-        st.sampled_from(["Subscribe", "* indicates required", "Comments", "", "Tags:", "1. x", "#a #b", "Share"]),
+        st.sampled_from(
+            ["Subscribe", "* indicates required", "Comments", "", "Tags:", "1. x", "#a #b", "Share"]
+        ),
         st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80),
     ),
     max_size=30,
@@ -440,8 +487,16 @@ def test_seed_dates(seeds: dict[str, Article]) -> None:
 
 def test_seed_banners_gone_sentences_kept(seeds: dict[str, Article]) -> None:
     kyiv = seeds["000"].text
-    for banner in ("Become a member", "Skip to content", "Edit post", "indicates required", "AI assistance",
-                   "Successfuly subscribed", "Enter your email", "financial contribution"):
+    for banner in (
+        "Become a member",
+        "Skip to content",
+        "Edit post",
+        "indicates required",
+        "AI assistance",
+        "Successfuly subscribed",
+        "Enter your email",
+        "financial contribution",
+    ):
         assert banner not in kyiv, banner
     assert kyiv.startswith("Ukraine war latest: Defense Minister proposes")
     assert "Umerov presented the plan at the fourth meeting of national security advisors" in kyiv
@@ -458,7 +513,10 @@ def test_seed_banners_gone_sentences_kept(seeds: dict[str, Article]) -> None:
     assert "Putin Fueling Independence Plans in California, Texas: Republican" in blog
 
     telegraph = seeds["003"].text
-    assert "Enter comments here" not in telegraph and "Mechanized forces provided by the Budapest" not in telegraph
+    assert (
+        "Enter comments here" not in telegraph
+        and "Mechanized forces provided by the Budapest" not in telegraph
+    )
     assert telegraph.rstrip().endswith("pile more pressure on Moscow.")
 
     # a page with no furniture keeps every line
