@@ -282,7 +282,9 @@ def detect_published(text: str) -> tuple[str | None, str]:
 # --------------------------------------------------------------------------- cleaning
 
 _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
-_SPACES_RE = re.compile("[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = "\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
+# Runs of two or more spaces, or any other horizontal white space (single spaces are left alone: fast).
+_SPACES_RE = re.compile(f"[{_SPACE_CHARS}][ {_SPACE_CHARS}]*| [ {_SPACE_CHARS}]+")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLANKS_RE = re.compile(r"\n{3,}")
 
@@ -323,9 +325,9 @@ _FURNITURE_RE = re.compile("|".join(f"(?:{p})" for p in _FURNITURE), re.IGNORECA
 # Phrases that make a line of up to 200 characters a fundraising/membership banner.
 _APPEAL_RE = re.compile(
     r"become a member|gift a membership|new members|funded by (?:our )?readers|readers like you"
-    r"|support (?:our|independent) journalism|make a (?:donation|contribution)|donate now",
-    re.IGNORECASE,
-)
+    r"|support (?:our|independent) journalism|make a (?:donation|contribution)|donate now"
+)  # matched against the lower-cased line
+_APPEAL_KEYS = ("member", "reader", "journalism", "donat", "contribution")  # cheap pre-filter
 # Vocabulary of appeal paragraphs (used only between two banner lines).
 _APPEAL_WORDS_RE = re.compile(
     r"\bmember|\bdonat|\bsupporters?\b|\bcontribution|\bfund (?:our|the)\b|\bpaywall|\bsubscri|readers like you",
@@ -353,14 +355,17 @@ def _normalise(text: str) -> list[str]:
     """NFC, invisible characters removed, spaces collapsed, lines stripped."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", text))
-    return [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    text = _SPACES_RE.sub(" ", _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", text)))
+    return [line.strip() for line in text.split("\n")]
 
 
 def _is_furniture(line: str) -> bool:
     if len(line) <= 100 and _FURNITURE_RE.fullmatch(line) or _HASHTAGS_RE.fullmatch(line):
         return True
-    return len(line) <= 200 and bool(_APPEAL_RE.search(line))
+    if len(line) > 200:
+        return False
+    low = line.lower()
+    return any(key in low for key in _APPEAL_KEYS) and bool(_APPEAL_RE.search(low))
 
 
 def _is_content(line: str) -> bool:
@@ -504,7 +509,7 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ValueError("binary file (contains NUL bytes), expected text")
     sample = data[:20000]
-    if sum(sample.count(bytes([b])) for b in _CONTROL_BYTES) > 0.05 * len(sample):
+    if len(sample) - len(sample.translate(None, _CONTROL_BYTES)) > 0.05 * len(sample):
         raise ValueError("binary file (mostly non-text bytes), expected text")
     try:
         return _check_text(data.decode("utf-8"))
@@ -518,11 +523,13 @@ def _decode(data: bytes) -> str:
     return _check_text(str(best))
 
 
+_BAD_CHARS_RE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _check_text(text: str) -> str:
     sample = text[:20000]
     if sample:
-        bad = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\n\r\t\f"))
-        if bad / len(sample) > 0.05:
+        if len(_BAD_CHARS_RE.findall(sample)) > 0.05 * len(sample):
             raise ValueError("binary file (mostly non-text bytes), expected text")
     return text
 
@@ -544,6 +551,7 @@ _SKIP_WORDS = frozenset(
     "consent advert advertisement ads ad promo related sidebar breadcrumb breadcrumbs paywall "
     "donate donation membership".split()
 )
+_HEAD_TAGS = frozenset("head title meta link style script base noscript template".split())
 _NEVER_SKIP = frozenset("html body main article".split())
 _META_DATE_KEYS = frozenset(
     "article:published_time og:published_time datepublished date pubdate publishdate publish-date "
@@ -570,8 +578,12 @@ def _class_skips(value: str) -> bool:
 class _Extractor(HTMLParser):
     """Collect visible article text plus title, URL and date metadata from HTML."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, unclosed: frozenset[int] = frozenset()) -> None:
         super().__init__(convert_charrefs=True)
+        self.unclosed = set(unclosed)  # ordinals of start tags whose skipped element never closes
+        self._ordinal = 0
+        self._skip_start = 0  # ordinal of the start tag that opened the current skipped element
+        self._open_tags: list[str] = []  # non-void elements open outside skipped regions
         self.chunks: list[str] = []
         self.meta: dict[str, str] = {}
         self.h1: str | None = None
@@ -601,16 +613,22 @@ class _Extractor(HTMLParser):
             self._start_capture("ld")
         elif tag == "title" and self.title_tag is None and (not self._skip or self._skip[0] == "head"):
             self._start_capture("title")
+        self._ordinal += 1
+        if self._skip and self._skip[0] == "head" and tag not in _HEAD_TAGS:
+            self._skip.clear()  # <head> ends implicitly at the first body element
         if self._skip:
             if tag == self._skip[-1] and tag not in _VOID_TAGS:
                 self._skip.append(tag)
             return
-        if self._should_skip(tag, attrs) and tag not in _VOID_TAGS:
+        if tag not in _VOID_TAGS and self._ordinal not in self.unclosed and self._should_skip(tag, attrs):
             self._skip.append(tag)
+            self._skip_start = self._ordinal
             return
         self._open(tag)
 
     def _open(self, tag: str) -> None:
+        if tag not in _VOID_TAGS:
+            self._open_tags.append(tag)
         if tag in ("article", "main"):
             self._in_article += 1
         if tag == "pre":
@@ -626,7 +644,13 @@ class _Extractor(HTMLParser):
         if self._skip:
             if tag == self._skip[-1]:
                 self._skip.pop()
-            return
+                return
+            if tag not in self._open_tags:
+                return
+            self._skip.clear()  # an ancestor closes: the skipped element ended implicitly
+        if tag in self._open_tags:
+            while self._open_tags.pop() != tag:
+                pass
         if tag in ("article", "main") and self._in_article:
             self._in_article -= 1
         if tag == "pre" and self._pre:
@@ -683,6 +707,12 @@ class _Extractor(HTMLParser):
                     self.meta.setdefault("datepublished", item["datePublished"])
                 stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
 
+    def unclosed_skip(self) -> int | None:
+        """Ordinal of a skipped non-code element still open at the end of the document."""
+        if self._skip and self._skip[0] not in ("script", "style", "head", "template", "noscript"):
+            return self._skip_start
+        return None
+
     def published(self) -> str | None:
         """Publication date from meta tags / JSON-LD / ``<time>``."""
         for key in sorted(self.meta):
@@ -692,11 +722,28 @@ class _Extractor(HTMLParser):
         return parse_date(value) if value else None
 
 
+def _feed(raw: str, unclosed: frozenset[int]) -> _Extractor:
+    """Parse ``raw``; marked sections html.parser rejects ("<![if !IE]>") are read as text."""
+    for attempt in (raw, raw.replace("<![", "&lt;![")):
+        parser = _Extractor(unclosed=unclosed)
+        try:
+            parser.feed(attempt)
+            parser.close()
+        except AssertionError as exc:  # html.parser's error for bad "<![...": retry once
+            error = exc
+            continue
+        return parser
+    raise ValueError(f"malformed HTML ({error})")
+
+
 def _html_parts(raw: str) -> tuple[str, str | None, str | None, str | None]:
     """Return ``(text, title, url, published)`` from an HTML document."""
-    parser = _Extractor()
-    parser.feed(raw)
-    parser.close()
+    unclosed: frozenset[int] = frozenset()
+    for _ in range(5):  # a skipped element left open (<aside> never closed) must not swallow the page
+        parser = _feed(raw, unclosed)
+        if (ordinal := parser.unclosed_skip()) is None:
+            break
+        unclosed |= {ordinal}
     text = "".join(parser.chunks)
     title = parser.h1 or parser.meta.get("og:title") or parser.title_tag
     url = parser.meta.get("canonical") or parser.meta.get("og:url")
@@ -849,7 +896,10 @@ def _read_document(path: Path, batch: _Batch) -> Article:
 
 def _document_article(raw: str, suffix: str, batch: _Batch, *, id: str, hint: str, where: str) -> Article:
     if suffix in (".html", ".htm"):
-        text, title, url, published = _html_parts(raw)
+        try:
+            text, title, url, published = _html_parts(raw)
+        except ValueError as exc:
+            raise _fail(where, str(exc)) from None
         source = "html-meta"
     elif suffix == ".md":
         text, title, url, published = _markdown_parts(raw)

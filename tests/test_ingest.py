@@ -237,6 +237,73 @@ def test_html_date_from_time_element_and_no_meta(tmp_path: Path) -> None:
     assert (article.published, article.date_source) == ("2023-12-29", "html-meta")
 
 
+@pytest.mark.parametrize(
+    ("html", "kept", "gone"),
+    [
+        ("<aside>never closed <p>Shelling hit Sumy, officials said.</p>", "Shelling hit Sumy", None),
+        (
+            "<p>Intro<div class=share>SHARE<div>x</div></p><p>Drones hit Odesa.</p>",
+            "Drones hit Odesa.",
+            "SHARE",
+        ),
+        (
+            "<div class='comments'><div>C1</div><div>C2</div></div><p>Missiles hit Lviv.</p>",
+            "Missiles hit Lviv.",
+            "C1",
+        ),
+        (
+            "<html><head><title>T</title><script>S1()</script><body><p>Shells hit Kherson.</p>",
+            "Shells hit",
+            "S1",
+        ),
+        ("<![if !IE]><p>Strike on Dnipro.</p><![endif]><script>S2()</script>", "Strike on Dnipro.", "S2"),
+    ],
+)
+def test_html_tag_soup(tmp_path: Path, html: str, kept: str, gone: str | None) -> None:
+    page = tmp_path / "soup.html"
+    page.write_text(html)
+    (article,), errors = _read([page])
+    assert errors == [] and kept in article.text
+    assert gone is None or gone not in article.text
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<",
+                ">",
+                "</",
+                "<![",
+                "<!--",
+                "-->",
+                "<p>",
+                "</div>",
+                "<aside>",
+                "<script>",
+                "x",
+                "&",
+                "<![CDATA[",
+                "]]>",
+                "<head>",
+                "<body>",
+                "<div class=share>",
+                "=",
+                '"',
+                " ",
+            ]
+        ),
+        max_size=40,
+    )
+)
+def test_html_parser_never_crashes(tokens: list[str]) -> None:
+    from geomap.ingest import _html_parts
+
+    text, title, url, published = _html_parts("".join(tokens))  # must not raise
+    assert isinstance(text, str) and published is None
+
+
 # --------------------------------------------------------------------------- other formats
 
 
