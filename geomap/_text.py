@@ -88,6 +88,8 @@ def normalize(name: str) -> str:
 
 _LOOSE_RULES = (
     (re.compile(r"kh"), "h"),
+    (re.compile(r"zhzh"), "zh"),
+    (re.compile(r"sch"), "sh"),
     (re.compile(r"j"), "y"),
     (re.compile(r"iy|yi|yy|ii"), "i"),
     (re.compile(r"y"), "i"),

@@ -258,9 +258,10 @@ class Gazetteer:
         """
         key = normalize(name)
         core, admin_kind = split_admin_word(key)
-        ids = self.ids_for_key(key) if admin_kind is None else []
-        if not ids:
-            ids = self.ids_for_key(core)
+        ids = self.ids_for_key(key)
+        if admin_kind is not None:
+            # "Kyiv Oblast" names UA.13 exactly; the core "kyiv" adds the city and UA.12.
+            ids = [i for i in ids if self._kind[i] in ADMIN] or self.ids_for_key(core)
         if ids:
             return ids, "exact", admin_kind
         ids = self._loose_ids(core)
@@ -331,14 +332,25 @@ class Gazetteer:
         countries: set[str] = set()
         points: list[tuple[float, float]] = []
         for text in texts:
-            ids, _, admin_kind = self.lookup(text)
+            ids, matched, admin_kind = self.lookup(text)
             if country:
                 ids = [i for i in ids if self._cc[i] == country]
-            for i in ids:
+            if not ids and admin_kind is not None:
+                ids = self._fuzzy_admin1(text, country)
+            core = split_admin_word(normalize(text))[0]
+            ranked = self._rank(ids, core, hints=Hints(), admin_kind=admin_kind, matched=matched)
+            admins = [(s, i) for s, i in ranked if self._kind[i] in ADMIN]
+            if admins:  # keep the best-ranked admin units only ("Kyiv Oblast" -> UA.13)
+                top = admins[0][0]
+                admins = [(s, i) for s, i in admins if s >= top - 0.5]
+            keep = {i for _, i in admins}
+            for _, i in ranked:
                 kind = self._kind[i]
                 if kind == "country":
                     countries.add(self._cc[i])
                 elif kind in ADMIN:
+                    if i not in keep:
+                        continue
                     admin1s.add((self._cc[i], self._a1[i]))
                     if kind == "admin2":
                         points.append((self._lat[i], self._lon[i]))
@@ -346,6 +358,32 @@ class Gazetteer:
                     admin1s.add((self._cc[i], self._a1[i]))
                     points.append((self._lat[i], self._lon[i]))
         return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]))
+
+    def _fuzzy_admin1(self, text: str, country: str | None) -> list[int]:
+        """Misspelt region names ("Zaporizja Oblast", "Charkov Oblast"): closest admin-1."""
+        import difflib
+
+        core = loose_key(split_admin_word(normalize(text))[0])
+        if len(core) < 4:
+            return []
+        best: tuple[float, int] | None = None
+        for i in self._admin1_rows():
+            if country and self._cc[i] != country:
+                continue
+            for key in self._admin1_keys(i):
+                r = difflib.SequenceMatcher(None, core, key).ratio()
+                if r >= 0.75 and (best is None or r > best[0]):
+                    best = (r, i)
+        return [best[1]] if best else []
+
+    @lru_cache(maxsize=1)
+    def _admin1_rows(self) -> list[int]:
+        return [i for i, k in enumerate(self._kind) if k == "admin1"]
+
+    @lru_cache(maxsize=8192)
+    def _admin1_keys(self, i: int) -> tuple[str, ...]:
+        names = {self._name[i], self._admin1_names.get(f"{self._cc[i]}.{self._a1[i]}", "")}
+        return tuple({loose_key(split_admin_word(normalize(n))[0]) for n in names if n})
 
     # ------------------------------------------------------------------ resolve
     def _resolve(self, query: str, country: str | None = None,

