@@ -36,6 +36,7 @@ __all__ = [
     "article_from_text",
     "clean_text",
     "detect_published",
+    "parse_date",
     "read_articles",
 ]
 
@@ -528,9 +529,8 @@ _BAD_CHARS_RE = re.compile("[\ufffd\x00-\x08\x0b\x0e-\x1f]")
 
 def _check_text(text: str) -> str:
     sample = text[:20000]
-    if sample:
-        if len(_BAD_CHARS_RE.findall(sample)) > 0.05 * len(sample):
-            raise ValueError("binary file (mostly non-text bytes), expected text")
+    if sample and len(_BAD_CHARS_RE.findall(sample)) > 0.05 * len(sample):
+        raise ValueError("binary file (mostly non-text bytes), expected text")
     return text
 
 
