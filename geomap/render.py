@@ -427,7 +427,7 @@ def _text_or_none(value: Any) -> str | None:
 def _http_or_none(value: Any) -> str | None:
     """``value`` if it is an http(s) URL without spaces or quotes, else None."""
     text = _text_or_none(value)
-    if text and re.match(r"^https?://[^\s<>\"']+$", text, flags=re.IGNORECASE):
+    if text and re.match(r'^https?://[^\s<>"]+$', text, flags=re.IGNORECASE):
         return text
     return None
 

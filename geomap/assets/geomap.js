@@ -370,14 +370,20 @@
       var map = this._map, z = map.getZoom();
       L.DomUtil.empty(this._box);
       if (z < this._minZoom || z > this._maxZoom) { return; }
-      var b = map.getBounds().pad(0.1), shown = 0;
-      for (var j = 0; j < this._labels.length && shown < 400; j++) {
+      var b = map.getBounds().pad(0.1), placed = [];
+      for (var j = 0; j < this._labels.length && placed.length < 400; j++) {
         var lab = this._labels[j], ll = L.latLng(lab[0], lab[1]);
         if (!b.contains(ll)) { continue; }
+        // Greedy decluttering: skip a label whose (estimated) box hits a placed one.
+        var p = map.latLngToLayerPoint(ll), hw = lab[2].length * 3.4 + 4, hh = 8;
+        var clash = placed.some(function (q) {
+          return Math.abs(q[0] - p.x) < q[2] + hw && Math.abs(q[1] - p.y) < hh * 2;
+        });
+        if (clash) { continue; }
+        placed.push([p.x, p.y, hw]);
         var div = el('div', 'gm-label ' + this._cls, lab[2]);
-        L.DomUtil.setPosition(div, map.latLngToLayerPoint(ll));
+        L.DomUtil.setPosition(div, p);
         this._box.appendChild(div);
-        shown++;
       }
     }
   });
@@ -471,7 +477,13 @@
     hatchDefs();
 
     if (data.bounds) {
-      map.fitBounds(data.bounds, {padding: [30, 30], maxZoom: 10, animate: false});
+      // Keep the events clear of the controls (layers on the right, time control below).
+      var size = map.getSize();
+      map.fitBounds(data.bounds, {
+        paddingTopLeft: [Math.min(220, size.x * 0.2), 50],
+        paddingBottomRight: [Math.min(330, size.x * 0.3), Math.min(170, size.y * 0.25)],
+        maxZoom: 10, animate: false
+      });
     }
 
     var baseLayers = {}, overlays = [];
@@ -880,11 +892,11 @@
   // ------------------------------------------------------------------ legend
 
   var Legend = L.Control.extend({
-    options: {position: 'bottomright'},
+    options: {position: 'topleft'},
     initialize: function (view) { this._v = view; },
     onAdd: function () {
       var box = el('details', 'gm-legend leaflet-bar');
-      box.open = true;
+      box.open = window.innerHeight >= 700;
       stopEvents(box);
       box.appendChild(el('summary', null, 'Legend'));
       var item = function (cls, color, text) {

@@ -1,0 +1,412 @@
+"""Tests of geomap.render and geomap._assets (no browser; see test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from geomap import _assets, render
+from geomap.exc import GeomapError, InputError, OutputError
+
+HOSTILE_QUOTE = '<img src=x onerror="window.__pwned=1">'
+HOSTILE_TITLE = "</script><script>window.__pwned=2</script>"
+JINJA = "{{ 7*7 }} {% raw %}"
+
+
+def _box(w: float, s: float, e: float, n: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
+
+
+def tiny_base_layers() -> dict:
+    """Stand-ins for geomap.boundaries: two countries, two admin-1 units."""
+    return {
+        "countries": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "properties": {"name": "Ukraine"}, "geometry": _box(22, 44, 40, 52.4)},
+                {"type": "Feature", "properties": {"name": "Russia"}, "geometry": _box(40, 44, 60, 60)},
+                {"type": "Feature", "properties": {"name": "Chile"}, "geometry": _box(-76, -56, -66, -17)},
+            ],
+        },
+        "admin1": {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "gn_a1_code": "UA.07", "country_code": "UA", "admin1": "07",
+                        "iso_3166_2": "UA-63", "name": "Kharkiv Oblast", "name_local": "Харківська",
+                        "label_lat": 49.5, "label_lon": 36.5,
+                    },
+                    "geometry": _box(35, 48.5, 38.5, 50.5),
+                },
+                {
+                    "type": "Feature",
+                    "properties": {
+                        "gn_a1_code": "UA.17", "country_code": "UA", "admin1": "17",
+                        "iso_3166_2": "UA-51", "name": "Odesa Oblast", "name_local": "Одеська",
+                        "label_lat": 46.8, "label_lon": 30.2,
+                    },
+                    "geometry": _box(28.5, 45.2, 31.5, 48.2),
+                },
+            ],
+        },
+    }
+
+
+def _event(**kw) -> dict:
+    from shapely.geometry import Point, shape
+
+    base = {
+        "event_id": "e", "date": "2024-01-13", "time_precision": 1, "date_source": "stated",
+        "place_text": "Kharkiv", "place_name": "Kharkiv", "geonameid": 706483,
+        "lat": 49.98, "lon": 36.25, "country_code": "UA", "admin1": "07",
+        "admin1_name": "Kharkiv Oblast", "geo_precision": 1, "event_type": "Air/drone strike",
+        "weapon": "drone", "weapon_model": None, "actor": "Russian forces", "target": "residential",
+        "killed": 0, "injured": 0, "intercepted": False, "side": "strikes on Ukraine",
+        "quote": "A drone hit a house.", "confidence": 0.7, "source": "a1", "n_sources": 1,
+        "source_titles": "Title", "source_urls": "https://example.org/a",
+        "sources_json": json.dumps([{"id": "a1", "title": "Title", "url": "https://example.org/a", "published": "2024-01-13"}]),
+    }
+    base.update(kw)
+    if "geometry" not in kw:
+        base["geometry"] = Point(base["lon"], base["lat"])
+    elif isinstance(kw["geometry"], dict):
+        base["geometry"] = shape(kw["geometry"])
+    return base
+
+
+def sample_events():
+    """Synthetic events: a town pin, a "near" circle, a region polygon, both sides,
+    three dates and one undated event, hostile article text."""
+    import geopandas as gpd
+
+    rows = [
+        _event(event_id="town-1", quote=HOSTILE_QUOTE, killed=2, injured=5,
+               sources_json=json.dumps([{"id": "a1", "title": HOSTILE_TITLE, "url": "https://example.org/a?x=1&y='2'", "published": "2024-01-13"}])),
+        _event(event_id="near-1", date="2024-01-14", place_text="near Odesa", place_name="Odesa",
+               lat=46.48, lon=30.72, admin1="17", admin1_name="Odesa Oblast", geo_precision=2,
+               weapon="missile", weapon_model="Kh-101", target="port", killed=None, injured=3,
+               quote=JINJA,
+               sources_json=json.dumps([{"id": "a2", "title": "Bad link", "url": "javascript:alert(1)", "published": None}])),
+        _event(event_id="region-1", date="2024-01-15", place_text="Belgorod region", place_name="Belgorod Oblast",
+               lat=50.7, lon=37.0, country_code="RU", admin1="09", admin1_name="Belgorod Oblast",
+               geo_precision=3, weapon="drone", intercepted=True, side="strikes on Russia",
+               actor="Ukrainian forces", quote="Drones were shot down over the region.",
+               geometry=_box(35.5, 50.0, 38.5, 51.5)),
+        _event(event_id="town-2", date=None, time_precision=None, date_source="none", place_text="Kyiv",
+               place_name="Kyiv", lat=50.45, lon=30.52, admin1="12", admin1_name="Kyiv City",
+               weapon="aerial bomb", killed=1, injured=None, quote="Undated report."),
+        _event(event_id="town-3", date="2024-01-15", place_text="Belgorod", place_name="Belgorod", lat=50.6, lon=36.6,
+               country_code="RU", admin1="09", admin1_name="Belgorod Oblast", weapon="mlrs",
+               side="strikes on Russia", quote="Shelling of Belgorod."),
+    ]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def _data_block(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', page, re.S)
+    assert m, "no JSON data block"
+    return json.loads(m.group(1))
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    m = render.render_map(sample_events(), title="Strikes <b>&</b> 'test'", base_layers=tiny_base_layers())
+    return m.get_root().render()
+
+
+# --------------------------------------------------------------------------- the page
+
+
+def test_page_fetches_nothing(page):
+    assert _assets.external_refs(page) == []
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    assert not re.search(r"<link\b", page)
+    low = page.lower()
+    for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome", "awesome-markers"):
+        assert cdn not in low
+
+
+def test_assets_are_inlined(page):
+    assert "Leaflet 1.9.4" in page  # leaflet.js banner
+    assert "L.HeatLayer" in page or "heatLayer" in page
+    assert "geomap.initFromElement" in page
+    assert ".gm-time" in page  # geomap.css
+    assert ".leaflet-pane" in page  # leaflet.css
+    assert "url(images/" not in page  # CSS images inlined as data: URIs
+
+
+def test_folium_class_lists_untouched(page):
+    import folium
+
+    names = [name for name, _ in folium.Map.default_js]
+    assert "jquery" in names and all(url.startswith("https://") for _, url in folium.Map.default_js)
+
+
+def test_hostile_text_is_escaped(page):
+    # Exactly the script elements geomap writes: none opened or closed by data.
+    assert page.count("</script>") == page.count("<script")
+    assert "window.__pwned" not in page.replace("window.__pwned=1\\\"\\u003e", "").replace(
+        "\\u003cscript\\u003ewindow.__pwned=2", ""
+    )
+    assert "<img src=x" not in page
+    data = _data_block(page)
+    quotes = data["s"]["quote"]
+    assert HOSTILE_QUOTE in quotes and JINJA in quotes  # round-trips exactly, Jinja not evaluated
+    assert any(src[0] == HOSTILE_TITLE for src in data["src"])
+
+
+def test_title_is_escaped(page):
+    assert "<title>Strikes &lt;b&gt;&amp;&lt;/b&gt; &#x27;test&#x27;</title>" in page
+    assert _data_block(page)["title"] == "Strikes <b>&</b> 'test'"
+
+
+def test_tile_url_only_in_data(page):
+    data = _data_block(page)
+    assert data["tiles"]["url"].startswith("https://tile.openstreetmap.org/")
+    without_data = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)
+    assert "tile.openstreetmap.org" not in without_data
+
+
+def test_same_input_same_bytes(tmp_path):
+    a = render.write_map(sample_events(), tmp_path / "a.html", base_layers=tiny_base_layers())
+    b = render.write_map(sample_events(), tmp_path / "b.html", base_layers=tiny_base_layers())
+    assert a == tmp_path / "a.html"
+    assert a.read_bytes() == b.read_bytes()
+    assert "map_1" in a.read_text(encoding="utf-8")
+
+
+def test_map_save_is_offline_too(tmp_path):
+    m = render.render_map(sample_events(), base_layers={})
+    m.save(str(tmp_path / "m.html"))
+    assert _assets.external_refs((tmp_path / "m.html").read_text(encoding="utf-8")) == []
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    return render.encode_events(sample_events(), base_layers=tiny_base_layers())
+
+
+def _row(data: dict, event_id: str) -> int:
+    ids = data["s"]["event_id"]
+    return data["sc"]["event_id"].index(ids.index(event_id))
+
+
+def test_shapes_follow_precision(data):
+    assert data["shape"][_row(data, "town-1")] == 1
+    assert data["shape"][_row(data, "near-1")] == 2
+    i = _row(data, "region-1")
+    assert data["shape"][i] == 3
+    assert data["regions"][data["geom"][i]]["type"] == "Polygon"
+
+
+def test_region_event_without_polygon_uses_admin1_outline(data):
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame(
+        [_event(event_id="r", geo_precision=3, place_text="Kharkiv region"),
+         _event(event_id="r2", geo_precision=3, country_code="UA", admin1="99")],
+        geometry="geometry", crs="EPSG:4326",
+    )
+    d = render.encode_events(gdf, base_layers=tiny_base_layers())
+    assert d["shape"] == [3, 2]  # outline found / not found: circle, never a pin
+    assert d["geom"][0] == 0 and d["geom"][1] == -1
+    assert d["regions"][0]["coordinates"][0][0] == [35.0, 48.5]
+
+
+def test_categories_and_sides(data):
+    assert data["cat"][_row(data, "town-1")] == 1  # drone
+    assert data["cat"][_row(data, "near-1")] == 0  # missile
+    assert data["cat"][_row(data, "region-1")] == 4  # intercepted wins over weapon
+    assert data["cat"][_row(data, "town-2")] == 3  # aerial bomb
+    assert data["cat"][_row(data, "town-3")] == 2  # mlrs -> artillery
+    assert data["side"][_row(data, "region-1")] == 1
+    assert data["side"][_row(data, "town-1")] == 0
+
+
+def test_unknown_weapon_and_side(data):
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame([_event(weapon="slingshot", side="other"), _event(weapon=None, side=None)],
+                           geometry="geometry", crs="EPSG:4326")
+    d = render.encode_events(gdf, base_layers={})
+    assert d["cat"] == [5, 5] and d["side"] == [2, 2]
+
+
+def test_dates(data):
+    assert data["t0"] == "2024-01-13" and data["span"] == 3 and data["day_layers"] is True
+    assert data["day"][_row(data, "town-1")] == 0
+    assert data["day"][_row(data, "region-1")] == 2
+    assert data["day"][_row(data, "town-2")] == -1
+
+
+def test_long_span_has_no_day_layers():
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame([_event(date="2024-01-01"), _event(date="2024-03-01"), _event(date="not a date")],
+                           geometry="geometry", crs="EPSG:4326")
+    d = render.encode_events(gdf, base_layers={})
+    assert d["span"] == 61 and d["day_layers"] is False and d["day"] == [0, 60, -1]
+
+
+def test_casualties_and_flags(data):
+    i = _row(data, "near-1")
+    assert data["killed"][i] == -1 and data["injured"][i] == 3
+    assert data["icpt"][_row(data, "region-1")] == 1
+    assert data["conf"][i] == 0.7
+
+
+def test_only_http_urls_are_kept(data):
+    urls = [s[1] for s in data["src"]]
+    assert "https://example.org/a?x=1&y='2'" in urls
+    assert all(u is None or u.startswith("https://") for u in urls)
+    titles = [s[0] for s in data["src"]]
+    assert "Bad link" in titles  # the title is kept, as text
+
+
+def test_strings_are_dictionary_encoded(data):
+    i = _row(data, "region-1")
+    assert data["s"]["admin1_name"][data["sc"]["admin1_name"][i]] == "Belgorod Oblast"
+    assert data["s"]["admin1_name"].count("Belgorod Oblast") == 1
+
+
+def test_rows_without_coordinates_are_skipped():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    gdf = gpd.GeoDataFrame([_event(), _event(lat=None, lon=None, geometry=None), _event(geometry=Point())],
+                           geometry="geometry", crs="EPSG:4326")
+    gdf.loc[2, ["lat", "lon"]] = [None, None]
+    d = render.encode_events(gdf, base_layers={})
+    assert d["n"] == 1 and d["skipped"] == 2
+
+
+def test_point_geometry_wins_and_crs_is_converted():
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame([_event(lat=0.0, lon=0.0)], geometry="geometry", crs="EPSG:4326")
+    gdf.geometry = gpd.points_from_xy([36.25], [49.98], crs="EPSG:4326")
+    d = render.encode_events(gdf.to_crs("EPSG:3857"), base_layers={})
+    assert d["lat"] == [pytest.approx(49.98)] and d["lon"] == [pytest.approx(36.25)]
+
+
+def test_base_layers_are_cut_to_the_events(data):
+    names = [lab[2] for lab in data["base"]["country_labels"]]
+    assert names == ["Ukraine", "Russia"]  # Chile is far away
+    assert [lab[2] for lab in data["base"]["admin1_labels"]] == ["Kharkiv Oblast", "Odesa Oblast"]
+    assert data["bounds"][0][0] <= 46.48 and data["bounds"][1][1] >= 38.5
+
+
+def test_empty_events_render():
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame({"event_id": [], "geometry": []}, geometry="geometry", crs="EPSG:4326")
+    page = render.render_map(gdf, base_layers=tiny_base_layers()).get_root().render()
+    d = _data_block(page)
+    assert d["n"] == 0 and d["bounds"] is None and d["t0"] is None
+
+
+def test_no_tiles():
+    d = render.encode_events(sample_events(), tiles=False, base_layers={})
+    assert d["tiles"] is None and d["base"] == {}
+
+
+def test_script_json_escapes():
+    text = render.script_json({"q": "</script><b>&'x'\u2028"})
+    assert not set("<>&'") & set(text)
+    assert json.loads(text) == {"q": "</script><b>&'x'\u2028"}
+
+
+# --------------------------------------------------------------------------- errors and output
+
+
+def test_not_a_geodataframe():
+    import pandas as pd
+
+    with pytest.raises(InputError, match="GeoDataFrame"):
+        render.render_map(pd.DataFrame({"a": [1]}))
+
+
+def test_save_to_missing_directory(tmp_path):
+    m = render.render_map(sample_events(), base_layers={})
+    with pytest.raises(OutputError) as err:
+        render.save_map(m, tmp_path / "nope" / "map.html")
+    assert "\n" not in str(err.value) and "does not exist" in str(err.value)
+
+
+def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "map.html"
+    target.write_text("old", encoding="utf-8")
+    render.write_map(sample_events(), target, base_layers={})
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
+
+
+def test_cdn_element_is_refused(tmp_path):
+    from branca.element import JavascriptLink
+
+    m = render.render_map(sample_events(), base_layers={})
+    m.get_root().header.add_child(JavascriptLink("https://cdn.example.org/x.js"), name="x")
+    with pytest.raises(OutputError, match="self-contained"):
+        render.save_map(m, tmp_path / "m.html")
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_missing_vendored_asset_says_make_install(tmp_path, monkeypatch):
+    monkeypatch.setattr(_assets, "vendor_dir", lambda: tmp_path / "vendor")
+    m = render.render_map(sample_events(), base_layers={})
+    with pytest.raises(GeomapError) as err:
+        render.save_map(m, tmp_path / "m.html")
+    assert isinstance(err.value, FileNotFoundError)
+    assert "make install" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_external_refs():
+    assert _assets.external_refs('<script src="https://x/y.js"></script>') == ['<script src="https://x/y.js">']
+    assert _assets.external_refs("<link rel=stylesheet href=//x/y.css>")
+    assert _assets.external_refs('<img src="data:image/png;base64,AA">') == []
+    assert _assets.external_refs('<a href="https://example.org">x</a>') == []
+
+
+def test_vendor_copies_files_and_writes_notice(tmp_path):
+    nm = tmp_path / "node_modules"
+    (nm / "leaflet" / "dist" / "images").mkdir(parents=True)
+    (nm / "leaflet" / "dist" / "leaflet.js").write_text("/* leaflet */", encoding="utf-8")
+    (nm / "leaflet" / "dist" / "leaflet.css").write_text(".a{background:url(images/layers.png)}", encoding="utf-8")
+    (nm / "leaflet" / "dist" / "images" / "layers.png").write_bytes(b"\x89PNG")
+    (nm / "leaflet" / "package.json").write_text('{"version": "1.9.4"}', encoding="utf-8")
+    (nm / "leaflet" / "LICENSE").write_text("BSD 2-Clause License", encoding="utf-8")
+    (nm / "leaflet.heat" / "dist").mkdir(parents=True)
+    (nm / "leaflet.heat" / "dist" / "leaflet-heat.js").write_text("/* heat */", encoding="utf-8")
+    (nm / "leaflet.heat" / "package.json").write_text('{"version": "0.2.0"}', encoding="utf-8")
+    out = tmp_path / "vendor"
+    assert _assets.main(["--vendor", str(nm), "--dest", str(out)]) == 0
+    css = (out / "leaflet.css").read_text(encoding="utf-8")
+    assert "url(data:image/png;base64,iVBORw==)" in css
+    notice = (out / "NOTICE").read_text(encoding="utf-8")
+    assert "leaflet 1.9.4" in notice and "leaflet.heat 0.2.0" in notice
+    assert notice.count("BSD-2-Clause") >= 3 and "BSD 2-Clause License" in notice
+
+
+def test_vendor_without_npm_ci(tmp_path, capsys):
+    assert _assets.main(["--vendor", str(tmp_path / "missing"), "--dest", str(tmp_path / "v")]) == 1
+    assert "npm ci" in capsys.readouterr().err
+
+
+def test_default_boundaries_when_available():
+    pytest.importorskip("geomap.boundaries")
+    d = render.encode_events(sample_events())
+    assert d["base"]["countries"]["features"] and d["base"]["admin1"]["features"]
+    assert any(lab[2].startswith("Kharkiv") for lab in d["base"]["admin1_labels"])
+
+
+def test_own_assets_are_committed_files():
+    for name in _assets.OWN:
+        assert Path(_assets.asset_path(name)).is_file()
