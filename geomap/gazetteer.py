@@ -87,6 +87,9 @@ class Hints:
     admin1s: frozenset[tuple[str, str]] = frozenset()
     countries: frozenset[str] = frozenset()
     points: tuple[tuple[float, float], ...] = ()
+    #: Normalised names of hinted regions ("kyiv" for "Kyiv Oblast"): a populated
+    #: place of that name is the region's eponymous centre ("Kyiv, Kyiv Oblast").
+    names: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.admin1s or self.countries or self.points)
@@ -94,7 +97,7 @@ class Hints:
     def merge(self, other: "Hints") -> "Hints":
         """Union of two hint sets."""
         return Hints(self.admin1s | other.admin1s, self.countries | other.countries,
-                     self.points + other.points)
+                     self.points + other.points, self.names | other.names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +274,13 @@ class Gazetteer:
     def _hint_agreement(self, i: int, hints: Hints) -> float:
         if not hints:
             return 0.0
+        kind = self._kind[i]
+        if kind == "admin1":  # a region is no evidence for itself
+            return 1.0 if self._cc[i] in hints.countries else 0.0
         if (self._cc[i], self._a1[i]) in hints.admin1s:
+            return 3.0
+        if kind in POPULATED and hints.names and normalize(self._name[i]) in hints.names and \
+                any(cc == self._cc[i] for cc, _ in hints.admin1s):
             return 3.0
         lat, lon = self._lat[i], self._lon[i]
         for plat, plon in hints.points:
@@ -331,8 +340,11 @@ class Gazetteer:
         admin1s: set[tuple[str, str]] = set()
         countries: set[str] = set()
         points: list[tuple[float, float]] = []
+        names: set[str] = set()
         for text in texts:
             ids, matched, admin_kind = self.lookup(text)
+            if admin_kind is not None:
+                names.add(split_admin_word(normalize(text))[0])
             if country:
                 ids = [i for i in ids if self._cc[i] == country]
             if not ids and admin_kind is not None:
@@ -357,7 +369,8 @@ class Gazetteer:
                 elif admin_kind is None and self._pop[i] >= 5000:
                     admin1s.add((self._cc[i], self._a1[i]))
                     points.append((self._lat[i], self._lon[i]))
-        return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]))
+        return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]),
+                     frozenset(names))
 
     def _fuzzy_admin1(self, text: str, country: str | None) -> list[int]:
         """Misspelt region names ("Zaporizja Oblast", "Charkov Oblast"): closest admin-1."""
