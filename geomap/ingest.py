@@ -1035,14 +1035,22 @@ def _stdin_items(batch: _Batch) -> Iterator[Article | InputError]:
         yield exc
 
 
+_DOC_FILES = ("README", "LICENSE", "LICENCE", "CHANGELOG", "NOTICE")
+
+
 def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root`` with a known suffix, recursively, sorted, hidden entries skipped."""
+    """Files under ``root`` with a known suffix, recursively, sorted.
+
+    Hidden entries and a folder's own documentation (README*, LICENSE*, CHANGELOG*)
+    are skipped: they describe the corpus, they are not articles. Name such a file
+    explicitly to read it.
+    """
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name.upper().startswith(_DOC_FILES):
             continue
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
