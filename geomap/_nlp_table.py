@@ -1,0 +1,154 @@
+"""The place-name table behind the ``geomap_places`` spaCy component.
+
+A filtered copy of the gazetteer's exact name index: every Latin-script key of at most
+:data:`MAX_WORDS` words, with a bit mask of the feature kinds indexed under it and the
+largest population among them. The component looks token n-grams up in it (a dict
+probe per n-gram), which needs no spaCy ``Doc`` patterns: a PhraseMatcher over ~650k
+names costs minutes to build and several hundred MB, a dict of the keys ~0.3 s to load
+and ~60 MB.
+
+The table is written next to a pipeline by ``to_disk`` and cached in
+``settings.cache_dir`` keyed by the gazetteer file's identity (path, size, mtime), so it
+is built once per gazetteer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from geomap import settings
+from geomap.exc import GazetteerError
+
+__all__ = ["KIND_BITS", "MAX_WORDS", "PlaceTable", "cached_table"]
+
+TABLE_VERSION = 1
+MAX_WORDS = 6
+#: Bit of each feature kind in :attr:`PlaceTable.kinds`.
+KIND_BITS = {"country": 1, "admin1": 2, "admin2": 4, "city": 8, "village": 16, "district": 32}
+_KEY_RE = re.compile(r"[a-z0-9 ]+")
+_HAS_LETTER_RE = re.compile(r"[a-z]")
+
+
+@dataclass(slots=True)
+class PlaceTable:
+    """Name key -> (kind mask, max population), plus the gazetteer it came from."""
+
+    index: dict[str, int]
+    kinds: list[int]
+    pops: list[int]
+    source: str = ""
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def get(self, key: str) -> tuple[int, int] | None:
+        """``(kind_mask, max_population)`` for a normalised key, or None."""
+        n = self.index.get(key)
+        if n is None:
+            return None
+        return self.kinds[n], self.pops[n]
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(cls, gazetteer: object) -> "PlaceTable":
+        """Build the table from a :class:`geomap.gazetteer.Gazetteer`."""
+        keys: list[str] = []
+        kinds: list[int] = []
+        pops: list[int] = []
+        for key in gazetteer.keys():  # type: ignore[attr-defined]
+            if not _keep_key(key):
+                continue
+            mask = 0
+            for kind in gazetteer.kinds_for_key(key):  # type: ignore[attr-defined]
+                mask |= KIND_BITS.get(kind, 0)
+            if not mask:
+                continue
+            keys.append(key)
+            kinds.append(mask)
+            pops.append(int(gazetteer.max_population_for_key(key)))  # type: ignore[attr-defined]
+        source = gazetteer_identity(Path(gazetteer.path))  # type: ignore[attr-defined]
+        return cls(dict(zip(keys, range(len(keys)))), kinds, pops, source)
+
+    # ------------------------------------------------------------------ disk
+    def save(self, path: str | Path) -> None:
+        """Write the table as one ``.npz`` file (atomically)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        keys = list(self.index)
+        meta = {"version": TABLE_VERSION, "source": self.source, "max_words": MAX_WORDS}
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
+        os.close(fd)
+        try:
+            np.savez(tmp, keys=np.frombuffer("\n".join(keys).encode("utf-8"), dtype=np.uint8),
+                     kinds=np.asarray(self.kinds, dtype=np.uint8),
+                     pops=np.asarray(np.minimum(self.pops, 2**32 - 1), dtype=np.uint32),
+                     meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "PlaceTable":
+        """Read a table written by :meth:`save`."""
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as npz:
+                meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
+                if meta.get("version") != TABLE_VERSION:
+                    raise GazetteerError(f"{path}: place table version {meta.get('version')!r} "
+                                         f"is not {TABLE_VERSION}; delete it to rebuild")
+                keys = npz["keys"].tobytes().decode("utf-8").split("\n")
+                kinds = npz["kinds"].tolist()
+                pops = npz["pops"].tolist()
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            raise GazetteerError(f"{path}: unreadable place table ({exc}); delete it to "
+                                 "rebuild") from exc
+        if not len(keys) == len(kinds) == len(pops):
+            raise GazetteerError(f"{path}: corrupt place table (column lengths differ)")
+        return cls(dict(zip(keys, range(len(keys)))), kinds, pops, str(meta.get("source", "")))
+
+
+def _keep_key(key: str) -> bool:
+    """Latin-script keys of 2+ characters and at most MAX_WORDS words, with a letter."""
+    return (len(key) >= 2 and key.count(" ") < MAX_WORDS and _KEY_RE.fullmatch(key) is not None
+            and _HAS_LETTER_RE.search(key) is not None)
+
+
+def gazetteer_identity(path: Path) -> str:
+    """A string that changes whenever the gazetteer file changes."""
+    st = path.stat()
+    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def cached_table(gazetteer: object, cache_dir: Path | None = None) -> PlaceTable:
+    """The table for ``gazetteer``: read from the cache, or built and cached.
+
+    The cache file name hashes the gazetteer identity and the table format version.
+    An unwritable cache directory only costs a rebuild on the next start.
+    """
+    source = gazetteer_identity(Path(gazetteer.path))  # type: ignore[attr-defined]
+    digest = hashlib.sha1(f"{TABLE_VERSION}|{source}".encode()).hexdigest()[:16]
+    base = Path(cache_dir or settings.get("cache_dir"))  # type: ignore[arg-type]
+    path = base / f"place-table-{digest}.npz"
+    if path.exists():
+        try:
+            table = PlaceTable.load(path)
+            if table.source == source:
+                return table
+        except GazetteerError:
+            pass
+    table = PlaceTable.build(gazetteer)
+    try:
+        table.save(path)
+    except OSError:
+        pass
+    return table

@@ -1,0 +1,285 @@
+"""Place and date mentions in articles: the ``geomap_places`` spaCy component and its API.
+
+The component matches gazetteer names over capitalised token runs, reconciles them with
+the statistical NER (rules in :mod:`geomap._nlp_rules`) and resolves each mention with
+context hints (sentence, paragraph, document). Importing this module is cheap: spaCy
+imports it through the ``spacy_factories`` entry point, so nothing is loaded here.
+
+>>> from geomap.nlp import find_places                          # doctest: +SKIP
+>>> [m.text for m in find_places("Drones hit Shostka in Sumy Oblast.")]  # doctest: +SKIP
+['Shostka', 'Sumy Oblast']
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy import util as spacy_util
+
+from geomap import settings
+from geomap._nlp_rules import DateMention, RawMention, Settings, date_mentions, find_mentions
+from geomap._nlp_table import PlaceTable, cached_table
+from geomap.exc import GeomapError, InputError
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Candidate, Gazetteer
+    from geomap.ingest import Article
+
+__all__ = ["DateMention", "Mention", "PlacesComponent", "find_places", "load_pipeline",
+           "make_places_component", "parse", "parse_many", "register_extensions"]
+
+COMPONENT = "geomap_places"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place named in an article, with its resolution.
+
+    Attributes
+    ----------
+    doc
+        Article id (or path) the mention comes from; ``""`` straight from a Doc.
+    text, start, end
+        The span and its character offsets into the article text as read.
+    sentence, sent_start, sent_end
+        The enclosing sentence and its offsets.
+    label
+        The NER label over the span, or ``"GAZ"`` when only the gazetteer found it.
+    match
+        The resolved gazetteer place, or None.
+    hint_source
+        Which context chose ``match``: ``"local"`` (a region attached to the name,
+        e.g. "Stanislav, Kherson Oblast"), ``"sentence"``, ``"paragraph"``,
+        ``"document"``, or None (no context used).
+    """
+
+    doc: str
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sent_start: int
+    sent_end: int
+    label: str
+    match: "Candidate | None"
+    hint_source: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``geomap places --json`` record."""
+        return {"doc": self.doc, "text": self.text, "start": self.start, "end": self.end,
+                "sentence": self.sentence, "label": self.label, "hint_source": self.hint_source,
+                "match": self.match.to_dict() if self.match else None}
+
+
+# ---------------------------------------------------------------------- extensions
+_ext_lock = threading.Lock()
+
+
+def _span_candidate(span: Span) -> "Candidate | None":
+    for m in span.doc._.geomap_places or ():
+        if m.start == span.start_char and m.end == span.end_char:
+            return m.match
+    return None
+
+
+def register_extensions() -> None:
+    """Register ``Doc._.geomap_places``, ``Doc._.geomap_dates`` and
+    ``Span._.geomap_candidate`` (idempotent)."""
+    with _ext_lock:
+        if not Doc.has_extension("geomap_places"):
+            Doc.set_extension("geomap_places", default=None)
+        if not Doc.has_extension("geomap_dates"):
+            Doc.set_extension("geomap_dates", default=None)
+        if not Span.has_extension("geomap_candidate"):
+            Span.set_extension("geomap_candidate", getter=_span_candidate)
+
+
+# ---------------------------------------------------------------------- component
+class PlacesComponent:
+    """Gazetteer place matcher reconciled with NER; see :mod:`geomap._nlp_rules`.
+
+    Sets ``doc._.geomap_places`` (list of :class:`Mention`), ``doc._.geomap_dates``
+    (list of :class:`DateMention`) and the span group ``doc.spans["geomap_places"]``.
+    Call :meth:`initialize` (or ``nlp.initialize()`` on a blank pipeline) or
+    :meth:`from_disk` before use.
+    """
+
+    def __init__(self, nlp: Language, name: str = COMPONENT, *, strong_population: int,
+                 contradict_population: int, max_words: int) -> None:
+        self.name = name
+        self.settings = Settings(strong_population, contradict_population, max_words)
+        self.table: PlaceTable | None = None
+        self._gazetteer: "Gazetteer | None" = None
+        register_extensions()
+
+    # ------------------------------------------------------------------ data
+    @property
+    def gazetteer(self) -> "Gazetteer":
+        if self._gazetteer is None:
+            from geomap.gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer.default()
+        return self._gazetteer
+
+    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
+                   nlp: Language | None = None, cache_dir: str | None = None) -> None:
+        """Load the place table from the cache, building it from the gazetteer if needed."""
+        self.table = cached_table(self.gazetteer, Path(cache_dir) if cache_dir else None)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the place table into ``path`` (a directory)."""
+        self._require_table()
+        assert self.table is not None
+        spacy_util.to_disk(path, {"table.npz": self.table.save}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "PlacesComponent":
+        """Read the place table written by :meth:`to_disk`."""
+        def load(p: Path) -> None:
+            self.table = PlaceTable.load(p)
+
+        spacy_util.from_disk(path, {"table.npz": load}, exclude)
+        return self
+
+    def _require_table(self) -> None:
+        if self.table is None:
+            raise GeomapError(f"spaCy component {self.name!r} is not initialised: call "
+                              "nlp.initialize() or load it with geomap.nlp.load_pipeline()")
+
+    # ------------------------------------------------------------------ call
+    def __call__(self, doc: Doc) -> Doc:
+        self._require_table()
+        assert self.table is not None
+        dates = date_mentions(doc)
+        accepted, sent_spans, _ = find_mentions(doc, self.table, self.gazetteer,
+                                                self.settings, dates)
+        doc._.geomap_dates = dates
+        doc._.geomap_places = [_to_mention(doc, m, sent_spans) for m in accepted]
+        doc.spans[COMPONENT] = [doc[m.start:m.end] for m in accepted]
+        return doc
+
+    def explain(self, doc: Doc) -> list[tuple[str, int, str]]:
+        """Rejected candidates of an already processed doc: ``(text, start_char, reason)``."""
+        self._require_table()
+        assert self.table is not None
+        _, _, rejected = find_mentions(doc, self.table, self.gazetteer, self.settings,
+                                       date_mentions(doc))
+        return [(m.text, doc[m.start].idx, m.reason) for m in rejected]
+
+
+def _to_mention(doc: Doc, m: RawMention, sent_spans: list[tuple[int, int]]) -> Mention:
+    span = doc[m.start:m.end]
+    s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (span.start_char, span.end_char)
+    return Mention(doc="", text=span.text, start=span.start_char, end=span.end_char,
+                   sentence=doc.text[s0:s1], sent_start=s0, sent_end=s1, label=m.label,
+                   match=m.match, hint_source=m.hint_source)
+
+
+@Language.factory(COMPONENT, default_config={"strong_population": 100_000,
+                                             "contradict_population": 10_000,
+                                             "max_words": 6})
+def make_places_component(nlp: Language, name: str, strong_population: int,
+                          contradict_population: int, max_words: int) -> PlacesComponent:
+    """spaCy factory of :class:`PlacesComponent` (no data is loaded here)."""
+    return PlacesComponent(nlp, name, strong_population=strong_population,
+                           contradict_population=contradict_population, max_words=max_words)
+
+
+# ---------------------------------------------------------------------- pipelines
+_pipelines: dict[tuple[str, bool], Language] = {}
+_pipe_lock = threading.Lock()
+
+
+def load_pipeline(model: str | None = None, *, fast: bool = False) -> Language:
+    """The spaCy pipeline with the place component, loaded once per ``(model, fast)``.
+
+    Parameters
+    ----------
+    model
+        spaCy model package or path; default ``settings.spacy_model``.
+    fast
+        Gazetteer-only mode: ``spacy.blank("en")`` + sentencizer + the component
+        (no NER, no parser; ``model`` is ignored).
+    """
+    name = "blank:en" if fast else (model or str(settings.get("spacy_model")))
+    with _pipe_lock:
+        nlp = _pipelines.get((name, fast))
+        if nlp is None:
+            nlp = _build_pipeline(name, fast)
+            _pipelines[(name, fast)] = nlp
+        return nlp
+
+
+def _build_pipeline(name: str, fast: bool) -> Language:
+    import spacy
+
+    if fast:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+    else:
+        try:
+            nlp = spacy.load(name, exclude=["lemmatizer"])
+        except OSError as exc:
+            raise GeomapError(f"spaCy model {name!r} is not installed: pip install it or set "
+                              "geomap.settings.spacy_model") from exc
+    comp = nlp.add_pipe(COMPONENT, last=True)
+    comp.initialize()  # type: ignore[attr-defined]
+    return nlp
+
+
+# ---------------------------------------------------------------------- API
+def _as_article(item: "str | Article") -> "Article":
+    from geomap.ingest import Article, article_from_text
+
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, str):
+        return article_from_text(item)
+    raise InputError(f"expected a str or Article, got {type(item).__name__}")
+
+
+def _doc_id(article: "Article") -> str:
+    return article.id or article.path or ""
+
+
+def _mentions(doc: Doc, article_id: str) -> list[Mention]:
+    return [replace(m, doc=article_id) for m in doc._.geomap_places or ()]
+
+
+def find_places(text_or_article: "str | Article", *, nlp: Language | None = None,
+                fast: bool = False) -> list[Mention]:
+    """Place mentions of one text or article.
+
+    A plain string is used as is (offsets index into it); an Article's ``text`` too.
+    """
+    nlp = nlp or load_pipeline(fast=fast)
+    if isinstance(text_or_article, str):
+        return _mentions(nlp(text_or_article), "text")
+    article = _as_article(text_or_article)
+    return _mentions(nlp(article.text), _doc_id(article))
+
+
+def parse(article: "Article | str", *, nlp: Language | None = None) -> tuple[Doc, list[Mention]]:
+    """The processed Doc (with its dependency parse) and the place mentions."""
+    nlp = nlp or load_pipeline()
+    art = _as_article(article) if not isinstance(article, str) else None
+    text = article if isinstance(article, str) else art.text  # type: ignore[union-attr]
+    doc = nlp(text)
+    return doc, _mentions(doc, "text" if art is None else _doc_id(art))
+
+
+def parse_many(articles: Iterable["Article"], *, nlp: Language | None = None, n_process: int = 1,
+               batch_size: int = 16) -> Iterator[tuple["Article", Doc, list[Mention]]]:
+    """Process articles with ``nlp.pipe``; yields ``(article, doc, mentions)`` in order.
+
+    With ``n_process > 1`` spaCy forks workers; each loads the component's place table
+    from the pipeline copy it receives.
+    """
+    nlp = nlp or load_pipeline()
+    pairs = ((a.text, a) for a in articles)
+    for doc, art in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        yield art, doc, _mentions(doc, _doc_id(art))
