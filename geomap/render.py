@@ -89,8 +89,8 @@ DEFAULT_BBOX = (22.0, 44.0, 40.5, 52.5)
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
 #: Simplification tolerances (degrees) of the base layers and of event regions.
-COUNTRY_TOLERANCE = 0.01
-ADMIN1_TOLERANCE = 0.003
+COUNTRY_TOLERANCE = 0.02
+ADMIN1_TOLERANCE = 0.006
 REGION_TOLERANCE = 0.001
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -304,7 +304,7 @@ def _encode_base(
         c_fc, a_fc = base_layers.get("countries"), base_layers.get("admin1")
         countries = _parse_collection(c_fc, COUNTRY_TOLERANCE) if c_fc else None
         admin1 = _parse_collection(a_fc, ADMIN1_TOLERANCE) if a_fc else None
-    c_fc, c_labels = _select(countries, _pad(bbox, 25.0))
+    c_fc, c_labels = _select(countries, _pad(bbox, 12.0))
     a_fc, a_labels = _select(admin1, _pad(bbox, 3.0))
     base = {
         "countries": c_fc,
@@ -346,12 +346,17 @@ def _bools(series: pd.Series) -> list[int]:
     return [truthy(v) for v in series.tolist()]
 
 
-def _strings(series: pd.Series) -> tuple[list[str], list[int]]:
-    """Dictionary encoding of a text column: (distinct values, codes; -1 for null)."""
+def _strings(series: pd.Series) -> tuple[list[str], list[int] | None]:
+    """Dictionary encoding of a text column: (distinct values, codes; -1 for null).
+
+    Codes are None when every value is distinct and present (then value i is event i's).
+    """
     import pandas as pd
 
     text = series.astype("string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    if len(uniques) == len(codes) and (len(codes) == 0 or codes[0] == 0) and (codes >= 0).all():
+        return [str(u) for u in uniques], None  # all distinct: the values are in event order
     return [str(u) for u in uniques], codes.tolist()
 
 

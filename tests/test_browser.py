@@ -85,7 +85,8 @@ class Page:
             self.page.evaluate(
                 """id => {
                 const v = window.geomap.views[0], ev = v.ev, d = ev.d;
-                const code = d.s.event_id.indexOf(id), i = d.sc.event_id.indexOf(code);
+                let i = 0;
+                while (i < ev.n && ev.str('event_id', i) !== id) { i++; }
                 const p = v.map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
                 const box = v.map.getContainer().getBoundingClientRect();
                 const lift = d.shape[i] === 1 ? ev.r[i] * 1.9 : 0;

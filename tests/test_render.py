@@ -194,9 +194,15 @@ def data() -> dict:
     return render.encode_events(sample_events(), base_layers=tiny_base_layers())
 
 
+def _str(data: dict, col: str, i: int) -> str | None:
+    codes = data["sc"][col]
+    if codes is None:
+        return data["s"][col][i]
+    return None if codes[i] < 0 else data["s"][col][codes[i]]
+
+
 def _row(data: dict, event_id: str) -> int:
-    ids = data["s"]["event_id"]
-    return data["sc"]["event_id"].index(ids.index(event_id))
+    return [_str(data, "event_id", i) for i in range(data["n"])].index(event_id)
 
 
 def test_shapes_follow_precision(data):
@@ -273,8 +279,11 @@ def test_only_http_urls_are_kept(data):
 
 def test_strings_are_dictionary_encoded(data):
     i = _row(data, "region-1")
-    assert data["s"]["admin1_name"][data["sc"]["admin1_name"][i]] == "Belgorod Oblast"
+    assert _str(data, "admin1_name", i) == "Belgorod Oblast"
     assert data["s"]["admin1_name"].count("Belgorod Oblast") == 1
+    assert data["sc"]["event_id"] is None  # all distinct: no code column
+    assert data["s"]["event_id"] == ["town-1", "near-1", "region-1", "town-2", "town-3"]
+    assert data["sc"]["weapon_model"][_row(data, "town-1")] == -1
 
 
 def test_rows_without_coordinates_are_skipped():

@@ -32,6 +32,8 @@
   var NEAR_RADIUS_M = 10000;
   var MAX_POPUP_EVENTS = 25;
   var EARTH_CIRCUMFERENCE = 40075016.686;
+  var BATCH_ABOVE = 2500;  // symbols in view above which drawing is batched by colour
+  var CHUNK = 32;  // symbols per batched path
 
   // ------------------------------------------------------------------ helpers
 
@@ -73,11 +75,12 @@
     this.y = new Float64Array(n);
     this.r = new Float32Array(n);
     this.cosLat = new Float32Array(n);
-    var crs = L.CRS.EPSG3857;
+    // Zoom-0 pixel coordinates, as L.CRS.EPSG3857.latLngToPoint(latlng, 0) computes them.
+    var MAX_LAT = L.Projection.SphericalMercator.MAX_LATITUDE, RAD = Math.PI / 180;
     for (i = 0; i < n; i++) {
-      var p = crs.latLngToPoint(L.latLng(d.lat[i], d.lon[i]), 0);
-      this.x[i] = p.x;
-      this.y[i] = p.y;
+      var lat = Math.max(Math.min(d.lat[i], MAX_LAT), -MAX_LAT), sin = Math.sin(lat * RAD);
+      this.x[i] = 256 * (0.5 + d.lon[i] / 360);
+      this.y[i] = 256 * (0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI));
       this.cosLat[i] = Math.cos(d.lat[i] * Math.PI / 180);
       var c = Math.max(d.killed[i], 0) + Math.max(d.injured[i], 0);
       this.r[i] = Math.min(5 + 2.2 * Math.log2(1 + c), 20);
@@ -94,10 +97,11 @@
   }
 
   EventData.prototype.str = function (col, i) {
-    var codes = this.d.sc[col];
-    if (!codes) { return null; }
+    var values = this.d.s[col], codes = this.d.sc[col];
+    if (!values) { return null; }
+    if (codes === null) { return values[i]; }  // all distinct: stored in event order
     var k = codes[i];
-    return k < 0 ? null : this.d.s[col][k];
+    return k < 0 ? null : values[k];
   };
 
   EventData.prototype.dayIso = function (day) {
@@ -217,9 +221,9 @@
 
   // ------------------------------------------------------------------ drawing
 
-  function pinPath(ctx, x, y, r) {
+  /** A map pin with its tip at (x, y) and a round head of radius r, as a subpath. */
+  function pinSubpath(ctx, x, y, r) {
     var d = r * 1.9, cy = y - d, b = Math.acos(r / d);
-    ctx.beginPath();
     ctx.moveTo(x, y);
     ctx.arc(x, cy, r, Math.PI / 2 + b, Math.PI / 2 - b);
     ctx.closePath();
@@ -233,7 +237,7 @@
       this._hx = new Float32Array(n);
       this._hy = new Float32Array(n);
       this._hr = new Float32Array(n);
-      this._hTop = new Float32Array(n);
+      this._hTop = new Uint8Array(n);  // drawn kind: 1 pin, 2 circle
       this._hi = new Int32Array(n);
       this._hn = 0;
     },
@@ -269,79 +273,150 @@
       var ratio = this._ratio, size = map.getSize();
       ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
       ctx.clearRect(0, 0, size.x, size.y);
-      var zoom = map.getZoom(), k = map.getZoomScale(zoom, 0);
+      // Container pixel = zoom-0 pixel * 2^zoom + offset (EPSG:3857 is linear in scale).
+      var k = map.getZoomScale(map.getZoom(), 0);
       var origin = L.CRS.EPSG3857.latLngToPoint(L.latLng(0, 0), 0);
       var ref = map.latLngToContainerPoint(L.latLng(0, 0));
       var ox = ref.x - origin.x * k, oy = ref.y - origin.y * k;
       var metresPerPx0 = EARTH_CIRCUMFERENCE / (256 * k);
-      var margin = 40, w = size.x + margin, h = size.y + margin;
+      var margin = 40, w = size.x + margin, h = size.y + 3 * margin;
       var vis = v.visible, order = ev.order, n = ev.n;
-      var hn = 0, pins = 0, circles = 0, pass, j, i, x, y, r, R;
-      for (pass = 0; pass < 2; pass++) {
-        var wantShape = pass === 0 ? 2 : 1;
-        for (j = 0; j < n; j++) {
-          i = order[j];
-          if (!vis[i] || d.shape[i] !== wantShape) { continue; }
-          x = ev.x[i] * k + ox;
-          y = ev.y[i] * k + oy;
-          if (x < -margin || y < -margin || x > w || y > h + 2 * margin) { continue; }
-          var cat = CATS[d.cat[i]], dot = SIDES[d.side[i]].dot;
-          r = ev.r[i];
-          if (wantShape === 2) {
-            R = Math.max(NEAR_RADIUS_M / (metresPerPx0 * ev.cosLat[i]), r + 4);
-            ctx.beginPath();
-            ctx.arc(x, y, R, 0, 2 * Math.PI);
-            ctx.globalAlpha = 0.18;
-            ctx.fillStyle = cat.color;
-            ctx.fill();
-            ctx.globalAlpha = 1;
-            ctx.setLineDash([5, 4]);
-            ctx.lineWidth = 2;
-            ctx.strokeStyle = cat.color;
-            ctx.stroke();
-            ctx.setLineDash([]);
-            ctx.beginPath();
-            ctx.arc(x, y, r * 0.6, 0, 2 * Math.PI);
-            ctx.fillStyle = cat.color;
-            ctx.fill();
-            ctx.lineWidth = 1;
-            ctx.strokeStyle = '#222';
-            ctx.stroke();
-            this._hx[hn] = x; this._hy[hn] = y; this._hr[hn] = R; this._hTop[hn] = 0;
-            circles++;
-          } else {
-            pinPath(ctx, x, y, r);
-            ctx.fillStyle = cat.color;
-            ctx.fill();
-            ctx.lineWidth = 1;
-            ctx.strokeStyle = '#222';
-            ctx.stroke();
-            if (dot) {
-              ctx.beginPath();
-              ctx.arc(x, y - r * 1.9, r * 0.42, 0, 2 * Math.PI);
-              ctx.fillStyle = dot;
-              ctx.fill();
-            }
-            this._hx[hn] = x; this._hy[hn] = y - r * 1.9; this._hr[hn] = r + 2; this._hTop[hn] = r * 1.9;
-            pins++;
-          }
-          this._hi[hn] = i;
+      var hx = this._hx, hy = this._hy, hr = this._hr, hi = this._hi, hk = this._hTop;
+      var hn = 0, pins = 0, circles = 0;
+      // Collect what is visible and in view: circles first (under), then pins, big to small.
+      for (var pass = 2; pass >= 1; pass--) {
+        for (var j = 0; j < n; j++) {
+          var i = order[j];
+          if (!vis[i] || d.shape[i] !== pass) { continue; }
+          var x = ev.x[i] * k + ox, y = ev.y[i] * k + oy;
+          if (x < -margin || y < -margin || x > w || y > h) { continue; }
+          hx[hn] = x;
+          hy[hn] = y;
+          hi[hn] = i;
+          hk[hn] = pass;
+          hr[hn] = pass === 2 ? Math.max(NEAR_RADIUS_M / (metresPerPx0 * ev.cosLat[i]), ev.r[i] + 4) : ev.r[i];
+          if (pass === 2) { circles++; } else { pins++; }
           hn++;
         }
       }
       this._hn = hn;
+      if (hn > BATCH_ABOVE) { this._drawBatched(ctx); } else { this._drawEach(ctx); }
       v.stats.pins = pins;
       v.stats.circles = circles;
       v.stats.drawnPoints = hn;
     },
 
+    /** Few symbols: each drawn whole (fill, outline, dot) in order, so overlaps read well. */
+    _drawEach: function (ctx) {
+      var d = this._v.ev.d, r, x, y, i;
+      for (var h = 0; h < this._hn; h++) {
+        i = this._hi[h]; x = this._hx[h]; y = this._hy[h]; r = this._hr[h];
+        var color = CATS[d.cat[i]].color, dot = SIDES[d.side[i]].dot;
+        ctx.beginPath();
+        if (this._hTop[h] === 2) {
+          ctx.arc(x, y, r, 0, 2 * Math.PI);
+          ctx.globalAlpha = 0.18;
+          ctx.fillStyle = color;
+          ctx.fill();
+          ctx.globalAlpha = 1;
+          ctx.setLineDash([5, 4]);
+          ctx.lineWidth = 2;
+          ctx.strokeStyle = color;
+          ctx.stroke();
+          ctx.setLineDash([]);
+          ctx.beginPath();
+          ctx.arc(x, y, this._v.ev.r[i] * 0.6, 0, 2 * Math.PI);
+        } else {
+          pinSubpath(ctx, x, y, r);
+        }
+        ctx.fillStyle = color;
+        ctx.fill();
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = '#222';
+        ctx.stroke();
+        if (dot && this._hTop[h] === 1) {
+          ctx.beginPath();
+          ctx.arc(x, y - r * 1.9, r * 0.42, 0, 2 * Math.PI);
+          ctx.fillStyle = dot;
+          ctx.fill();
+        }
+      }
+    },
+
+    /** Many symbols: one path per colour and per CHUNK symbols (few canvas calls;
+     *  one huge path would be slower than drawing each symbol). */
+    _drawBatched: function (ctx) {
+      var d = this._v.ev.d, ev = this._v.ev, hn = this._hn, self = this;
+      var each = function (kind, key, add, paint) {
+        var m = 0;
+        ctx.beginPath();
+        for (var h = 0; h < hn; h++) {
+          var i = self._hi[h];
+          if (self._hTop[h] !== kind || !key(i)) { continue; }
+          add(self._hx[h], self._hy[h], self._hr[h], i);
+          if (++m === CHUNK) { paint(); ctx.beginPath(); m = 0; }
+        }
+        if (m) { paint(); }
+      };
+      var ring = function (color) {
+        return function () {
+          ctx.globalAlpha = 0.18;
+          ctx.fillStyle = color;
+          ctx.fill();
+          ctx.globalAlpha = 1;
+          ctx.setLineDash([5, 4]);
+          ctx.lineWidth = 2;
+          ctx.strokeStyle = color;
+          ctx.stroke();
+          ctx.setLineDash([]);
+        };
+      };
+      var solid = function (color) {
+        return function () {
+          ctx.fillStyle = color;
+          ctx.fill();
+          ctx.lineWidth = 1;
+          ctx.strokeStyle = '#222';
+          ctx.stroke();
+        };
+      };
+      CATS.forEach(function (cat, c) {
+        each(2, function (i) { return d.cat[i] === c; },
+          function (x, y, r) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }, ring(cat.color));
+      });
+      CATS.forEach(function (cat, c) {
+        var isCat = function (i) { return d.cat[i] === c; };
+        each(2, isCat, function (x, y, r, i) {
+          var q = ev.r[i] * 0.6;
+          ctx.moveTo(x + q, y);
+          ctx.arc(x, y, q, 0, 2 * Math.PI);
+        }, solid(cat.color));
+        each(1, isCat, function (x, y, r) { pinSubpath(ctx, x, y, r); }, solid(cat.color));
+      });
+      SIDES.forEach(function (side, s) {
+        if (!side.dot) { return; }
+        each(1, function (i) { return d.side[i] === s; }, function (x, y, r) {
+          var q = r * 0.42, cy = y - r * 1.9;
+          ctx.moveTo(x + q, cy);
+          ctx.arc(x, cy, q, 0, 2 * Math.PI);
+        }, function () { ctx.fillStyle = side.dot; ctx.fill(); });
+      });
+    },
+
     /** Indices of drawn events under container point p, nearest first. */
     hit: function (p) {
-      var out = [], hx = this._hx, hy = this._hy, hr = this._hr, ht = this._hTop;
+      var out = [], hx = this._hx, hy = this._hy, hr = this._hr, hk = this._hTop;
       for (var h = this._hn - 1; h >= 0; h--) {
-        var dx = p.x - hx[h], dy = p.y - hy[h], r = hr[h], dist = Math.sqrt(dx * dx + dy * dy);
-        var onStem = ht[h] > 0 && Math.abs(dx) <= r * 0.6 && dy >= 0 && dy <= ht[h] + 1;
-        if (dist <= r || onStem) { out.push([dist, this._hi[h]]); }
+        var r = hr[h], dx = p.x - hx[h], dy = p.y - hy[h], inside;
+        if (hk[h] === 1) {  // pin: round head above the tip, plus the stem
+          var hdy = dy + r * 1.9;
+          inside = dx * dx + hdy * hdy <= (r + 2) * (r + 2) ||
+            (Math.abs(dx) <= r * 0.6 && dy <= 1 && dy >= -r * 1.9);
+          dy = hdy;
+        } else {
+          inside = dx * dx + dy * dy <= r * r;
+        }
+        if (inside) { out.push([dx * dx + dy * dy, this._hi[h]]); }
       }
       out.sort(function (a, b) { return a[0] - b[0]; });
       return out.map(function (o) { return o[1]; });
@@ -926,17 +1001,21 @@
 
   // ------------------------------------------------------------------ entry point
 
-  function init(map, data) {
+  function init(map, data, t0) {
+    var t1 = performance.now();
     var view = new View(map, data);
+    view.timings = {parse: t0 === undefined ? null : t1 - t0, build: performance.now() - t1};
     window.geomap.views.push(view);
     window.geomap.ready = true;
+    window.geomap.readyAt = performance.now();
     map.getContainer().setAttribute('data-gm-ready', '1');
     return view;
   }
 
   function initFromElement(map, id) {
+    var t0 = performance.now();
     var node = document.getElementById(id);
-    return init(map, JSON.parse(node.textContent));
+    return init(map, JSON.parse(node.textContent), t0);
   }
 
   window.geomap = {init: init, initFromElement: initFromElement, views: [], ready: false,
