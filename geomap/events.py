@@ -99,7 +99,7 @@ _MODEL_RE = _re.compile(r"\b(Kh-\d+\w*|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(
 _ATTACK_LEMMAS = frozenset("""
 strike attack hit shell bomb pound target launch raid explode explosion blast blow
 bombard bombardment fire shelling barrage assault damage destroy injure kill wound hurt
-fall crash debris wreckage impact struck
+fall crash debris wreckage impact struck shoot intercept down repel
 """.split())
 _INTERCEPT_RE = _re.compile(
     r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|"
@@ -119,9 +119,10 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     ("port", r"\bport\b|harbou?r|\bdocks?\b"),
     ("energy", r"power (?:plant|station|grid|line)|energy|electricity|substation|heating|"
                r"utilit(?:y|ies)|thermal"),
-    ("government", r"administration|government (?:building|headquarters)|regional government|"
-                   r"city hall|council"),
-    ("military", r"military|\bbase\b|airfield|air base|barracks|\bcamp\b|arsenal|ammunition"),
+    ("government", r"administration (?:building|headquarters)|government (?:building|headquarters)|"
+                   r"regional government|city hall|council building"),
+    ("military", r"military (?:base|unit|camp|airfield|facility|target|installation|site)|"
+                 r"\bbase\b|airfield|air base|barracks|\bcamp\b|arsenal|ammunition"),
     ("residential", r"residential|apartment|homes?\b|houses?\b|high-rise|dwelling"),
     ("industrial", r"industrial|factory|plant\b|enterprise"),
     ("infrastructure", r"infrastructure|railway|bridge"),
@@ -201,7 +202,14 @@ def _month_day(month: str, day: str, year: str | None, ref: _dt.date | None) -> 
         return None
 
 
-def resolve_date(text: str, published: str | None) -> tuple[_dt.date | None, str, int]:
+def _last_date_text(text: str) -> str:
+    """The last explicit date expression in ``text`` (or "")."""
+    hits = [m for rx in (_DATE_MD_RE, _DATE_DM_RE) for m in rx.finditer(text)]
+    return max(hits, key=lambda m: m.start()).group(0) if hits else ""
+
+
+def resolve_date(text: str, published: str | None, *,
+                 context: str = "") -> tuple[_dt.date | None, str, int]:
     """Resolve the date a passage states, relative to the article date.
 
     Returns ``(date, how, time_precision)``; ``how`` quotes the expression used.
@@ -218,6 +226,12 @@ def resolve_date(text: str, published: str | None) -> tuple[_dt.date | None, str
             day = _month_day(month, d2 or d1, year, ref)
             if day is not None and (ref is None or day <= ref + _dt.timedelta(days=1)):
                 return day, f"stated: {m.group(0)}", 1
+    if context:  # the passage before: "On Jan. 13 ... At 7:30 a.m. missiles struck X"
+        prior, how, _ = resolve_date(_last_date_text(context), published)
+        if how.startswith("stated"):
+            if _RELATIVE[0][0].search(text):
+                return prior - _dt.timedelta(days=1), f"relative to {how[8:]}: the day before", 1
+            return prior, f"context: {how[8:]}", 1
     if ref is None:
         return None, "none: no date stated and no article date", 0
     for rx, delta in _RELATIVE:
@@ -285,19 +299,36 @@ def _actor(text: str, country: str | None) -> str | None:
     return {"UA": "Russian forces", "RU": "Ukrainian forces"}.get(country or "")
 
 
+def _stem(word: str) -> str:
+    """A crude stem, so that matching works with or without spaCy's lemmatizer."""
+    word = word.lower()
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+_ATTACK_STEMS = frozenset(_stem(w) for w in _ATTACK_LEMMAS)
+_NON_STRIKE_STEMS = frozenset(_stem(w) for w in _NON_STRIKE_LEMMAS)
+
+
+def _token_stems(tok) -> set[str]:
+    return {_stem(tok.text), _stem(tok.lemma_)} if tok.lemma_ else {_stem(tok.text)}
+
+
 def _has_attack_trigger(tokens) -> bool:
-    return any(t.lemma_.lower() in _ATTACK_LEMMAS or t.lower_ in _ATTACK_LEMMAS
-               for t in tokens)
+    return any(_token_stems(t) & _ATTACK_STEMS for t in tokens)
 
 
 def _governing_frame(span) -> str | None:
     """"strike"/"venue" from the mention's syntactic heads, None when neither governs."""
     for tok in [span.root, *span.root.ancestors][:6]:
-        lemma = tok.lemma_.lower()
-        if lemma in _ATTACK_LEMMAS or _WEAPON_RES[2][1].search(tok.text) or \
+        stems = _token_stems(tok)
+        if stems & _ATTACK_STEMS or _WEAPON_RES[2][1].search(tok.text) or \
                 _WEAPON_RES[3][1].search(tok.text):
             return "strike"
-        if lemma in _NON_STRIKE_LEMMAS:
+        if stems & _NON_STRIKE_STEMS:
             return "venue"
     return None
 
@@ -359,28 +390,107 @@ def events_from_doc(article, doc, mentions) -> list[StrikeEvent]:
     for m in mentions:
         if m.match is not None:
             by_sentence.setdefault(m.sent_start, []).append(m)
+    starts = sorted(by_sentence)
     source = Source(id=article.id, title=article.title, url=article.url,
                     published=article.published)
     events: list[StrikeEvent] = []
-    for sent_start, group in sorted(by_sentence.items()):
-        sent_end = group[0].sent_end
-        span = doc.char_span(sent_start, sent_end, alignment_mode="expand")
-        sentence = doc.text[sent_start:sent_end]
-        if span is None or not _has_attack_trigger(span):
-            continue
-        weapon, model = detect_weapon(sentence)
-        intercepted = bool(_INTERCEPT_RE.search(sentence))
+    for n, sent_start in enumerate(starts):
+        group = _with_region_list(by_sentence[sent_start], article.text)
         for m in group:
-            ev = _mention_event(article, doc, m, group, sentence, weapon, model, intercepted,
-                                source)
+            rel = (m.start - m.sent_start, m.end - m.sent_start)
+            full = article.text[m.sent_start:m.sent_end]
+            lo, hi = _clause(full, *rel)
+            clause = full[lo:hi]
+            span = doc.char_span(m.sent_start + lo, m.sent_start + hi, alignment_mode="expand")
+            if span is None or not _has_attack_trigger(span):
+                continue
+            after = _next_sentence(doc, m.sent_end, by_sentence)
+            details = clause + " " + after
+            before = article.text[max(0, m.sent_start - 1500):m.sent_start]
+            ev = _mention_event(article, doc, m, group, clause, details, before, source)
             if ev is not None:
                 events.append(ev)
     return events
 
 
-def _mention_event(article, doc, m, group, sentence, weapon, model, intercepted, source):
-    if _is_context_only(m, group):
+def _next_sentence(doc, end: int, by_sentence: dict[int, list]) -> str:
+    """The following sentence when it names no place: it often carries the details
+    ("A woman was injured." / "... point to Kh-22 missiles")."""
+    span = doc.char_span(end, min(len(doc.text), end + 1), alignment_mode="expand")
+    if span is None or span.start >= len(doc):
+        return ""
+    out = []
+    sent = doc[span.start].sent
+    for _ in range(2):
+        if sent.start_char in by_sentence or sent.start_char < end:
+            break
+        out.append(sent.text)
+        if sent.end >= len(doc):
+            break
+        sent = doc[sent.end].sent
+    return " ".join(out)
+
+
+def _with_region_list(group: list, text: str) -> list:
+    """Re-resolve the members of "the Poltava, ... and Rivne oblasts" as oblasts."""
+    from geomap.gazetteer import Gazetteer
+
+    sentence = text[group[0].sent_start:group[0].sent_end]
+    names = region_list_names(sentence)
+    if not names:
+        return group
+    gaz = Gazetteer.default()
+    out = [m for m in group if not any(m.text.split()[0] in n for n in names)]
+    for name in names:
+        core = name.rsplit(" ", 1)[0]
+        pos = sentence.find(core)
+        res = gaz.rank(name, limit=1)
+        if pos < 0 or not res or res[0].kind != "admin1":
+            continue
+        start = group[0].sent_start + pos
+        out.append(_replace(group[0], text=core, start=start, end=start + len(core),
+                            match=res[0], label="GAZ"))
+    return sorted(out, key=lambda m: m.start)
+
+
+_CLAUSE_BREAK_RE = _re.compile(r"\s*(?:\n+|[•▪●◦·]|\s-\s)\s*")
+_REGION_LIST_RE = _re.compile(
+    r"\b(?:the )?((?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?, )*[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?"
+    r",? and [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) (oblasts|regions|provinces)\b")
+
+
+def _clause(text: str, rel_start: int, rel_end: int) -> tuple[int, int]:
+    """Bounds of the bullet/line-separated clause of a sentence around a mention."""
+    lo, hi = 0, len(text)
+    for br in _CLAUSE_BREAK_RE.finditer(text):
+        if br.end() <= rel_start:
+            lo = br.end()
+        elif br.start() >= rel_end:
+            hi = br.start()
+            break
+    return lo, hi
+
+
+def region_list_names(sentence: str) -> list[str]:
+    """Names in "the Poltava, Dnipropetrovsk and Rivne oblasts" -> each "X Oblast"."""
+    out = []
+    for m in _REGION_LIST_RE.finditer(sentence):
+        word = "Oblast" if m.group(2) == "oblasts" else "region"
+        for name in _re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)):
+            if name.strip():
+                out.append(f"{name.strip()} {word}")
+    return out
+
+
+def _mention_event(article, doc, m, group, sentence, details, before, source):
+    if _is_context_only(m, group) or m.match.kind == "country":
         return None
+    weapon, model = detect_weapon(sentence)
+    if weapon == "unknown" or model is None:
+        weapon2, model2 = detect_weapon(details)
+        weapon = weapon if weapon != "unknown" else weapon2
+        model = model or model2
+    intercepted = bool(_INTERCEPT_RE.search(sentence))
     mspan = doc.char_span(m.start, m.end, alignment_mode="expand")
     frame = _governing_frame(mspan) if mspan is not None else None
     if frame == "venue":
@@ -388,7 +498,7 @@ def _mention_event(article, doc, m, group, sentence, weapon, model, intercepted,
     if frame is None and _venue_words_near(sentence, m):
         return None
     cand = m.match
-    day, how, precision = resolve_date(sentence, article.published)
+    day, how, precision = resolve_date(sentence, article.published, context=before)
     if day is None and article.published is None:
         day_iso = None
     else:
@@ -403,12 +513,19 @@ def _mention_event(article, doc, m, group, sentence, weapon, model, intercepted,
         lat=cand.lat, lon=cand.lon, country_code=cand.country_code,
         admin1=cand.admin1 or None, admin1_name=cand.admin1_name, geo_precision=geo,
         event_type=_event_type(weapon, intercepted), weapon=weapon, weapon_model=model,
-        actor=_actor(sentence, cand.country_code), target=detect_target(sentence),
-        killed=count_casualties(sentence, "killed"),
-        injured=count_casualties(sentence, "injured"), intercepted=intercepted,
+        actor=_actor(sentence, cand.country_code),
+        target=detect_target(sentence) or detect_target(details),
+        killed=_first_known(count_casualties(sentence, "killed"),
+                            count_casualties(details, "killed")),
+        injured=_first_known(count_casualties(sentence, "injured"),
+                             count_casualties(details, "injured")), intercepted=intercepted,
         quote=sentence.strip()[:600], confidence=confidence, sources=[source],
         geometry=None,
     )
+
+
+def _first_known(*values: int | None) -> int | None:
+    return next((v for v in values if v is not None), None)
 
 
 def _venue_words_near(sentence: str, m) -> bool:
