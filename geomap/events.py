@@ -99,7 +99,7 @@ _MODEL_RE = _re.compile(r"\b(Kh-\d+\w*|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(
 _ATTACK_LEMMAS = frozenset("""
 strike attack hit shell bomb pound target launch raid explode explosion blast blow
 bombard bombardment fire shelling barrage assault damage destroy injure kill wound hurt
-fall crash debris wreckage impact struck shoot intercept down repel
+fall crash debris wreckage impact struck shoot intercept down repel aim
 """.split())
 _INTERCEPT_RE = _re.compile(
     r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|"
@@ -109,7 +109,7 @@ _INTERCEPT_RE = _re.compile(
 _NON_STRIKE_LEMMAS = frozenset("""
 meeting talk talks summit conference negotiation negotiate visit visited arrive tour
 capture seize retake liberate advance withdraw withdrawal occupy recapture control
-airport flight flights restriction suspend halt accord agreement envoy deal
+airport flight flights restriction accord agreement envoy deal
 """.split())
 _TARGETS: tuple[tuple[str, str], ...] = (
     ("fire station", r"fire station|firefighters?"),
@@ -333,10 +333,23 @@ def _governing_frame(span) -> str | None:
     return None
 
 
-def _is_context_only(mention, others) -> bool:
-    """An oblast/country named to locate another mention ("Stanislav, Kherson Oblast")."""
+_LOCATOR_RE = _re.compile(r"\b(?:near|close to|outside|border(?:s|ing)?(?: with)?|"
+                          r"(?:north|south|east|west)(?:-?(?:east|west))? of|from|km|kilometres|"
+                          r"miles|halfway between|between)\b[^,.;]{0,25}$", _re.I)
+
+
+def _is_context_only(mention, others, text: str = "") -> bool:
+    """A place named only to locate another: "Stanislav, Kherson Oblast", "the Tver
+    region near Moscow", "which borders Ukraine"."""
     cand = mention.match
-    if cand is None or cand.kind not in ("admin1", "country"):
+    if cand is None:
+        return False
+    if text and _LOCATOR_RE.search(text[max(mention.sent_start, mention.start - 40):
+                                         mention.start]) and \
+            any(o is not mention and o.match is not None and o.end <= mention.start
+                for o in others):
+        return True
+    if cand.kind not in ("admin1", "country"):
         return False
     for o in others:
         oc = o.match
@@ -471,9 +484,19 @@ def _clause(text: str, rel_start: int, rel_end: int) -> tuple[int, int]:
     return lo, hi
 
 
+_COLON_LIST_RE = _re.compile(
+    r"\b(?:regions|oblasts|provinces)\b[^:.;]{0,80}:\s*((?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?,\s*)+"
+    r"(?:and\s+)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)")
+
+
 def region_list_names(sentence: str) -> list[str]:
-    """Names in "the Poltava, Dnipropetrovsk and Rivne oblasts" -> each "X Oblast"."""
+    """Names in "the Poltava, Dnipropetrovsk and Rivne oblasts" -> each "X Oblast"
+    (also "in six regions ...: Smolensk, Tver, and Bryansk")."""
     out = []
+    for m in _COLON_LIST_RE.finditer(sentence):
+        for name in _re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)):
+            if name.strip():
+                out.append(f"{name.strip()} region")
     for m in _REGION_LIST_RE.finditer(sentence):
         word = "Oblast" if m.group(2) == "oblasts" else "region"
         for name in _re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)):
@@ -483,7 +506,15 @@ def region_list_names(sentence: str) -> list[str]:
 
 
 def _mention_event(article, doc, m, group, sentence, details, before, source):
-    if _is_context_only(m, group) or m.match.kind == "country":
+    if _is_context_only(m, group, article.text) or m.match.kind == "country":
+        return None
+    if _foreign_stray(m, group, before):
+        return None
+    from geomap import settings
+    from geomap.gazetteer import Gazetteer
+
+    allowed = settings.get("event_countries")
+    if allowed is not None and m.match.country_code not in allowed:
         return None
     weapon, model = detect_weapon(sentence)
     if weapon == "unknown" or model is None:
@@ -495,9 +526,16 @@ def _mention_event(article, doc, m, group, sentence, details, before, source):
     frame = _governing_frame(mspan) if mspan is not None else None
     if frame == "venue":
         return None
+    if frame != "strike" and Gazetteer.default().is_capital(m.match):
+        return None  # "Moscow said", "Kyiv and Moscow have used": the government
     if frame is None and _venue_words_near(sentence, m):
         return None
     cand = m.match
+    if cand.kind == "admin2":  # "Kstovsky industrial zone" -> the district's seat, Kstovo
+        from geomap.gazetteer import Gazetteer
+
+        seat = Gazetteer.default().reverse(cand.lat, cand.lon, max_km=2.0)
+        cand = seat if seat is not None and seat.admin1 == cand.admin1 else cand
     day, how, precision = resolve_date(sentence, article.published, context=before)
     if day is None and article.published is None:
         day_iso = None
@@ -522,6 +560,25 @@ def _mention_event(article, doc, m, group, sentence, details, before, source):
         quote=sentence.strip()[:600], confidence=confidence, sources=[source],
         geometry=None,
     )
+
+
+def _foreign_stray(m, group, before: str) -> bool:
+    """A small place in a country the article never names (a channel called "Baza",
+    a surname that is a village in Spain) is not this article's strike location."""
+    cand = m.match
+    if cand.population >= 100_000 or cand.kind in ("admin1", "admin2"):
+        return False
+    from geomap.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    country = gaz.country_row(cand.country_code)
+    names = {cand.country_code}
+    if country is not None:
+        names.add(country.name)
+    context = before + " " + " ".join(o.text for o in group)
+    countries_named = {o.match.country_code for o in group if o.match is not None and o is not m}
+    return cand.country_code not in countries_named and \
+        not any(n and n in context for n in names)
 
 
 def _first_known(*values: int | None) -> int | None:

@@ -181,6 +181,7 @@ class Gazetteer:
         self._admin1_names: dict[str, str] = self._meta.get("admin1_names", {})
         self._loose: _KeyIndex | None = None
         self._grid: dict[tuple[int, int], list[int]] | None = None
+        self._countries: dict[str, int] | None = None
         self._lock = threading.Lock()
         self.resolve = lru_cache(maxsize=65536)(self._resolve)  # type: ignore[method-assign]
 
@@ -213,6 +214,20 @@ class Gazetteer:
             geonameid=self._gid[i], name=self._name[i], lat=self._lat[i], lon=self._lon[i],
             country_code=cc, admin1=a1, admin1_name=self._admin1_names.get(f"{cc}.{a1}"),
             kind=self._kind[i], population=self._pop[i], score=score, matched=matched)
+
+    def country_row(self, country_code: str) -> Candidate | None:
+        """The country-level row of an ISO code (its point is the capital)."""
+        if self._countries is None:
+            self._countries = {self._cc[i]: i for i, k in enumerate(self._kind)
+                               if k == "country"}
+        i = self._countries.get(country_code)
+        return None if i is None else self.candidate(i)
+
+    def is_capital(self, cand: Candidate) -> bool:
+        """True for a populated place at its country's capital point."""
+        row = self.country_row(cand.country_code)
+        return row is not None and cand.kind in POPULATED and \
+            _haversine_km(cand.lat, cand.lon, row.lat, row.lon) < 2.0
 
     def admin1_name(self, country_code: str, admin1: str) -> str | None:
         """English name of an admin-1 unit, e.g. ``("UA", "21") -> "Sumy"``-like."""

@@ -25,6 +25,11 @@ max_query_length: int = 300
 #: Number of alternatives returned besides the best match.
 max_alternatives: int = 5
 
+#: Countries where strike events are coded (the Russia-Ukraine war and its neighbours);
+#: ``None`` codes events anywhere. Places elsewhere are still found by ``geomap places``.
+event_countries: tuple[str, ...] | None = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU",
+                                            "LT", "LV", "EE", "FI", "GE")
+
 #: Largest article file accepted by ingest, in bytes.
 max_article_bytes: int = 20_000_000
 
