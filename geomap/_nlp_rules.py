@@ -65,7 +65,7 @@ deputy director ceo chairman chairwoman chair leader counterpart aide official
 #: Tokens that may sit between a place and the region that qualifies it.
 _LOCAL_GAP = frozenset({",", "in", "of", "(", "near", "the", "'s", "’s", "outside", "-"})
 #: Cue words right before a settlement name ("the village of X", "near X").
-_CUES = frozenset({"village", "town", "city", "settlement", "hromada", "near", "outside",
+_CUES = frozenset({"village", "town", "city", "settlement", "hromada", "near", "outside", "in",
                    "hamlet", "suburb", "port"})
 _HYPHENS = frozenset({"-", "‐", "–"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
@@ -377,7 +377,7 @@ def _person_prefix(doc: Any, i: int, table: PlaceTable, settings: Settings) -> b
     prev = doc[i - 1]
     if prev.text.casefold().rstrip(".") in TITLES:
         return True
-    if not _is_cap(prev) or not prev.is_alpha or prev.text.isupper():
+    if not _is_cap(prev) or not prev.is_alpha or prev.text.isupper() or prev.is_stop:
         return False
     if i + 1 < len(doc) and (_is_cap(doc[i + 1]) or _admin_word(doc[i + 1])):
         return False  # inside a longer capitalised run, e.g. "Velyka Novosilka Raion"

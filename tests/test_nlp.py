@@ -1,0 +1,200 @@
+"""Tests of geomap.nlp: the geomap_places component, its rules, API and serialisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from geomap import nlp as gnlp
+from geomap.ingest import read_articles
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def blank():
+    """spacy.blank + sentencizer + the component (gazetteer-only)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("geomap_places")
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def full():
+    return gnlp.load_pipeline()
+
+
+def names(mentions):
+    return [m.text for m in mentions]
+
+
+def test_uninitialised_component_says_what_to_do():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("geomap_places")
+    with pytest.raises(gnlp.GeomapError, match="initialize"):
+        nlp("Drones hit Kyiv.")
+
+
+def test_village_resolved_with_local_oblast(blank):
+    doc = blank("A drone hit the village of Stanislav in Kherson Oblast on Tuesday.")
+    ms = doc._.geomap_places
+    assert names(ms) == ["Stanislav", "Kherson Oblast"]
+    st = ms[0]
+    assert st.match is not None and st.match.country_code == "UA"
+    assert st.match.admin1_name == "Kherson" and st.hint_source == "local"
+    assert doc.text[st.start:st.end] == "Stanislav"
+    assert st.sentence == doc.text[st.sent_start:st.sent_end]
+    assert doc.spans["geomap_places"][0]._.geomap_candidate == st.match
+
+
+def test_possessive_region_hints_the_place(blank):
+    ms = blank("Sumy Oblast's Shostka came under fire.")._.geomap_places
+    assert names(ms) == ["Sumy Oblast", "Shostka"]
+    assert ms[1].match.admin1_name == "Sumy Oblast" and ms[1].hint_source == "local"
+
+
+def test_region_word_joins_and_district_of_city(blank):
+    ms = blank("Debris fell in the Darnytskyi district of Kyiv and in the Smolensk region.")\
+        ._.geomap_places
+    assert names(ms) == ["Darnytskyi district", "Kyiv", "Smolensk region"]
+    assert ms[0].match.kind == "admin2" and ms[0].match.admin1_name == "Kyiv"
+    assert ms[2].match.kind == "admin1" and ms[2].match.country_code == "RU"
+
+
+def test_adjective_district_name(blank):
+    ms = blank("A fire broke out in Russia's Kstovsky industrial zone.")._.geomap_places
+    assert names(ms) == ["Russia", "Kstovsky"]
+    assert ms[1].match.admin1_name == "Nizhny Novgorod Oblast"
+
+
+def test_titles_and_first_names_are_persons(blank):
+    text = ("Head of Office Andriy Yermak said talks went well. Yermak flew to Kyiv. "
+            "President Zelensky thanked envoy Witkoff.")
+    assert names(blank(text)._.geomap_places) == ["Kyiv"]
+
+
+def test_common_words_at_sentence_start_are_not_places(blank):
+    text = "Energy facilities were hit. Police said. Strike damage in Kharkiv was heavy."
+    assert names(blank(text)._.geomap_places) == ["Kharkiv"]
+
+
+def test_unsupported_small_village_is_not_a_place(full):
+    # a capitalised ordinary word that is also a hamlet, with no place support
+    ms = gnlp.find_places("The Energy ministry of Ukraine said Energy supplies are stable.",
+                          nlp=full)
+    assert "Energy" not in names(ms)
+
+
+def test_ner_person_over_place_is_reconciled(full):
+    text = ("Russian drones struck Kremenchuk overnight. Fighting continued near Chasiv Yar. "
+            "Steve Witkoff met Putin in Moscow.")
+    ms = gnlp.find_places(text, nlp=full)
+    assert names(ms) == ["Kremenchuk", "Chasiv Yar", "Moscow"]
+    assert all(m.doc == "text" for m in ms)
+
+
+def test_demonyms_are_not_places(full):
+    ms = gnlp.find_places("Ukrainian and Russian officials met in Istanbul.", nlp=full)
+    assert names(ms) == ["Istanbul"]
+
+
+def test_dates_exposed_not_resolved(blank):
+    doc = blank("Overnight on Tuesday drones hit Kyiv; on Jan. 13 and January 28-29 too, "
+                "and the day before.")
+    texts = [d.text for d in doc._.geomap_dates]
+    for want in ("Overnight", "on Tuesday", "Jan. 13", "January 28-29", "the day before"):
+        assert want in texts
+    assert all(doc.text[d.start:d.end] == d.text for d in doc._.geomap_dates)
+
+
+def test_to_disk_from_disk_round_trip(blank, tmp_path):
+    blank.to_disk(tmp_path / "pipe")
+    assert (tmp_path / "pipe" / "geomap_places" / "table.npz").exists()
+    nlp2 = spacy.load(tmp_path / "pipe")
+    text = "Shelling hit Kherson and Mykolaiv."
+    assert [m.to_dict() for m in nlp2(text)._.geomap_places] == \
+        [m.to_dict() for m in blank(text)._.geomap_places]
+
+
+def test_table_cache_is_reused(tmp_path):
+    from geomap._nlp_table import cached_table
+    from geomap.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    t1 = cached_table(gaz, tmp_path)
+    files = list(tmp_path.glob("place-table-*.npz"))
+    assert len(files) == 1
+    t2 = cached_table(gaz, tmp_path)
+    assert t2.index.keys() == t1.index.keys() and len(t1) > 100_000
+
+
+def test_parse_many_and_mention_dict(full):
+    from geomap.ingest import article_from_text
+
+    arts = [article_from_text("Missiles hit Rivne.", id="a"),
+            article_from_text("Drones hit Belgorod.", id="b")]
+    out = list(gnlp.parse_many(arts, nlp=full))
+    assert [a.id for a, _, _ in out] == ["a", "b"]
+    d = out[0][2][0].to_dict()
+    assert d["doc"] == "a" and d["text"] == "Rivne" and d["match"]["country_code"] == "UA"
+    assert set(d) >= {"doc", "text", "start", "end", "sentence", "match"}
+    doc, ms = gnlp.parse(arts[1], nlp=full)
+    assert doc.has_annotation("DEP") and ms[0].match.name == "Belgorod"
+
+
+def test_load_pipeline_is_cached():
+    assert gnlp.load_pipeline(fast=True) is gnlp.load_pipeline(fast=True)
+    assert "ner" not in gnlp.load_pipeline(fast=True).pipe_names
+
+
+# ---------------------------------------------------------------------- seeds
+STRIKES = {  # text -> (gazetteer name, admin1 name or country code)
+    "Shostka": ("Shostka", "Sumy Oblast"), "Kremenchuk": ("Kremenchuk", "Poltava Oblast"),
+    "Kherson": ("Kherson", "Kherson"), "Stanislav": ("Stanislav", "Kherson"),
+    "Kropyvnytskyi": ("Kropyvnytskyi", "Kirovohrad Oblast"),
+    "Smolensk": ("Smolensk", "Smolensk Oblast"), "Kstovo": ("Kstovo", "Nizhny Novgorod Oblast"),
+    "Tver": ("Tver", "Tver Oblast"), "Kursk": ("Kursk", "Kursk Oblast"),
+    "Mykolaiv": ("Mykolayiv", "Mykolaiv Oblast"), "Belgorod": ("Belgorod", "Belgorod Oblast"),
+    "Irpin": ("Irpin", "Kyiv Oblast"), "Makariv": ("Makariv", "Kyiv Oblast"),
+    "Darnytskyi district": ("Darnytsia Raion", "Kyiv"),
+}
+OTHER_PLACES = {"Davos": "CH", "Miami": "US", "Florida": "US", "London": "GB",
+                "Istanbul": "TR"}
+PERSONS = ("Zelensky", "Putin", "Trump", "Kushner", "Witkoff", "Umerov", "Yermak", "Macron",
+           "Starmer", "Merz", "Kellogg", "Rubio", "Zaluzhnyi", "Prokudin")
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["full", "fast"])
+def seed_mentions(request):
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} not found (shared seed articles)")
+    nlp = gnlp.load_pipeline(fast=request.param)
+    out = []
+    for _, _, ms in gnlp.parse_many(read_articles([SEEDS]), nlp=nlp):
+        out.extend(ms)
+    return request.param, out
+
+
+def test_seed_strike_locations_found_and_resolved(seed_mentions):
+    fast, ms = seed_mentions
+    for text, (name, region) in STRIKES.items():
+        hits = [m for m in ms if m.text == text]
+        assert hits, f"{text} not found"
+        assert any(m.match and m.match.name == name and m.match.admin1_name == region
+                   for m in hits), (text, [m.match for m in hits])
+    for region in ("Rivne", "Bryansk", "Nizhny Novgorod"):
+        assert any(m.text.startswith(region) and m.match.country_code in ("UA", "RU")
+                   for m in ms), region
+    for text, cc in OTHER_PLACES.items():
+        assert any(m.text == text and m.match.country_code == cc for m in ms), text
+
+
+def test_seed_persons_are_not_places(seed_mentions):
+    fast, ms = seed_mentions
+    found = {m.text for m in ms}
+    assert not found & set(PERSONS)
+    assert not {"Russian", "Ukrainian", "Strike", "Energy", "Police"} & found
