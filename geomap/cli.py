@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Sub-command registrars added by later stages (places, extract, map).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [__import__("geomap._places_cli", fromlist=["x"]).add_places_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
