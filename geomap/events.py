@@ -333,7 +333,7 @@ def _governing_frame(span) -> str | None:
     return None
 
 
-_LOCATOR_RE = _re.compile(r"\b(?:near|close to|outside|border(?:s|ing)?(?: with)?|"
+_LOCATOR_RE = _re.compile(r"\b(?:near|close to|outside|border(?:s|ing)?(?: with)?|adjoin(?:s|ing)?|"
                           r"(?:north|south|east|west)(?:-?(?:east|west))? of|from|km|kilometres|"
                           r"miles|halfway between|between)\b[^,.;]{0,25}$", _re.I)
 
@@ -505,8 +505,17 @@ def region_list_names(sentence: str) -> list[str]:
     return out
 
 
+#: Tallies over a period are not dated strikes (ACLED codes events, not totals).
+_TALLY_RE = _re.compile(r"\b(?:since (?:the (?:start|beginning)|the (?:full-scale )?invasion|"
+                        r"february 2022|the war began)|so far (?:in|this)|in (?:the )?(?:past|last|first) "
+                        r"(?:month|year|weeks|months)|over the (?:past|last) (?:month|year|weeks|months)|"
+                        r"during the (?:war|invasion)|a month(?:-long)? (?:of|tally))\b", _re.I)
+
+
 def _mention_event(article, doc, m, group, sentence, details, before, source):
     if _is_context_only(m, group, article.text) or m.match.kind == "country":
+        return None
+    if _TALLY_RE.search(sentence):
         return None
     if _foreign_stray(m, group, before):
         return None

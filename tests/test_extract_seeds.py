@@ -67,7 +67,9 @@ def _matches(ev, row) -> bool:
             ev.geo_precision == 3 and _key(ev.place_name) == _key(row["admin1"])):
         return False
     if row["place"] != row["admin1"] and ev.geo_precision < 3:
-        return _key(ev.place_name) == _key(row["place"])
+        # the resolved town, or (part of a city, geo_precision 2) the place as written
+        return _key(ev.place_name) == _key(row["place"]) or \
+            (ev.geo_precision == 2 and _key(ev.place_text) == _key(row["place_text"]))
     return True
 
 
