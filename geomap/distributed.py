@@ -1,0 +1,378 @@
+"""Run the article -> events stage on Dask, locally or on an existing cluster.
+
+The driver (the process that calls :func:`run_dask`) reads the articles lazily
+with :func:`geomap.ingest.read_articles`, cuts them into batches of
+``batch_size`` and submits one task per batch to a ``dask.distributed`` cluster:
+a :class:`~distributed.LocalCluster` started for the call by default, or any
+running scheduler (``scheduler="tcp://host:8786"``). Results come back with
+``as_completed`` and are put back in article order, with at most
+``max_in_flight`` batches submitted but not yet handed on, so memory stays
+bounded however long the input is. Duplicate events reported by several
+articles are merged once, on the driver, after the parallel stage.
+
+Why the driver reads the files (and workers never do): ingest is a small share
+of the work (no NLP), the article ids it makes unique must be unique across the
+whole call, which one reader guarantees, and the workers of a real cluster need
+not see the driver's file system. Only :class:`~geomap.ingest.Article` records
+travel to the workers.
+
+The per-article function runs in the worker processes. Anything expensive it
+needs (the spaCy pipeline) is built once per worker process with
+:func:`worker_cached` and reused by every later batch on that worker;
+:func:`load_counts` reports how often each resource was built, for tests.
+
+The output is the same as a single-process run (:func:`run_local`): events are
+ordered by article order, then by their order within the article, before the
+merge. Workers need geomap (and its data) installed, the same version as the
+driver. Nothing here imports Dask until a run starts.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from geomap.events import StrikeEvent
+from geomap.exc import GeomapError
+from geomap.ingest import Article, read_articles
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+__all__ = [
+    "ArticleResult",
+    "ProcessingError",
+    "batched",
+    "default_process",
+    "iter_dask",
+    "iter_local",
+    "load_counts",
+    "run_dask",
+    "run_local",
+    "worker_cached",
+]
+
+T = TypeVar("T")
+Process = Callable[[Article], list[StrikeEvent]]
+Merge = Callable[[list[StrikeEvent]], list[StrikeEvent]]
+OnError = Callable[[GeomapError], None]
+
+
+class ProcessingError(GeomapError, RuntimeError):
+    """Extracting events from one article failed; the message names the article."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleResult:
+    """What processing one article gave: its events, or the one-line error."""
+
+    article: Article
+    events: list[StrikeEvent]
+    error: str | None = None
+
+
+# --------------------------------------------------------------------------- worker side
+
+_CACHE: dict[Hashable, Any] = {}
+_LOADS: Counter[Hashable] = Counter()
+_CACHE_LOCK = threading.Lock()
+
+
+def worker_cached(key: Hashable, factory: Callable[[], T]) -> T:
+    """Return the resource ``key`` of this process, building it with ``factory`` once.
+
+    Parameters
+    ----------
+    key
+        Name of the resource, e.g. ``("spacy", False)``.
+    factory
+        Builds the resource; called at most once per process and key.
+
+    Returns
+    -------
+    T
+        The cached resource (shared by all later calls in this process).
+    """
+    with _CACHE_LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = factory()
+            _LOADS[key] += 1
+        return _CACHE[key]  # type: ignore[no-any-return]
+
+
+def load_counts() -> dict[str, int]:
+    """How often :func:`worker_cached` built each resource in this process (and the pid).
+
+    Run it on every worker with ``client.run(load_counts)``.
+    """
+    return {**{repr(k): n for k, n in _LOADS.items()}, "pid": os.getpid()}
+
+
+def _load_pipeline(fast: bool) -> Any:
+    from geomap import nlp  # noqa: PLC0415 - lazy: spaCy is heavy
+
+    return nlp.load_pipeline(fast=fast)
+
+
+def default_process(article: Article, *, fast: bool = False) -> list[StrikeEvent]:
+    """:func:`geomap.api.extract_article` with this process's cached spaCy pipeline."""
+    from geomap import api  # noqa: PLC0415 - lazy: a later stage, loaded in the worker
+
+    pipeline = worker_cached(("geomap.nlp", fast), lambda: _load_pipeline(fast))
+    return api.extract_article(article, nlp=pipeline, fast=fast)
+
+
+def _where(article: Article) -> str:
+    return article.path or article.id
+
+
+def _one(process: Process, article: Article) -> ArticleResult:
+    """Process one article; any exception becomes a one-line error naming it."""
+    try:
+        return ArticleResult(article, list(process(article)))
+    except Exception as exc:  # noqa: BLE001 - a bad article must not stop the batch
+        detail = str(exc).splitlines()[0] if str(exc) else ""
+        where = _where(article)
+        if isinstance(exc, GeomapError) and detail.startswith(where):
+            return ArticleResult(article, [], detail)
+        return ArticleResult(article, [], f"{where}: {type(exc).__name__}: {detail}".rstrip(": "))
+
+
+def _run_batch(process: Process, batch: list[Article]) -> list[ArticleResult]:
+    return [_one(process, article) for article in batch]
+
+
+# --------------------------------------------------------------------------- driver side
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` consecutive items (the last one may be shorter)."""
+    if size < 1:
+        raise ValueError(f"batch size must be at least 1, got {size}")
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _articles(
+    items: Iterable[Article | str | os.PathLike[str]], on_error: OnError | None
+) -> Iterator[Article]:
+    """Articles as given; paths are read lazily with :func:`geomap.ingest.read_articles`."""
+    paths: list[str | os.PathLike[str]] = []
+    for item in items if not isinstance(items, (str, os.PathLike)) else [items]:
+        if isinstance(item, Article):
+            if paths:
+                yield from read_articles(paths, on_error=on_error)
+                paths = []
+            yield item
+        else:
+            paths.append(item)
+    if paths:
+        yield from read_articles(paths, on_error=on_error)
+
+
+def _report(result: ArticleResult, on_error: OnError | None) -> None:
+    if result.error is None:
+        return
+    err = ProcessingError(result.error)
+    if on_error is None:
+        raise err
+    on_error(err)
+
+
+def iter_local(
+    articles: Iterable[Article | str | os.PathLike[str]],
+    *,
+    process: Process | None = None,
+    fast: bool = False,
+    on_error: OnError | None = None,
+) -> Iterator[ArticleResult]:
+    """Process articles one by one in this process (the single-process engine).
+
+    Same parameters and order as :func:`iter_dask`.
+    """
+    process = process or partial(default_process, fast=fast)
+    for article in _articles(articles, on_error):
+        result = _one(process, article)
+        _report(result, on_error)
+        yield result
+
+
+def _client(scheduler: str | Client | None, n_workers: int) -> tuple[Client, Callable[[], None]]:
+    """A client and the function that closes what was started for it."""
+    from distributed import Client, LocalCluster  # noqa: PLC0415 - lazy: optional dependency
+
+    if isinstance(scheduler, Client):
+        return scheduler, lambda: None
+    if scheduler is not None:
+        client = Client(scheduler)
+        return client, client.close
+    cluster = LocalCluster(
+        n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    client = Client(cluster)
+
+    def close() -> None:
+        client.close()
+        cluster.close()
+
+    return client, close
+
+
+def _failed_batch(batch: list[Article], exc: BaseException) -> list[ArticleResult]:
+    """Every article of a batch whose task itself failed (e.g. its worker died)."""
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    msg = f"{type(exc).__name__}: {detail}".rstrip(": ")
+    return [ArticleResult(a, [], f"{_where(a)}: batch failed on the cluster: {msg}") for a in batch]
+
+
+def iter_dask(
+    articles: Iterable[Article | str | os.PathLike[str]],
+    *,
+    process: Process | None = None,
+    fast: bool = False,
+    scheduler: str | Client | None = None,
+    n_workers: int = 2,
+    batch_size: int = 64,
+    max_in_flight: int | None = None,
+    on_error: OnError | None = None,
+) -> Iterator[ArticleResult]:
+    """Process articles on Dask and yield one result per article, in input order.
+
+    Parameters
+    ----------
+    articles
+        :class:`~geomap.ingest.Article` records and/or paths (files, folders,
+        JSONL; read lazily on the driver).
+    process
+        Per-article function run on the workers; it must be picklable (a
+        module-level function or a :func:`functools.partial` of one). Default
+        :func:`default_process` (spaCy pipeline loaded once per worker).
+    fast
+        With the default ``process``: the gazetteer-only pipeline (no NER/parser).
+    scheduler
+        ``None``: a LocalCluster of ``n_workers`` processes (one thread each),
+        closed at the end. A scheduler address (``"tcp://host:8786"``) or a
+        :class:`distributed.Client` runs on that cluster (a given client is
+        left open).
+    n_workers
+        Worker processes of the LocalCluster.
+    batch_size
+        Articles per task.
+    max_in_flight
+        Batches submitted but not yet yielded (default: four per worker thread).
+    on_error
+        Called with a :class:`ProcessingError` per failed article (unreadable
+        input: the :class:`~geomap.exc.InputError` from ingest); the other
+        articles go on. ``None``: the first error is raised.
+
+    Yields
+    ------
+    ArticleResult
+        In article order; failed articles have ``error`` set and no events.
+    """
+    process = process or partial(default_process, fast=fast)
+    batches = batched(_articles(articles, on_error), batch_size)
+    client, close = _client(scheduler, n_workers)
+    try:
+        window = max_in_flight or 4 * max(sum(client.nthreads().values()), 1)
+        yield from _stream(client, process, batches, window, on_error)
+    finally:
+        close()
+
+
+def _stream(
+    client: Client, process: Process, batches: Iterator[list[Article]], window: int, on_error: OnError | None
+) -> Iterator[ArticleResult]:
+    """Submit up to ``window`` batches ahead, reassemble completed ones in order."""
+    from distributed import as_completed  # noqa: PLC0415
+
+    pending: dict[Any, tuple[int, list[Article]]] = {}
+    done: dict[int, list[ArticleResult]] = {}
+    queue = as_completed()
+    submitted = emitted = 0
+    exhausted = False
+    while True:
+        while not exhausted and submitted - emitted < window:
+            batch = next(batches, None)
+            if batch is None:
+                exhausted = True
+                break
+            future = client.submit(_run_batch, process, batch, pure=False)
+            pending[future] = (submitted, batch)
+            queue.add(future)
+            submitted += 1
+        if emitted == submitted:
+            return
+        future = next(queue)
+        index, batch = pending.pop(future)
+        try:
+            done[index] = future.result()
+        except Exception as exc:  # noqa: BLE001 - the batch's articles are reported below
+            done[index] = _failed_batch(batch, exc)
+        future.release()
+        while emitted in done:
+            for result in done.pop(emitted):
+                _report(result, on_error)
+                yield result
+            emitted += 1
+
+
+def _collect(results: Iterable[ArticleResult], merge: Merge | None) -> list[StrikeEvent]:
+    events = [event for result in results for event in result.events]
+    if merge is None:
+        from geomap.events import merge_events  # noqa: PLC0415 - written by the events stage
+
+        merge = merge_events
+    return merge(events)
+
+
+def run_local(
+    articles: Iterable[Article | str | os.PathLike[str]],
+    *,
+    process: Process | None = None,
+    fast: bool = False,
+    merge: Merge | None = None,
+    on_error: OnError | None = None,
+) -> list[StrikeEvent]:
+    """Single-process run: events of all articles in order, merged (the baseline of :func:`run_dask`)."""
+    return _collect(iter_local(articles, process=process, fast=fast, on_error=on_error), merge)
+
+
+def run_dask(
+    articles: Iterable[Article | str | os.PathLike[str]],
+    *,
+    process: Process | None = None,
+    fast: bool = False,
+    merge: Merge | None = None,
+    scheduler: str | Client | None = None,
+    n_workers: int = 2,
+    batch_size: int = 64,
+    on_error: OnError | None = None,
+) -> list[StrikeEvent]:
+    """Extract strike events on Dask; the result equals :func:`run_local`'s.
+
+    Parameters
+    ----------
+    articles, process, fast, scheduler, n_workers, batch_size, on_error
+        See :func:`iter_dask`.
+    merge
+        Merges duplicate events after the parallel stage (default
+        :func:`geomap.events.merge_events`).
+
+    Returns
+    -------
+    list of StrikeEvent
+        Events in article order, then event order, merged.
+    """
+    results = iter_dask(
+        articles, process=process, fast=fast, scheduler=scheduler, n_workers=n_workers,
+        batch_size=batch_size, on_error=on_error,
+    )
+    return _collect(results, merge)

@@ -1,0 +1,156 @@
+"""The Dask engine: same output as one process, pipeline loaded once per worker, failures per article."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from geomap import distributed, synth
+from geomap.distributed import ArticleResult, iter_dask, iter_local, run_dask, run_local
+from geomap.events import StrikeEvent
+from geomap.exc import GeomapError
+from geomap.ingest import Article
+
+pytest.importorskip("distributed")
+import cloudpickle  # noqa: E402  (a dependency of distributed)
+
+SMALL = (2, 4)  # sentences per synthetic article: ~100 words, keeps the suite quick
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+# Workers cannot import this test module: ship its functions by value.
+cloudpickle.register_pickle_by_value(sys.modules[__name__])
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[object]:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c
+
+
+@pytest.fixture()
+def client(cluster: object) -> Iterator[object]:
+    from distributed import Client
+
+    with Client(cluster) as c:  # type: ignore[arg-type]
+        yield c
+
+
+def _fail_on(article: Article, *, bad: frozenset[str]) -> list[StrikeEvent]:
+    if article.id in bad:
+        raise ValueError(f"cannot handle {article.id}\nsecond line")
+    return distributed.default_process(article, fast=True)
+
+
+def _slow(article: Article) -> list[StrikeEvent]:
+    time.sleep((hash(article.id) % 5) / 1000)
+    return distributed.default_process(article, fast=True)
+
+
+def _as_dicts(events: list[StrikeEvent]) -> list[dict[str, object]]:
+    return [e.to_dict() for e in events]
+
+
+def test_seeds_full_model_same_as_single_process(client: object) -> None:
+    local = run_local([SEEDS])
+    remote = run_dask([SEEDS], scheduler=client, batch_size=2)  # type: ignore[arg-type]
+    assert len(local) > 10
+    assert _as_dicts(remote) == _as_dicts(local)
+
+
+def test_synthetic_corpus_same_as_single_process(client: object) -> None:
+    articles = list(synth.generate(300, seed=7, size=SMALL))
+    local = run_local(articles, fast=True)
+    remote = run_dask(articles, fast=True, scheduler=client, batch_size=16)  # type: ignore[arg-type]
+    assert len(local) > 300
+    assert _as_dicts(remote) == _as_dicts(local)
+
+
+def test_per_article_results_in_input_order(client: object) -> None:
+    articles = list(synth.generate(60, seed=3, size=SMALL))
+    got = list(iter_dask(articles, process=_slow, scheduler=client, batch_size=3))  # type: ignore[arg-type]
+    want = list(iter_local(articles, process=_slow))
+    assert [r.article.id for r in got] == [a.id for a in articles]
+    assert [_as_dicts(r.events) for r in got] == [_as_dicts(r.events) for r in want]
+
+
+def test_pipeline_loaded_once_per_worker(client: object) -> None:
+    articles = list(synth.generate(120, seed=5, size=SMALL))
+    run_dask(articles, fast=True, scheduler=client, batch_size=8)  # type: ignore[arg-type]
+    run_dask(articles[:40], fast=True, scheduler=client, batch_size=8)  # type: ignore[arg-type]
+    counts = client.run(distributed.load_counts)  # type: ignore[attr-defined]
+    key = repr(("geomap.nlp", True))
+    assert len(counts) == 2
+    assert len({c["pid"] for c in counts.values()}) == 2  # two worker processes
+    assert [c.get(key) for c in counts.values()] == [1, 1]  # both worked, each loaded once
+
+
+def test_failures_reported_per_article_rest_continues(client: object) -> None:
+    articles = list(synth.generate(40, seed=9, size=SMALL))
+    bad = frozenset({articles[3].id, articles[17].id})
+    errors: list[GeomapError] = []
+    process = partial(_fail_on, bad=bad)
+    events = run_dask(articles, process=process, scheduler=client, batch_size=5,  # type: ignore[arg-type]
+                      on_error=errors.append)
+    assert [str(e) for e in errors] == [
+        f"{articles[3].id}: ValueError: cannot handle {articles[3].id}",
+        f"{articles[17].id}: ValueError: cannot handle {articles[17].id}",
+    ]
+    good = [a for a in articles if a.id not in bad]
+    assert _as_dicts(events) == _as_dicts(run_local(good, fast=True))
+
+
+def test_failure_raises_without_on_error(client: object) -> None:
+    articles = list(synth.generate(6, seed=9, size=SMALL))
+    process = partial(_fail_on, bad=frozenset({articles[2].id}))
+    with pytest.raises(distributed.ProcessingError, match=articles[2].id):
+        run_dask(articles, process=process, scheduler=client, batch_size=2)  # type: ignore[arg-type]
+
+
+def test_paths_read_on_driver_with_input_errors_reported(client: object, tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_bytes(b'{"id": "x", "text": "Drones hit Kharkiv."}\n{not json\n')
+    (tmp_path / "ok.txt").write_text("Published 3 March 2024\n\nA drone struck Odesa on March 2.\n")
+    errors: list[GeomapError] = []
+    remote = run_dask([tmp_path], fast=True, scheduler=client,  # type: ignore[arg-type]
+                      on_error=errors.append)
+    local = run_local([tmp_path], fast=True, on_error=lambda e: None)
+    assert _as_dicts(remote) == _as_dicts(local)
+    assert len(errors) == 1 and str(errors[0]).startswith(f"{tmp_path / 'bad.jsonl'}:2:")
+
+
+def test_scheduler_address_string(cluster: object) -> None:
+    articles = list(synth.generate(20, seed=11, size=SMALL))
+    address = cluster.scheduler_address  # type: ignore[attr-defined]
+    remote = run_dask(articles, fast=True, scheduler=address, batch_size=4)
+    assert _as_dicts(remote) == _as_dicts(run_local(articles, fast=True))
+
+
+def test_driver_reads_ahead_only_a_bounded_window(client: object) -> None:
+    articles = list(synth.generate(80, seed=13, size=SMALL))
+    pulled = 0
+
+    def source() -> Iterator[Article]:
+        nonlocal pulled
+        for a in articles:
+            pulled += 1
+            yield a
+
+    ahead = []
+    for i, result in enumerate(iter_dask(source(), fast=True, scheduler=client,  # type: ignore[arg-type]
+                                         batch_size=4, max_in_flight=3)):
+        assert isinstance(result, ArticleResult)
+        ahead.append(pulled - (i + 1))
+    assert max(ahead) <= 3 * 4 + 4  # window of batches plus the one being cut
+    assert pulled == len(articles)
+
+
+def test_batched_rejects_zero() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        list(distributed.batched([1, 2], 0))
+    assert list(distributed.batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
