@@ -87,14 +87,48 @@ def _span_candidate(span: Span) -> "Candidate | None":
     return None
 
 
+_CAND_FIELDS = ("geonameid", "name", "lat", "lon", "country_code", "admin1", "admin1_name",
+                "kind", "population", "score", "matched")
+
+
+def _pack_mention(m: Mention) -> list[object]:
+    cand = [getattr(m.match, f) for f in _CAND_FIELDS] if m.match else None
+    return [m.text, m.start, m.end, m.sentence, m.sent_start, m.sent_end, m.label,
+            m.hint_source, cand]
+
+
+def _places_getter(doc: Doc) -> list[Mention] | None:
+    data = doc._.geomap_place_data
+    if data is None:
+        return None
+    from geomap.gazetteer import Candidate
+
+    return [Mention("", t, s, e, sent, s0, s1, label, hint,
+                    Candidate(**dict(zip(_CAND_FIELDS, cand))) if cand else None)
+            for t, s, e, sent, s0, s1, label, hint, cand in data]
+
+
+def _dates_getter(doc: Doc) -> list[DateMention] | None:
+    data = doc._.geomap_date_data
+    return None if data is None else [DateMention(*d) for d in data]
+
+
 def register_extensions() -> None:
     """Register ``Doc._.geomap_places``, ``Doc._.geomap_dates`` and
-    ``Span._.geomap_candidate`` (idempotent)."""
+    ``Span._.geomap_candidate`` (idempotent).
+
+    The values are kept as plain lists (``Doc._.geomap_place_data``/``geomap_date_data``)
+    so that docs survive ``Doc.to_bytes`` and ``nlp.pipe(n_process=...)``; the public
+    attributes are getters building :class:`Mention`/:class:`DateMention` objects.
+    """
     with _ext_lock:
+        for name in ("geomap_place_data", "geomap_date_data"):
+            if not Doc.has_extension(name):
+                Doc.set_extension(name, default=None)
         if not Doc.has_extension("geomap_places"):
-            Doc.set_extension("geomap_places", default=None)
+            Doc.set_extension("geomap_places", getter=_places_getter)
         if not Doc.has_extension("geomap_dates"):
-            Doc.set_extension("geomap_dates", default=None)
+            Doc.set_extension("geomap_dates", getter=_dates_getter)
         if not Span.has_extension("geomap_candidate"):
             Span.set_extension("geomap_candidate", getter=_span_candidate)
 
@@ -157,8 +191,9 @@ class PlacesComponent:
         dates = date_mentions(doc)
         accepted, sent_spans, _ = find_mentions(doc, self.table, self.gazetteer,
                                                 self.settings, dates)
-        doc._.geomap_dates = dates
-        doc._.geomap_places = [_to_mention(doc, m, sent_spans) for m in accepted]
+        doc._.geomap_date_data = [list(d) for d in dates]
+        doc._.geomap_place_data = [_pack_mention(_to_mention(doc, m, sent_spans))
+                                   for m in accepted]
         doc.spans[COMPONENT] = [doc[m.start:m.end] for m in accepted]
         return doc
 

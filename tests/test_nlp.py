@@ -198,3 +198,18 @@ def test_seed_persons_are_not_places(seed_mentions):
     found = {m.text for m in ms}
     assert not found & set(PERSONS)
     assert not {"Russian", "Ukrainian", "Strike", "Energy", "Police"} & found
+
+
+def test_parse_many_multiprocess_and_doc_bytes():
+    from spacy.tokens import Doc
+
+    from geomap.ingest import article_from_text
+
+    nlp = gnlp.load_pipeline(fast=True)
+    arts = [article_from_text(f"Drones hit Kherson on Tuesday ({i}).", id=str(i)) for i in range(3)]
+    out = list(gnlp.parse_many(arts, nlp=nlp, n_process=2, batch_size=1))
+    assert [(a.id, names(ms)) for a, _, ms in out] == [(str(i), ["Kherson"]) for i in range(3)]
+    doc = out[0][1]
+    again = Doc(nlp.vocab).from_bytes(doc.to_bytes())
+    assert again._.geomap_places == doc._.geomap_places
+    assert again._.geomap_dates[0].text == "on Tuesday"

@@ -1,0 +1,142 @@
+"""Geoparsing accuracy of geomap.nlp on LGL and GeoWebNews (../shared/devdata).
+
+Usage: ``.venv/bin/python bench/eval_geoparse.py [--limit N] [--modes full,fast]``
+
+Gold toponyms: every annotation with coordinates (GWN: also excluding ``nonLocational``).
+Recognition: a predicted mention matches a gold toponym when their character spans
+overlap (each gold and each prediction used at most once, in text order); precision =
+matched predictions / predictions, recall = matched gold / gold. Note that predictions
+outside the annotation scheme (GWN leaves many country mentions unannotated when they
+are not locational) count against precision.
+Resolution, on matched pairs: acc@161 km, median/mean error, exact GeoNames id (when
+the gold has one). Reference (Mordecai 3 README): GWN acc@161 94.1 %, exact 90.1 %;
+LGL acc@161 82.7 %, exact 79.4 %. The gazetteer is never extended from this data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+import time
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+DEVDATA = Path(__file__).resolve().parents[1].parent / "shared" / "devdata"
+
+
+@dataclass(frozen=True)
+class Gold:
+    start: int
+    end: int
+    lat: float
+    lon: float
+    geonameid: int | None
+
+
+def _f(el: ET.Element | None) -> str:
+    return (el.text or "").strip() if el is not None else ""
+
+
+def read_lgl(path: Path) -> list[tuple[str, list[Gold]]]:
+    docs = []
+    for art in ET.parse(path).getroot().iter("article"):
+        golds = []
+        for t in art.iter("toponym"):
+            g = t.find("gaztag")
+            if g is None or not _f(g.find("lat")):
+                continue
+            gid = g.get("geonameid")
+            golds.append(Gold(int(_f(t.find("start"))), int(_f(t.find("end"))),
+                              float(_f(g.find("lat"))), float(_f(g.find("lon"))),
+                              int(gid) if gid and gid.isdigit() else None))
+        docs.append((art.find("text").text or "", golds))  # type: ignore[union-attr]
+    return docs
+
+
+def read_gwn(path: Path) -> list[tuple[str, list[Gold]]]:
+    docs = []
+    for art in ET.parse(path).getroot().iter("article"):
+        golds = []
+        for t in art.iter("toponym"):
+            if not _f(t.find("latitude")) or _f(t.find("nonLocational")) == "Yes":
+                continue
+            gid = _f(t.find("geonamesID"))
+            golds.append(Gold(int(_f(t.find("start"))), int(_f(t.find("end"))),
+                              float(_f(t.find("latitude"))), float(_f(t.find("longitude"))),
+                              int(gid) if gid.isdigit() else None))
+        docs.append((art.find("text").text or "", golds))  # type: ignore[union-attr]
+    return docs
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def evaluate(docs: list[tuple[str, list[Gold]]], fast: bool) -> dict[str, float]:
+    from geomap.nlp import load_pipeline
+
+    nlp = load_pipeline(fast=fast)
+    n_pred = n_gold = tp_pred = tp_gold = 0
+    errors: list[float] = []
+    ids = id_ok = 0
+    t0 = time.perf_counter()
+    for (text, golds), doc in zip(docs, nlp.pipe((t for t, _ in docs), batch_size=16)):
+        preds = doc._.geomap_places
+        n_pred += len(preds)
+        n_gold += len(golds)
+        used: set[int] = set()
+        for g in golds:
+            for k, p in enumerate(preds):
+                if k in used or p.end <= g.start or p.start >= g.end:
+                    continue
+                used.add(k)
+                tp_gold += 1
+                if p.match is not None:
+                    errors.append(km((g.lat, g.lon), (p.match.lat, p.match.lon)))
+                    if g.geonameid is not None:
+                        ids += 1
+                        id_ok += p.match.geonameid == g.geonameid
+                break
+        tp_pred += len(used)
+    secs = time.perf_counter() - t0
+    return {"P": tp_pred / max(n_pred, 1), "R": tp_gold / max(n_gold, 1),
+            "acc161": sum(e <= 161 for e in errors) / max(len(errors), 1),
+            "median_km": statistics.median(errors) if errors else float("nan"),
+            "mean_km": statistics.fmean(errors) if errors else float("nan"),
+            "exact_id": id_ok / max(ids, 1), "resolved": len(errors), "gold": n_gold,
+            "secs": secs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=0, help="first N articles per corpus")
+    ap.add_argument("--modes", default="full,fast")
+    args = ap.parse_args(argv)
+    if not DEVDATA.is_dir():
+        print(f"{DEVDATA} not found; nothing to evaluate", file=sys.stderr)
+        return 0
+    corpora = {"LGL": (read_lgl, "lgl.xml", 82.7, 79.4), "GWN": (read_gwn, "GWN.xml", 94.1, 90.1)}
+    print(f"{'corpus':6} {'mode':5} {'P':>6} {'R':>6} {'F1':>6} {'acc@161':>8} {'median':>8} "
+          f"{'mean':>8} {'exactID':>8} {'resolved':>8}  {'Mordecai3 acc@161/exact':>24}")
+    for name, (reader, fname, ref_acc, ref_exact) in corpora.items():
+        docs = reader(DEVDATA / fname)
+        if args.limit:
+            docs = docs[:args.limit]
+        for mode in args.modes.split(","):
+            r = evaluate(docs, fast=mode == "fast")
+            f1 = 2 * r["P"] * r["R"] / max(r["P"] + r["R"], 1e-9)
+            print(f"{name:6} {mode:5} {r['P']:6.1%} {r['R']:6.1%} {f1:6.1%} {r['acc161']:8.1%} "
+                  f"{r['median_km']:7.1f}k {r['mean_km']:7.0f}k {r['exact_id']:8.1%} "
+                  f"{r['resolved']:>4}/{r['gold']:<4} {ref_acc:>10.1f}% / {ref_exact:.1f}%"
+                  f"   ({len(docs)} docs, {r['secs']:.0f}s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
