@@ -24,8 +24,12 @@ def _err(message: str) -> None:
     print(f"geomap: {message}", file=sys.stderr)
 
 
+_LINE_BREAKERS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def _stdout_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON object per line; Unicode line separators escaped so line readers agree."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False).translate(_LINE_BREAKERS) + "\n")
 
 
 # ---------------------------------------------------------------------- geocode
@@ -36,9 +40,10 @@ def _geocode_queries(args: argparse.Namespace) -> Iterable[tuple[str, str]]:
     if args.file:
         path = Path(args.file)
         data = sys.stdin.buffer.read() if args.file == "-" else path.read_bytes()
-        text = data.decode("utf-8", errors="replace")
-        for n, line in enumerate(text.splitlines(), start=1):
-            yield f"{args.file}:{n}", line
+        # split the bytes: only \n, \r\n and \r end a line (str.splitlines would also
+        # split on form feeds and Unicode separators inside a line)
+        for n, raw in enumerate(data.splitlines(), start=1):
+            yield f"{args.file}:{n}", raw.decode("utf-8", errors="replace")
 
 
 def _format_row(query: str, res: dict) -> str:

@@ -183,7 +183,7 @@ class Gazetteer:
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._countries: dict[str, int] | None = None
         self._lock = threading.Lock()
-        self.resolve = lru_cache(maxsize=65536)(self._resolve)  # type: ignore[method-assign]
+        self._resolve_cached = lru_cache(maxsize=65536)(self._resolve)
 
     # ------------------------------------------------------------------ loading
     _default: "Gazetteer | None" = None
@@ -414,6 +414,12 @@ class Gazetteer:
         return tuple({loose_key(split_admin_word(normalize(n))[0]) for n in names if n})
 
     # ------------------------------------------------------------------ resolve
+    def resolve(self, query: str, country: str | None = None,
+                hints: Hints = Hints()) -> Resolution:
+        """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"`` (cached)."""
+        _check_query(query)  # before the cache: an unhashable query is a QueryError
+        return self._resolve_cached(query, country, hints)
+
     def _resolve(self, query: str, country: str | None = None,
                  hints: Hints = Hints()) -> Resolution:
         """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"``.

@@ -126,9 +126,6 @@ def test_arguments_then_file_in_order(capsys: pytest.CaptureFixture[str], tmp_pa
     assert [r["query"] for r in rows] == ["Smolensk", "Shostka", "Kremenchuk"]
 
 
-@pytest.mark.xfail(strict=True, reason="reported: --file lines are split with str.splitlines, "
-                   "which also splits on \\x0b \\x0c \\x1c-\\x1e \\x85 \\u2028 \\u2029, so such a "
-                   "line yields several JSON objects")
 def test_one_object_per_line_with_unicode_separators(capsys: pytest.CaptureFixture[str],
                                                      tmp_path: Path) -> None:
     lines = ["Kremenchuk", "ab\x0ccd", "x\x85y", "Shostka\u2028Sumy", "a\x1cb", "Shostka"]

@@ -104,8 +104,6 @@ def test_invalid_arguments_raise_query_error(geocoder: GazetteerGeocoder, query:
         geocoder.geocode(query, **kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="reported: an unhashable query (list, dict) reaches the "
-                   "LRU cache of Gazetteer.resolve before _check_query and raises TypeError")
 @pytest.mark.parametrize("query", [["Kremenchuk"], {"q": "Kremenchuk"}])
 def test_unhashable_query_raises_query_error(geocoder: GazetteerGeocoder, query: object) -> None:
     with pytest.raises(GeocoderQueryError):
