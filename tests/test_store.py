@@ -1,0 +1,191 @@
+"""The GeoPackage event store: incremental re-runs, transactions, a real GPKG layer."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from geomap import synth
+from geomap.events import Source, StrikeEvent
+from geomap.exc import OutputError
+from geomap.ingest import Article, read_articles
+from geomap.store import EventStore, article_key
+
+POLY = {"type": "Polygon", "coordinates": [[[34.0, 50.0], [35.5, 50.0], [35.5, 51.0], [34.0, 51.0], [34.0, 50.0]]]}
+
+
+def _events(article: Article) -> list[StrikeEvent]:
+    """Two deterministic fake events per article (one town point, one region polygon)."""
+    digest = int(hashlib.sha256(article.text.encode()).hexdigest()[:8], 16)
+    src = [Source(article.id, article.title, article.url, article.published)]
+    town = StrikeEvent(
+        event_id=f"{article.id}-0", date=article.published, time_precision=1, date_source="stated: x",
+        place_text="Kharkiv", place_name="Kharkiv", geonameid=706483, lat=50.0 + digest % 100 / 1000,
+        lon=36.25, country_code="UA", admin1="07", admin1_name="Kharkiv", geo_precision=1,
+        event_type="Air/drone strike", weapon="drone", weapon_model="Shahed-136", killed=digest % 3,
+        injured=None, intercepted=bool(digest % 2), quote="«Kharkiv» \u202eRTL\u202c 🚀", confidence=0.75,
+        sources=src)
+    region = replace(town, event_id=f"{article.id}-1", place_text="Sumy Oblast", geo_precision=3,
+                     lat=None, lon=None, geometry=POLY, intercepted=False, killed=None)
+    return [town, region]
+
+
+def _run(store: EventStore, articles: list[Article]) -> list[str]:
+    """Process what the store needs; return the ids processed."""
+    done = []
+    with store.batch():
+        for a in store.select(articles):
+            store.add(a, _events(a))
+            done.append(a.id)
+    return done
+
+
+def test_round_trip_and_real_geopackage_layer(tmp_path: Path) -> None:
+    pyogrio = pytest.importorskip("pyogrio")
+    articles = list(synth.generate(3, seed=1, size=(2, 3)))
+    path = tmp_path / "store.gpkg"
+    with EventStore(path) as store:
+        _run(store, articles)
+        want = [e for a in articles for e in _events(a)]
+        assert store.events() == want
+    assert {tuple(x) for x in pyogrio.list_layers(path)} >= {("events", "Unknown"), ("articles", None)}
+    gdf = pyogrio.read_dataframe(path, layer="events")
+    assert gdf.crs.to_epsg() == 4326
+    assert list(gdf["event_id"]) == [e.event_id for e in want]
+    assert gdf.geometry.iloc[0].wkt == f"POINT ({want[0].lon} {want[0].lat})"
+    assert gdf.geometry.iloc[1].geom_type == "Polygon" and gdf.geometry.iloc[1].bounds == (34.0, 50.0, 35.5, 51.0)
+    assert list(gdf["intercepted"]) == [e.intercepted for e in want]
+    assert len(pyogrio.read_dataframe(path, layer="articles")) == 3
+
+
+def test_rerun_processes_only_new_or_changed(tmp_path: Path) -> None:
+    folder = synth.write_corpus(tmp_path / "news", 5, seed=2)
+    path = tmp_path / "s.gpkg"
+    with EventStore(path) as store:
+        assert len(_run(store, list(read_articles([folder])))) == 5
+    # new file, one file changed, others untouched; a new process opens the store
+    (folder / "zz-new.txt").write_text("Published 1 May 2024\n\nDrones hit Odesa on May 1.\n")
+    changed = folder / "synth-000002.txt"
+    changed.write_text(changed.read_text() + "\nAn extra paragraph about Kherson.\n")
+    with EventStore(path) as store:
+        before = {e.event_id: e for e in store.events()}
+        articles = list(read_articles([folder]))
+        assert _run(store, articles) == ["synth-000002", "zz-new"]
+        assert _run(store, articles) == []
+        after = store.events()
+    assert [e.event_id for e in after][:10] == list(before)  # earlier events kept, in order
+    assert after[4:6] == _events(next(a for a in articles if a.id == "synth-000002"))  # replaced
+    assert len(after) == 12
+    assert [r["n_events"] for r in EventStore(path).articles()] == [2] * 6
+
+
+def test_failed_article_is_recorded_and_retried(tmp_path: Path) -> None:
+    a, b = synth.generate(2, seed=3, size=(2, 3))
+    with EventStore(tmp_path / "s.gpkg") as store:
+        store.add(a, _events(a))
+        store.add(b, _events(b), error=f"{b.id}: ValueError: boom")
+        assert [r["error"] for r in store.articles()] == [None, f"{b.id}: ValueError: boom"]
+        assert not store.needs_processing(a) and store.needs_processing(b)
+        assert store.events() == _events(a)
+
+
+def test_exception_inside_batch_rolls_back_only_that_batch(tmp_path: Path) -> None:
+    articles = list(synth.generate(6, seed=4, size=(2, 3)))
+    path = tmp_path / "s.gpkg"
+    store = EventStore(path)
+    with store.batch():
+        for a in articles[:3]:
+            store.add(a, _events(a))
+    with pytest.raises(RuntimeError, match="crash"), store.batch():
+        for a in articles[3:]:
+            store.add(a, _events(a))
+            raise RuntimeError("crash")
+    store.close()
+    reopened = EventStore(path)
+    assert [r["id"] for r in reopened.articles()] == [a.id for a in articles[:3]]
+    assert reopened.events() == [e for a in articles[:3] for e in _events(a)]
+
+
+def test_killed_writer_keeps_committed_batches(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_store import _events
+        from geomap import synth
+        from geomap.store import EventStore
+        store = EventStore({str(path)!r})
+        articles = synth.generate(100000, seed=5, size=(1, 2))
+        n = 0
+        while True:
+            with store.batch():
+                for _ in range(10):
+                    a = next(articles)
+                    store.add(a, _events(a))
+            n += 10
+            print(n, flush=True)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        while int(proc.stdout.readline() or 0) < 50:
+            assert proc.poll() is None, "writer died on its own"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    store = EventStore(path)
+    n = len(store)
+    assert n >= 50 and n % 10 == 0  # whole batches only
+    expected = list(synth.generate(n, seed=5, size=(1, 2)))
+    assert store.events() == [e for a in expected for e in _events(a)]
+
+
+def test_clear_and_rebuild(tmp_path: Path) -> None:
+    articles = list(synth.generate(3, seed=6, size=(2, 3)))
+    store = EventStore(tmp_path / "s.gpkg")
+    _run(store, articles)
+    store.clear()
+    assert store.events() == [] and len(store) == 0
+    assert _run(store, articles) == [a.id for a in articles]
+    store.rebuild()
+    assert len(store) == 0 and all(store.needs_processing(a) for a in articles)
+    _run(store, articles)
+    assert len(store.events()) == 6
+
+
+def test_export_writes_merged_events(tmp_path: Path) -> None:
+    from geomap.export import read_events
+
+    articles = list(synth.generate(2, seed=7, size=(2, 3)))
+    store = EventStore(tmp_path / "s.gpkg")
+    _run(store, articles)
+    out = store.export(tmp_path / "out.geojson", merge=list)
+    assert len(read_events(out)) == 4
+    with pytest.raises(OutputError, match="onto itself"):
+        store.export(tmp_path / "s.gpkg")
+
+
+def test_bad_store_paths(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"must be a \.gpkg file"):
+        EventStore(tmp_path / "s.sqlite")
+    junk = tmp_path / "junk.gpkg"
+    junk.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(OutputError, match="not a geomap event store") as info:
+        EventStore(junk)
+    assert "\n" not in str(info.value)
+
+
+def test_article_keys() -> None:
+    base = dict(title=None, text="x", published=None, url=None, date_source="none")
+    assert article_key(Article(id="a", path=None, **base)) == "a"
+    assert article_key(Article(id="r1", path="d/f.jsonl:7", **base)).endswith("d/f.jsonl#r1")
+    assert Path(article_key(Article(id="f", path="d/f.txt", **base))).is_absolute()
