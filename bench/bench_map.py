@@ -156,9 +156,11 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"note: {CHROMIUM} missing, render times not measured")
 
-    # Warm-up (imports, bundled boundaries) so the first row is not charged for them.
+    # Warm-up (imports, bundled boundaries, browser) so the first row is not charged for them.
     with tempfile.TemporaryDirectory() as tmp:
         write_geomap(make_events(10), Path(tmp) / "warm.html")
+        if browser:
+            render_time(browser, Path(tmp) / "warm.html", naive=False)
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

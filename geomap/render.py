@@ -93,6 +93,7 @@ COUNTRY_TOLERANCE = 0.02
 ADMIN1_TOLERANCE = 0.006
 REGION_TOLERANCE = 0.001
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HTTP_URL = re.compile(r'^https?://[^\s<>"]+$', re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- JSON
@@ -355,25 +356,34 @@ def _strings(series: pd.Series) -> tuple[list[str], list[int] | None]:
 
     text = series.astype("string")
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    values = pd.Series(uniques, dtype=object).tolist()
     if len(uniques) == len(codes) and (len(codes) == 0 or codes[0] == 0) and (codes >= 0).all():
-        return [str(u) for u in uniques], None  # all distinct: the values are in event order
-    return [str(u) for u in uniques], codes.tolist()
+        return values, None  # all distinct: the values are in event order
+    return values, codes.tolist()
+
+
+def _lookup(series: pd.Series, table: Mapping[str, int], default: int) -> Any:
+    """``table[value.strip().lower()]`` for each value (``default`` if absent), as an array."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.array(
+        [table.get(u.strip().lower(), default) if isinstance(u, str) else default for u in uniques] + [default],
+        dtype=np.int64,
+    )
+    return mapped[codes]  # code -1 (null) picks the trailing default
 
 
 def _categories(weapon: pd.Series, intercepted: list[int]) -> list[int]:
-    names = weapon.astype("string").str.strip().str.lower().tolist()
-    out = []
-    for name, icpt in zip(names, intercepted, strict=True):
-        if icpt:
-            out.append(INTERCEPTED_CATEGORY)
-        else:
-            out.append(CATEGORY_OF_WEAPON.get(name, UNKNOWN_CATEGORY) if isinstance(name, str) else UNKNOWN_CATEGORY)
-    return out
+    import numpy as np
+
+    cats = _lookup(weapon, CATEGORY_OF_WEAPON, UNKNOWN_CATEGORY)
+    return np.where(np.asarray(intercepted, dtype=bool), INTERCEPTED_CATEGORY, cats).tolist()
 
 
 def _sides(side: pd.Series) -> list[int]:
-    names = side.astype("string").str.strip().str.lower().tolist()
-    return [SIDE_INDEX.get(s, OTHER_SIDE) if isinstance(s, str) else OTHER_SIDE for s in names]
+    return _lookup(side, SIDE_INDEX, OTHER_SIDE).tolist()
 
 
 def _days(date: pd.Series) -> tuple[list[int], str | None, int]:
@@ -390,34 +400,47 @@ def _days(date: pd.Series) -> tuple[list[int], str | None, int]:
     return days.tolist(), t0.strftime("%Y-%m-%d"), span
 
 
+def _parse_sources(text: Any, fallback: Any) -> list[tuple[str | None, str | None, str | None]]:
+    """``(title, url, published)`` of each source in a ``sources_json`` value."""
+    records: Any = []
+    if isinstance(text, str) and text.strip():
+        try:
+            records = json.loads(text)
+        except ValueError:
+            records = []
+    elif isinstance(text, list):
+        records = text
+    if not isinstance(records, list):
+        records = []
+    if not records and isinstance(fallback, str) and fallback.strip():
+        records = [{"title": fallback}]
+    out = []
+    for rec in records:
+        if isinstance(rec, Mapping):
+            key = (_text_or_none(rec.get("title")), _http_or_none(rec.get("url")), _text_or_none(rec.get("published")))
+            if key != (None, None, None):
+                out.append(key)
+    return out
+
+
 def _sources(df: pd.DataFrame) -> tuple[list[list[str | None]], list[list[int]]]:
     """Interned source records ``[title, url, published]`` and each event's indices."""
     table: dict[tuple[str | None, str | None, str | None], int] = {}
+    memo: dict[tuple[Any, Any], list[int]] = {}
     per_event: list[list[int]] = []
-    raw = _column(df, "sources_json").tolist()
-    fallback = _column(df, "source").tolist()
+    raw = _column(df, "sources_json").astype(object).tolist()
+    fallback = _column(df, "source").astype(object).tolist()
     for text, src in zip(raw, fallback, strict=True):
-        records: list[Any] = []
-        if isinstance(text, str) and text.strip():
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                parsed = []
-            records = parsed if isinstance(parsed, list) else []
-        elif isinstance(text, list):
-            records = text
-        if not records and isinstance(src, str) and src.strip():
-            records = [{"title": src}]
-        idx = []
-        for rec in records:
-            if not isinstance(rec, Mapping):
-                continue
-            key = (_text_or_none(rec.get("title")), _http_or_none(rec.get("url")), _text_or_none(rec.get("published")))
-            if key == (None, None, None):
-                continue
-            if key not in table:
-                table[key] = len(table)
-            idx.append(table[key])
+        try:
+            memo_key = (text, src)
+            hash(memo_key)
+        except TypeError:  # a list value: not memoisable
+            memo_key = None
+        idx = memo.get(memo_key) if memo_key is not None else None
+        if idx is None:
+            idx = [table.setdefault(key, len(table)) for key in _parse_sources(text, src)]
+            if memo_key is not None:
+                memo[memo_key] = idx
         per_event.append(idx)
     return [list(k) for k in table], per_event
 
@@ -432,7 +455,7 @@ def _text_or_none(value: Any) -> str | None:
 def _http_or_none(value: Any) -> str | None:
     """``value`` if it is an http(s) URL without spaces or quotes, else None."""
     text = _text_or_none(value)
-    if text and re.match(r'^https?://[^\s<>"]+$', text, flags=re.IGNORECASE):
+    if text and _HTTP_URL.match(text):
         return text
     return None
 
@@ -450,35 +473,35 @@ def _prepare_frame(events: Any) -> gpd.GeoDataFrame:
 
 
 def _coordinates(df: gpd.GeoDataFrame) -> tuple[list[float | None], list[float | None], list[str | None]]:
-    """Per-row anchor point (lat, lon) and geometry type."""
+    """Per-row anchor point (lat, lon; None when unknown) and geometry type.
+
+    Points use their own coordinates; other geometries the ``lat``/``lon`` columns,
+    else a point inside the geometry.
+    """
     import numpy as np
     import pandas as pd
     import shapely
 
-    geoms = df.geometry.values
-    kinds = [None if g is None or g.is_empty else g.geom_type for g in geoms]
-    lat_col = pd.to_numeric(_column(df, "lat"), errors="coerce").to_numpy(dtype=float)
-    lon_col = pd.to_numeric(_column(df, "lon"), errors="coerce").to_numpy(dtype=float)
-    lats: list[float | None] = []
-    lons: list[float | None] = []
-    is_point = np.array([k == "Point" for k in kinds])
-    px = np.full(len(df), np.nan)
-    py = np.full(len(df), np.nan)
-    if is_point.any():
-        pts = np.asarray(geoms)[is_point]
-        px[is_point] = shapely.get_x(pts)
-        py[is_point] = shapely.get_y(pts)
-    for i, kind in enumerate(kinds):
-        lat, lon = py[i], px[i]
-        if kind != "Point":
-            lat, lon = lat_col[i], lon_col[i]
-            if not (math.isfinite(lat) and math.isfinite(lon)) and kind is not None:
-                rp = geoms[i].representative_point()
-                lat, lon = rp.y, rp.x
-        ok = math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
-        lats.append(round(float(lat), 5) if ok else None)
-        lons.append(round(float(lon), 5) if ok else None)
-    return lats, lons, kinds
+    geoms = np.asarray(df.geometry.values, dtype=object)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    type_ids = shapely.get_type_id(geoms)
+    names = {0: "Point", 3: "Polygon", 6: "MultiPolygon"}
+    kinds = [None if m else names.get(int(t), "Other") for m, t in zip(missing, type_ids, strict=True)]
+    lat = pd.to_numeric(_column(df, "lat"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    lon = pd.to_numeric(_column(df, "lon"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    is_point = (type_ids == 0) & ~missing
+    lon = np.where(is_point, shapely.get_x(np.where(is_point, geoms, None)), lon)
+    lat = np.where(is_point, shapely.get_y(np.where(is_point, geoms, None)), lat)
+    fallback = ~missing & ~is_point & ~(np.isfinite(lat) & np.isfinite(lon))
+    if fallback.any():
+        rep = shapely.point_on_surface(geoms[fallback])
+        lon[fallback], lat[fallback] = shapely.get_x(rep), shapely.get_y(rep)
+    ok = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    lats = np.round(lat, 5).astype(object)
+    lons = np.round(lon, 5).astype(object)
+    lats[~ok] = None
+    lons[~ok] = None
+    return lats.tolist(), lons.tolist(), kinds
 
 
 def _regions(
@@ -495,17 +518,23 @@ def _regions(
     """
     import shapely
 
-    geoms = df.geometry.values
-    cc = _column(df, "country_code").tolist()
-    a1 = _column(df, "admin1").tolist()
+    import numpy as np
+
+    geoms = np.asarray(df.geometry.values, dtype=object)
+    cc = _column(df, "country_code").astype(object).tolist()
+    a1 = _column(df, "admin1").astype(object).tolist()
+    polygonal = np.array([k in _POLYGONAL for k in kinds], dtype=bool)
+    wkb = np.full(len(kinds), None, dtype=object)
+    if polygonal.any():
+        wkb[polygonal] = shapely.to_wkb(geoms[polygonal])
     index: dict[Any, int] = {}
     unique: list[Any] = []
     geom_idx, shape_of = [], []
     for i, kind in enumerate(kinds):
         key: Any = None
         geom = None
-        if kind in _POLYGONAL:
-            key, geom = ("wkb", shapely.to_wkb(geoms[i])), geoms[i]
+        if polygonal[i]:
+            key, geom = ("wkb", wkb[i]), geoms[i]
         elif precision[i] == 3 and isinstance(cc[i], str) and isinstance(a1[i], str):
             code = f"{cc[i]}.{a1[i]}"
             if code in by_code:

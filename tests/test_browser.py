@@ -235,3 +235,42 @@ def test_nothing_executed_from_article_text(loaded):
     title = loaded.page.title()
     assert title == "Test strikes <script>"
     assert loaded.page.inner_text(".gm-title") == "Test strikes <script>"
+
+
+def test_many_events_are_batched_and_clickable(browser, tmp_path):
+    import geopandas as gpd
+    import numpy as np
+
+    from test_render import _event
+
+    rng = np.random.default_rng(7)
+    n = 4000
+    lat, lon = rng.uniform(48, 51, n), rng.uniform(30, 37, n)
+    rows = [
+        _event(event_id=f"m{i}", lat=float(lat[i]), lon=float(lon[i]),
+               weapon=["missile", "drone", "artillery"][i % 3], date=f"2024-02-{1 + i % 28:02d}",
+               geo_precision=1 if i % 10 else 2, quote=f"quote number {i}")
+        for i in range(n)
+    ]
+    path = render.write_map(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"),
+                            tmp_path / "many.html", base_layers={})
+    page = Page(browser, path)
+    try:
+        s = page.stats()
+        assert s["visible"] == n and s["drawnPoints"] > 2500  # batched drawing path
+        assert s["pins"] + s["circles"] == s["drawnPoints"]
+        # Click the last-drawn symbol: it is on top, so its popup must open.
+        x, y = page.page.evaluate("""() => {
+            const v = window.geomap.views[0], L_ = v.points, h = L_._hn - 1, i = L_._hi[h];
+            const box = v.map.getContainer().getBoundingClientRect();
+            const lift = L_._hTop[h] === 1 ? v.ev.r[i] * 1.9 : 0;
+            return [box.left + L_._hx[h], box.top + L_._hy[h] - lift];
+        }""")
+        page.page.mouse.click(x, y)
+        page.page.locator(".leaflet-popup-content .gm-quote").first.wait_for()
+        assert "quote number" in page.page.inner_text(".leaflet-popup-content")
+        page.set_day("2024-02-01")
+        assert page.stats()["visible"] == len([i for i in range(n) if i % 28 == 0])
+        assert page.blocked == [] and page.errors == []
+    finally:
+        page.page.close()

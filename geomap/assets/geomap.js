@@ -32,8 +32,8 @@
   var NEAR_RADIUS_M = 10000;
   var MAX_POPUP_EVENTS = 25;
   var EARTH_CIRCUMFERENCE = 40075016.686;
-  var BATCH_ABOVE = 2500;  // symbols in view above which drawing is batched by colour
-  var CHUNK = 32;  // symbols per batched path
+  var MAX_SPRITE_RING = 40;
+  var CROWDED = 15000;  // symbols in view above which symbols shrink (down to half size)  // px: "near" rings up to this radius are drawn from sprites
 
   // ------------------------------------------------------------------ helpers
 
@@ -86,12 +86,12 @@
       this.r[i] = Math.min(5 + 2.2 * Math.log2(1 + c), 20);
     }
     // Draw big symbols first so small ones stay visible on top.
-    var order = new Int32Array(n);
-    for (i = 0; i < n; i++) { order[i] = i; }
-    var r = this.r;
-    this.order = Array.prototype.slice.call(order).sort(function (a, b) {
-      return (r[b] - r[a]) || (a - b);
-    });
+    // (Sorting packed numeric keys natively is far faster than a comparator at 100k.)
+    var keys = new Float64Array(n), SHIFT = 4294967296;  // 2^32 > any event count
+    for (i = 0; i < n; i++) { keys[i] = Math.round((20 - this.r[i]) * 1000) * SHIFT + i; }
+    keys.sort();
+    this.order = new Int32Array(n);
+    for (i = 0; i < n; i++) { this.order[i] = keys[i] % SHIFT; }
     this.undatedCount = 0;
     for (i = 0; i < n; i++) { if (d.day[i] < 0) { this.undatedCount++; } }
   }
@@ -229,6 +229,63 @@
     ctx.closePath();
   }
 
+  function drawRing(ctx, x, y, R, color) {
+    ctx.beginPath();
+    ctx.arc(x, y, R, 0, 2 * Math.PI);
+    ctx.globalAlpha = 0.18;
+    ctx.fillStyle = color;
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([5, 4]);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = color;
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
+  function drawDot(ctx, x, y, r, color) {
+    ctx.beginPath();
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = color;
+    ctx.fill();
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = '#222';
+    ctx.stroke();
+  }
+
+  /** The non-transparent pixels of a sprite: offsets, packed values, RGBA. */
+  function spritePixels(img) {
+    var w = img.width, src = img.data, src32 = new Uint32Array(src.buffer), k = 0, p;
+    var count = 0;
+    for (p = 3; p < src.length; p += 4) { if (src[p]) { count++; } }
+    var sp = {off: new Int16Array(2 * count), val: new Uint32Array(count), rgba: new Uint8Array(4 * count)};
+    for (p = 0; p < src32.length; p++) {
+      if (!src[4 * p + 3]) { continue; }
+      sp.off[2 * k] = p % w;
+      sp.off[2 * k + 1] = (p / w) | 0;
+      sp.val[k] = src32[p];
+      sp.rgba.set(src.subarray(4 * p, 4 * p + 4), 4 * k);
+      k++;
+    }
+    return sp;
+  }
+
+  /** Composite sprite ``sp`` at device pixel (ox, oy) over ImageData pixels (source-over). */
+  function blit(sp, ox, oy, data, u32, W, H) {
+    var off = sp.off, val = sp.val, rgba = sp.rgba, n = val.length;
+    for (var k = 0; k < n; k++) {
+      var x = ox + off[2 * k], y = oy + off[2 * k + 1];
+      if (x < 0 || y < 0 || x >= W || y >= H) { continue; }
+      var p = y * W + x, a = rgba[4 * k + 3], o = p << 2, da = data[o + 3];
+      if (a === 255 || da === 0) { u32[p] = val[k]; continue; }
+      var as = a / 255, ad = (da / 255) * (1 - as), oa = as + ad;
+      data[o] = (rgba[4 * k] * as + data[o] * ad) / oa;
+      data[o + 1] = (rgba[4 * k + 1] * as + data[o + 1] * ad) / oa;
+      data[o + 2] = (rgba[4 * k + 2] * as + data[o + 2] * ad) / oa;
+      data[o + 3] = oa * 255;
+    }
+  }
+
   /** One canvas drawing every visible town (pin) and "near" (circle) event. */
   var EventCanvas = L.Layer.extend({
     initialize: function (view) {
@@ -240,6 +297,7 @@
       this._hTop = new Uint8Array(n);  // drawn kind: 1 pin, 2 circle
       this._hi = new Int32Array(n);
       this._hn = 0;
+      this._sprites = {};
     },
 
     onAdd: function (map) {
@@ -262,6 +320,7 @@
       this._canvas.height = Math.round(size.y * ratio);
       this._canvas.style.width = size.x + 'px';
       this._canvas.style.height = size.y + 'px';
+      if (this._ratio !== ratio) { this._sprites = {}; }
       this._ratio = ratio;
       this.redraw();
     },
@@ -294,113 +353,99 @@
           hy[hn] = y;
           hi[hn] = i;
           hk[hn] = pass;
-          hr[hn] = pass === 2 ? Math.max(NEAR_RADIUS_M / (metresPerPx0 * ev.cosLat[i]), ev.r[i] + 4) : ev.r[i];
+          hr[hn] = pass === 2 ? NEAR_RADIUS_M / (metresPerPx0 * ev.cosLat[i]) : 0;
           if (pass === 2) { circles++; } else { pins++; }
           hn++;
         }
       }
+      // Crowded views get smaller symbols (a carpet of full-size pins reads no better and
+      // costs 4x the pixels); the scale is shown in the legend's note via stats.
+      var scale = hn > CROWDED ? Math.max(0.5, Math.sqrt(CROWDED / hn)) : 1;
+      for (var g = 0; g < hn; g++) {
+        var rs = ev.r[hi[g]] * scale;
+        hr[g] = hk[g] === 2 ? Math.max(hr[g], rs + 4) : rs;
+      }
+      this._scale = scale;
+      v.stats.symbolScale = Math.round(scale * 100) / 100;
       this._hn = hn;
-      if (hn > BATCH_ABOVE) { this._drawBatched(ctx); } else { this._drawEach(ctx); }
+      this._draw(ctx);
       v.stats.pins = pins;
       v.stats.circles = circles;
       v.stats.drawnPoints = hn;
     },
 
-    /** Few symbols: each drawn whole (fill, outline, dot) in order, so overlaps read well. */
-    _drawEach: function (ctx) {
-      var d = this._v.ev.d, r, x, y, i;
-      for (var h = 0; h < this._hn; h++) {
-        i = this._hi[h]; x = this._hx[h]; y = this._hy[h]; r = this._hr[h];
-        var color = CATS[d.cat[i]].color, dot = SIDES[d.side[i]].dot;
-        ctx.beginPath();
-        if (this._hTop[h] === 2) {
-          ctx.arc(x, y, r, 0, 2 * Math.PI);
-          ctx.globalAlpha = 0.18;
-          ctx.fillStyle = color;
-          ctx.fill();
-          ctx.globalAlpha = 1;
-          ctx.setLineDash([5, 4]);
-          ctx.lineWidth = 2;
-          ctx.strokeStyle = color;
-          ctx.stroke();
-          ctx.setLineDash([]);
-          ctx.beginPath();
-          ctx.arc(x, y, this._v.ev.r[i] * 0.6, 0, 2 * Math.PI);
-        } else {
-          pinSubpath(ctx, x, y, r);
-        }
-        ctx.fillStyle = color;
-        ctx.fill();
-        ctx.lineWidth = 1;
-        ctx.strokeStyle = '#222';
-        ctx.stroke();
-        if (dot && this._hTop[h] === 1) {
-          ctx.beginPath();
-          ctx.arc(x, y - r * 1.9, r * 0.42, 0, 2 * Math.PI);
-          ctx.fillStyle = dot;
-          ctx.fill();
+    /** Draw the collected symbols.  Each is a cached sprite copied pixel by pixel into
+     *  one ImageData: 100k canvas calls (paths or drawImage) take seconds to record
+     *  and rasterise in software, a typed-array copy takes tens of milliseconds.
+     *  "Near" rings too large for a sprite are drawn as paths first, underneath. */
+    _draw: function (ctx) {
+      var ev = this._v.ev, d = ev.d, ratio = this._ratio, h, i;
+      var W = this._canvas.width, H = this._canvas.height, big = false;
+      for (h = 0; h < this._hn; h++) {
+        if (this._hTop[h] === 2 && Math.round(this._hr[h]) > MAX_SPRITE_RING) {
+          i = this._hi[h];
+          drawRing(ctx, this._hx[h], this._hy[h], this._hr[h], CATS[d.cat[i]].color);
+          drawDot(ctx, this._hx[h], this._hy[h], ev.r[i] * this._scale * 0.6, CATS[d.cat[i]].color);
+          big = true;
         }
       }
+      if (!W || !H) { return; }
+      var img = big ? ctx.getImageData(0, 0, W, H) : ctx.createImageData(W, H);
+      var data = img.data, u32 = new Uint32Array(data.buffer);
+      for (h = 0; h < this._hn; h++) {
+        i = this._hi[h];
+        var sp;
+        if (this._hTop[h] === 1) {
+          sp = this._sprite('p', d.cat[i], d.side[i], Math.round(this._hr[h] * 2) / 2, 0);
+        } else {
+          var R = Math.round(this._hr[h]);
+          if (R > MAX_SPRITE_RING) { continue; }
+          sp = this._sprite('c', d.cat[i], 0, Math.round(ev.r[i] * this._scale * 1.2) / 2, R);
+        }
+        blit(sp, Math.round((this._hx[h] - sp.ax) * ratio), Math.round((this._hy[h] - sp.ay) * ratio),
+             data, u32, W, H);
+      }
+      ctx.putImageData(img, 0, 0);
     },
 
-    /** Many symbols: one path per colour and per CHUNK symbols (few canvas calls;
-     *  one huge path would be slower than drawing each symbol). */
-    _drawBatched: function (ctx) {
-      var d = this._v.ev.d, ev = this._v.ev, hn = this._hn, self = this;
-      var each = function (kind, key, add, paint) {
-        var m = 0;
-        ctx.beginPath();
-        for (var h = 0; h < hn; h++) {
-          var i = self._hi[h];
-          if (self._hTop[h] !== kind || !key(i)) { continue; }
-          add(self._hx[h], self._hy[h], self._hr[h], i);
-          if (++m === CHUNK) { paint(); ctx.beginPath(); m = 0; }
+    _sprite: function (kind, cat, side, r, R) {
+      var key = kind + cat + '_' + side + '_' + r + '_' + R, sp = this._sprites[key];
+      if (sp) { return sp; }
+      var pad = 2, color = CATS[cat].color, ratio = this._ratio, w, h, ax, ay;
+      if (kind === 'p') {
+        w = 2 * r + 2 * pad; h = 2.9 * r + 2 * pad; ax = r + pad; ay = r + pad + 1.9 * r;
+      } else {
+        w = h = 2 * R + 2 * pad; ax = ay = R + pad;
+      }
+      var c = document.createElement('canvas');
+      c.width = Math.ceil(w * ratio);
+      c.height = Math.ceil(h * ratio);
+      var g = c.getContext('2d');
+      g.scale(ratio, ratio);
+      if (kind === 'p') {
+        g.beginPath();
+        pinSubpath(g, ax, ay, r);
+        g.fillStyle = color;
+        g.fill();
+        g.lineWidth = 1;
+        g.strokeStyle = '#222';
+        g.stroke();
+        var dot = SIDES[side].dot;
+        if (dot) {
+          g.beginPath();
+          g.arc(ax, ay - 1.9 * r, r * 0.42, 0, 2 * Math.PI);
+          g.fillStyle = dot;
+          g.fill();
         }
-        if (m) { paint(); }
-      };
-      var ring = function (color) {
-        return function () {
-          ctx.globalAlpha = 0.18;
-          ctx.fillStyle = color;
-          ctx.fill();
-          ctx.globalAlpha = 1;
-          ctx.setLineDash([5, 4]);
-          ctx.lineWidth = 2;
-          ctx.strokeStyle = color;
-          ctx.stroke();
-          ctx.setLineDash([]);
-        };
-      };
-      var solid = function (color) {
-        return function () {
-          ctx.fillStyle = color;
-          ctx.fill();
-          ctx.lineWidth = 1;
-          ctx.strokeStyle = '#222';
-          ctx.stroke();
-        };
-      };
-      CATS.forEach(function (cat, c) {
-        each(2, function (i) { return d.cat[i] === c; },
-          function (x, y, r) { ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, 2 * Math.PI); }, ring(cat.color));
-      });
-      CATS.forEach(function (cat, c) {
-        var isCat = function (i) { return d.cat[i] === c; };
-        each(2, isCat, function (x, y, r, i) {
-          var q = ev.r[i] * 0.6;
-          ctx.moveTo(x + q, y);
-          ctx.arc(x, y, q, 0, 2 * Math.PI);
-        }, solid(cat.color));
-        each(1, isCat, function (x, y, r) { pinSubpath(ctx, x, y, r); }, solid(cat.color));
-      });
-      SIDES.forEach(function (side, s) {
-        if (!side.dot) { return; }
-        each(1, function (i) { return d.side[i] === s; }, function (x, y, r) {
-          var q = r * 0.42, cy = y - r * 1.9;
-          ctx.moveTo(x + q, cy);
-          ctx.arc(x, cy, q, 0, 2 * Math.PI);
-        }, function () { ctx.fillStyle = side.dot; ctx.fill(); });
-      });
+      } else {
+        drawRing(g, ax, ay, R, color);
+        drawDot(g, ax, ay, r, color);
+      }
+      sp = spritePixels(g.getImageData(0, 0, c.width, c.height));
+      sp.ax = ax;
+      sp.ay = ay;
+      this._sprites[key] = sp;
+      return sp;
     },
 
     /** Indices of drawn events under container point p, nearest first. */
