@@ -103,8 +103,9 @@ def _places_getter(doc: Doc) -> list[Mention] | None:
         return None
     from geomap.gazetteer import Candidate
 
-    return [Mention("", t, s, e, sent, s0, s1, label, hint,
-                    Candidate(**dict(zip(_CAND_FIELDS, cand))) if cand else None)
+    return [Mention(doc="", text=t, start=s, end=e, sentence=sent, sent_start=s0, sent_end=s1,
+                    label=label, hint_source=hint,
+                    match=Candidate(**dict(zip(_CAND_FIELDS, cand))) if cand else None)
             for t, s, e, sent, s0, s1, label, hint, cand in data]
 
 
