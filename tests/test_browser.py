@@ -274,3 +274,16 @@ def test_many_events_are_batched_and_clickable(browser, tmp_path):
         assert page.blocked == [] and page.errors == []
     finally:
         page.page.close()
+
+
+def test_play_steps_through_days(loaded):
+    loaded.page.get_by_role("button", name="Play day by day").click()
+    assert loaded.label() == "2024-01-13"
+    loaded.page.wait_for_function(
+        "document.querySelector('.gm-time-label').textContent === '2024-01-14'", timeout=5000
+    )
+    loaded.page.get_by_role("button", name="Play day by day").click()  # stop
+    shown = loaded.label()
+    loaded.page.wait_for_timeout(1200)
+    assert loaded.label() == shown
+    assert loaded.errors == []

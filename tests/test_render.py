@@ -419,3 +419,21 @@ def test_default_boundaries_when_available():
 def test_own_assets_are_committed_files():
     for name in _assets.OWN:
         assert Path(_assets.asset_path(name)).is_file()
+
+
+def test_same_bytes_across_processes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import sys; from test_render import sample_events, tiny_base_layers; "
+        "from geomap.render import write_map; "
+        "write_map(sample_events(), sys.argv[1], base_layers=tiny_base_layers())"
+    )
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=seed,
+                   PYTHONPATH=os.pathsep.join([str(root), str(root / "tests")]))
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{seed}.html")], check=True, env=env)
+    assert (tmp_path / "1.html").read_bytes() == (tmp_path / "2.html").read_bytes()

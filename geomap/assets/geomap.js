@@ -726,21 +726,6 @@
 
   // --- filtering
 
-  View.prototype._admits = function (i) {
-    var d = this.data;
-    if (!this.map.hasLayer(this.catLayers[d.cat[i]])) { return false; }
-    var side = this.sideLayers[d.side[i]];
-    if (side && !this.map.hasLayer(side)) { return false; }
-    var day = d.day[i];
-    if (day < 0) { return this.showUndated; }
-    if (day < this.from || day > this.to) { return false; }
-    if (this.dayLayers) {
-      var dl = this.dayLayers[day];
-      if (dl && !this.map.hasLayer(dl)) { return false; }
-    }
-    return true;
-  };
-
   View.prototype.refresh = function () {
     if (this._muted) { return; }
     var map = this.map, d = this.data, n = this.ev.n, i;
@@ -984,7 +969,7 @@
       if (this._timer) { this._stop(); return; }
       var self = this;
       this._play.textContent = '\u275a\u275a';
-      this._step(0);
+      if (!this._v.dayMode) { this._v.setDay(this._v.from); }
       this._timer = setInterval(function () { self._step(1); }, 900);
     },
 
@@ -1036,6 +1021,7 @@
       box.appendChild(el('div', 'gm-legend-head', 'Side (pin centre)'));
       item('gm-sym-pin gm-sym-pin-ua', '#888', 'Strikes on Ukraine');
       item('gm-sym-pin gm-sym-pin-ru', '#888', 'Strikes on Russia');
+      item('gm-sym-pin', '#888', 'Other / unclear side');
       box.appendChild(el('div', 'gm-legend-head', 'Size: killed + injured'));
       item('gm-sym-size1', '#888', '0');
       item('gm-sym-size2', '#888', '10');
