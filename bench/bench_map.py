@@ -21,12 +21,20 @@ import time
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WEAPONS = ["missile", "drone", "artillery", "mlrs", "aerial bomb", "unknown"]
 SIDES = ["strikes on Ukraine", "strikes on Russia", "other"]
-WORDS = ("the regional governor said a drone struck an energy facility overnight while air defence "
-         "units shot down several missiles over the city and debris damaged residential buildings").split()
+WORDS = (
+    "the regional governor said a drone struck an energy facility overnight while air defence "
+    "units shot down several missiles over the city and debris damaged residential buildings"
+).split(" ")
 
 
 def make_events(n: int, seed: int = 1):
@@ -41,9 +49,14 @@ def make_events(n: int, seed: int = 1):
     lon = rng.uniform(23.0, 45.0, n).round(5)
     prec = rng.choice([1, 2, 3], n, p=[0.8, 0.12, 0.08])
     day = rng.integers(0, 365, n)
-    dates = (pd.Timestamp("2024-01-01") + pd.to_timedelta(day, unit="D")).strftime("%Y-%m-%d").tolist()
+    dates = (
+        (pd.Timestamp("2024-01-01") + pd.to_timedelta(day, unit="D")).strftime("%Y-%m-%d").tolist()
+    )
     undated = rng.random(n) < 0.03
-    regions = [box(23 + 2 * (k % 10), 45 + 2.5 * (k // 10), 24.8 + 2 * (k % 10), 47.2 + 2.5 * (k // 10)) for k in range(40)]
+    regions = [
+        box(23 + 2 * (k % 10), 45 + 2.5 * (k // 10), 24.8 + 2 * (k % 10), 47.2 + 2.5 * (k // 10))
+        for k in range(40)
+    ]
     region_of = rng.integers(0, len(regions), n)
     n_articles = max(n // 5, 1)
     art = rng.integers(0, n_articles, n)
@@ -52,37 +65,51 @@ def make_events(n: int, seed: int = 1):
     geometry = [regions[region_of[i]] if prec[i] == 3 else Point(lon[i], lat[i]) for i in range(n)]
     killed = rng.poisson(0.6, n).astype("float")
     killed[rng.random(n) < 0.3] = np.nan
-    frame = pd.DataFrame({
-        "event_id": [f"ev{i:06d}" for i in range(n)],
-        "date": [None if u else d for u, d in zip(undated, dates, strict=True)],
-        "time_precision": 1,
-        "date_source": "stated",
-        "place_text": [f"place {i % 5000}" for i in range(n)],
-        "place_name": [f"Place {i % 5000}" for i in range(n)],
-        "geonameid": rng.integers(100000, 999999, n),
-        "lat": lat, "lon": lon,
-        "country_code": np.where(lon > 40, "RU", "UA"),
-        "admin1": [f"{k:02d}" for k in region_of],
-        "admin1_name": [f"Region {k}" for k in region_of],
-        "geo_precision": prec,
-        "event_type": "Air/drone strike",
-        "weapon": rng.choice(WEAPONS, n),
-        "weapon_model": rng.choice(["Shahed-136", "Kh-101", "Iskander-M", None], n),
-        "actor": "Russian forces",
-        "target": rng.choice(["residential", "energy", "port", "oil refinery", None], n),
-        "killed": pd.array(killed, dtype="Int64"),
-        "injured": pd.array(rng.poisson(1.5, n), dtype="Int64"),
-        "intercepted": rng.random(n) < 0.2,
-        "side": rng.choice(SIDES, n, p=[0.7, 0.25, 0.05]),
-        "quote": [f"#{i}: " + " ".join(words[q]) for i, q in enumerate(quote_words)],
-        "confidence": rng.uniform(0.3, 0.95, n).round(2),
-        "source": [f"a{k}" for k in art],
-        "n_sources": 1,
-        "source_titles": [f"Article {k}" for k in art],
-        "source_urls": [f"https://news.example.org/{k}" for k in art],
-        "sources_json": [json.dumps([{"id": f"a{k}", "title": f"Article {k}",
-                                      "url": f"https://news.example.org/{k}", "published": "2024-06-01"}]) for k in art],
-    })
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"ev{i:06d}" for i in range(n)],
+            "date": [None if u else d for u, d in zip(undated, dates, strict=True)],
+            "time_precision": 1,
+            "date_source": "stated",
+            "place_text": [f"place {i % 5000}" for i in range(n)],
+            "place_name": [f"Place {i % 5000}" for i in range(n)],
+            "geonameid": rng.integers(100000, 999999, n),
+            "lat": lat,
+            "lon": lon,
+            "country_code": np.where(lon > 40, "RU", "UA"),
+            "admin1": [f"{k:02d}" for k in region_of],
+            "admin1_name": [f"Region {k}" for k in region_of],
+            "geo_precision": prec,
+            "event_type": "Air/drone strike",
+            "weapon": rng.choice(WEAPONS, n),
+            "weapon_model": rng.choice(["Shahed-136", "Kh-101", "Iskander-M", None], n),
+            "actor": "Russian forces",
+            "target": rng.choice(["residential", "energy", "port", "oil refinery", None], n),
+            "killed": pd.array(killed, dtype="Int64"),
+            "injured": pd.array(rng.poisson(1.5, n), dtype="Int64"),
+            "intercepted": rng.random(n) < 0.2,
+            "side": rng.choice(SIDES, n, p=[0.7, 0.25, 0.05]),
+            "quote": [f"#{i}: " + " ".join(words[q]) for i, q in enumerate(quote_words)],
+            "confidence": rng.uniform(0.3, 0.95, n).round(2),
+            "source": [f"a{k}" for k in art],
+            "n_sources": 1,
+            "source_titles": [f"Article {k}" for k in art],
+            "source_urls": [f"https://news.example.org/{k}" for k in art],
+            "sources_json": [
+                json.dumps(
+                    [
+                        {
+                            "id": f"a{k}",
+                            "title": f"Article {k}",
+                            "url": f"https://news.example.org/{k}",
+                            "published": "2024-06-01",
+                        }
+                    ]
+                )
+                for k in art
+            ],
+        }
+    )
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
@@ -102,12 +129,17 @@ def write_naive(events, path: Path) -> float:
     m = folium.Map(location=[49, 32], zoom_start=5)
     for row in events.itertuples():
         text = html.escape(f"{row.date} {row.weapon} {row.place_name}: {row.quote}")
-        folium.Marker([row.lat, row.lon], popup=folium.Popup(text), tooltip=html.escape(str(row.place_name))).add_to(m)
+        folium.Marker(
+            [row.lat, row.lon], popup=folium.Popup(text), tooltip=html.escape(str(row.place_name))
+        ).add_to(m)
     m.save(str(path))
     return time.perf_counter() - t
 
 
-FIRST_PAINT = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+FIRST_PAINT = (
+    "() => new Promise(r => requestAnimationFrame("
+    "() => requestAnimationFrame(() => r(performance.now()))))"
+)
 
 
 def render_time(browser, path: Path, naive: bool) -> float:
@@ -121,7 +153,10 @@ def render_time(browser, path: Path, naive: bool) -> float:
         if url.startswith(("file:", "data:", "about:")):
             r.continue_()
         elif naive and url.endswith("/leaflet.js"):
-            r.fulfill(body=(vendor_dir() / "leaflet.js").read_bytes(), content_type="application/javascript")
+            r.fulfill(
+                body=(vendor_dir() / "leaflet.js").read_bytes(),
+                content_type="application/javascript",
+            )
         elif naive and url.endswith("/leaflet.css"):
             r.fulfill(body=(vendor_dir() / "leaflet.css").read_bytes(), content_type="text/css")
         elif naive and r.request.resource_type in ("script", "stylesheet"):
@@ -142,8 +177,12 @@ def render_time(browser, path: Path, naive: bool) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--naive-max", type=int, default=10000,
-                        help="largest size for the naive map (it takes minutes at 100k)")
+    parser.add_argument(
+        "--naive-max",
+        type=int,
+        default=10000,
+        help="largest size for the naive map (it takes minutes at 100k)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -166,9 +205,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             events = make_events(n)
-            for name, writer, naive in (("geomap", write_geomap, False), ("naive folium", write_naive, True)):
+            for name, writer, naive in (
+                ("geomap", write_geomap, False),
+                ("naive folium", write_naive, True),
+            ):
                 if naive and n > args.naive_max:
-                    rows.append((n, name, None, None, None, f"skipped (> --naive-max {args.naive_max})"))
+                    rows.append(
+                        (n, name, None, None, None, f"skipped (> --naive-max {args.naive_max})")
+                    )
                     continue
                 path = Path(tmp) / f"{name.replace(' ', '_')}_{n}.html"
                 secs = writer(events, path)
@@ -187,12 +231,15 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{'events':>8}  {'map':<13} {'write':>9} {'size':>9} {'1st render':>11}  note")
     for n, name, secs, size, shown, note in rows:
-        print(f"{n:>8}  {name:<13} {fmt(secs, 's'):>9} {fmt(size, 'MB'):>9} {fmt(shown, 's'):>11}  {note}")
+        cells = f"{fmt(secs, 's'):>9} {fmt(size, 'MB'):>9} {fmt(shown, 's'):>11}"
+        print(f"{n:>8}  {name:<13} {cells}  {note}")
     big = [r for r in rows if r[1] == "geomap" and r[0] == 100_000]
     if big:
         _, _, secs, size, shown, _ = big[0]
-        print(f"targets at 100k: write {secs:.1f} s (< 15), size {size:.1f} MB (< 25), "
-              f"render {fmt(shown, 's')} (< 5 s)")
+        print(
+            f"targets at 100k: write {secs:.1f} s (< 15), size {size:.1f} MB (< 25), "
+            f"render {fmt(shown, 's')} (< 5 s)"
+        )
     return 0
 
 

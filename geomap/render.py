@@ -30,7 +30,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from geomap._assets import asset_url, external_refs, inline_header_links, raw_element
 from geomap.exc import InputError, OutputError
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["render_map", "save_map", "write_map", "encode_events", "script_json"]
+__all__ = ["encode_events", "render_map", "save_map", "script_json", "write_map"]
 
 #: OpenStreetMap raster tiles (optional layer, only fetched when the user picks it).
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -159,9 +159,9 @@ def _label_point(
 ) -> tuple[float, float]:
     """Label position: the feature's ``label_lat``/``label_lon``, else a point inside it."""
     lat, lon = props.get("label_lat"), props.get("label_lon")
-    if isinstance(lat, (int, float)) and isinstance(lon, (int, float)):
-        if math.isfinite(lat) and math.isfinite(lon):
-            return float(lat), float(lon)
+    numbers = isinstance(lat, (int, float)) and isinstance(lon, (int, float))
+    if numbers and math.isfinite(lat) and math.isfinite(lon):
+        return float(lat), float(lon)
     from shapely.geometry import shape
 
     geom = shape(gj)
@@ -181,7 +181,12 @@ def _geometry_bounds(gj: Mapping[str, Any]) -> tuple[float, float, float, float]
     if not arrays:
         return None
     pts = np.concatenate(arrays)
-    return (float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()), float(pts[:, 1].max()))
+    return (
+        float(pts[:, 0].min()),
+        float(pts[:, 1].min()),
+        float(pts[:, 0].max()),
+        float(pts[:, 1].max()),
+    )
 
 
 @dataclass(slots=True)
@@ -369,7 +374,8 @@ def _lookup(series: pd.Series, table: Mapping[str, int], default: int) -> Any:
 
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = np.array(
-        [table.get(u.strip().lower(), default) if isinstance(u, str) else default for u in uniques] + [default],
+        [table.get(u.strip().lower(), default) if isinstance(u, str) else default for u in uniques]
+        + [default],
         dtype=np.int64,
     )
     return mapped[codes]  # code -1 (null) picks the trailing default
@@ -391,7 +397,9 @@ def _days(date: pd.Series) -> tuple[list[int], str | None, int]:
     import pandas as pd
 
     text = date.astype("string").str.strip().str.slice(0, 10)
-    parsed = pd.to_datetime(text.where(text.str.match(_ISO_DAY.pattern)), format="%Y-%m-%d", errors="coerce")
+    parsed = pd.to_datetime(
+        text.where(text.str.match(_ISO_DAY.pattern)), format="%Y-%m-%d", errors="coerce"
+    )
     if parsed.notna().sum() == 0:
         return [-1] * len(date), None, 0
     t0 = parsed.min()
@@ -417,7 +425,11 @@ def _parse_sources(text: Any, fallback: Any) -> list[tuple[str | None, str | Non
     out = []
     for rec in records:
         if isinstance(rec, Mapping):
-            key = (_text_or_none(rec.get("title")), _http_or_none(rec.get("url")), _text_or_none(rec.get("published")))
+            key = (
+                _text_or_none(rec.get("title")),
+                _http_or_none(rec.get("url")),
+                _text_or_none(rec.get("published")),
+            )
             if key != (None, None, None):
                 out.append(key)
     return out
@@ -472,7 +484,9 @@ def _prepare_frame(events: Any) -> gpd.GeoDataFrame:
     return events.reset_index(drop=True)
 
 
-def _coordinates(df: gpd.GeoDataFrame) -> tuple[list[float | None], list[float | None], list[str | None]]:
+def _coordinates(
+    df: gpd.GeoDataFrame,
+) -> tuple[list[float | None], list[float | None], list[str | None]]:
     """Per-row anchor point (lat, lon; None when unknown) and geometry type.
 
     Points use their own coordinates; other geometries the ``lat``/``lon`` columns,
@@ -486,7 +500,9 @@ def _coordinates(df: gpd.GeoDataFrame) -> tuple[list[float | None], list[float |
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     type_ids = shapely.get_type_id(geoms)
     names = {0: "Point", 3: "Polygon", 6: "MultiPolygon"}
-    kinds = [None if m else names.get(int(t), "Other") for m, t in zip(missing, type_ids, strict=True)]
+    kinds = [
+        None if m else names.get(int(t), "Other") for m, t in zip(missing, type_ids, strict=True)
+    ]
     lat = pd.to_numeric(_column(df, "lat"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     lon = pd.to_numeric(_column(df, "lon"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     is_point = (type_ids == 0) & ~missing
@@ -516,9 +532,8 @@ def _regions(
     is region-level and its admin-1 unit is in the base layers; otherwise a region-level
     event becomes a circle (shape 2), never a pin.
     """
-    import shapely
-
     import numpy as np
+    import shapely
 
     geoms = np.asarray(df.geometry.values, dtype=object)
     cc = _column(df, "country_code").astype(object).tolist()
@@ -530,7 +545,7 @@ def _regions(
     index: dict[Any, int] = {}
     unique: list[Any] = []
     geom_idx, shape_of = [], []
-    for i, kind in enumerate(kinds):
+    for i in range(len(kinds)):
         key: Any = None
         geom = None
         if polygonal[i]:
@@ -552,7 +567,9 @@ def _regions(
     return geom_idx, regions, shape_of
 
 
-def _bounds(lats: list[float], lons: list[float], regions: list[dict[str, Any]], geom_idx: list[int]) -> tuple[float, float, float, float] | None:
+def _bounds(
+    lats: list[float], lons: list[float], regions: list[dict[str, Any]], geom_idx: list[int]
+) -> tuple[float, float, float, float] | None:
     """W, S, E, N of the event anchors and drawn region polygons."""
     import numpy as np
     import shapely
@@ -663,8 +680,9 @@ def _classes() -> tuple[type, type]:
     class OfflineMap(folium.Map):
         """A ``folium.Map`` whose page inlines its assets and has stable element ids."""
 
-        default_js = [("leaflet", asset_url("leaflet.js"))]
-        default_css = [("leaflet_css", asset_url("leaflet.css"))]
+        # Tuples, not lists: folium's add_js_link() would mutate a class-level list.
+        default_js: ClassVar = (("leaflet", asset_url("leaflet.js")),)
+        default_css: ClassVar = (("leaflet_css", asset_url("leaflet.css")),)
         geomap_title: str | None = None
 
         def render(self, **kwargs: Any) -> None:
@@ -680,11 +698,11 @@ def _classes() -> tuple[type, type]:
     class StrikeLayer(JSCSSMixin):
         """The events, base layers and controls, drawn by ``geomap.js``."""
 
-        default_js = [
+        default_js: ClassVar = (
             ("leaflet_heat", asset_url("leaflet-heat.js")),
             ("geomap_js", asset_url("geomap.js")),
-        ]
-        default_css = [("geomap_css", asset_url("geomap.css"))]
+        )
+        default_css: ClassVar = (("geomap_css", asset_url("geomap.css")),)
 
         def __init__(self, data_json: str) -> None:
             super().__init__()
@@ -697,7 +715,9 @@ def _classes() -> tuple[type, type]:
             name = self.get_name()
             data_id = f"{name}_data"
             figure.html.add_child(
-                raw_element(f'<script type="application/json" id="{data_id}">{self.data_json}</script>'),
+                raw_element(
+                    f'<script type="application/json" id="{data_id}">{self.data_json}</script>'
+                ),
                 name=data_id,
             )
             call = f'var {name} = geomap.initFromElement({self._parent.get_name()}, "{data_id}");'
@@ -805,7 +825,9 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     page = m.get_root().render()
     refs = external_refs(page)
     if refs:
-        raise OutputError(f"map is not self-contained, it would fetch {refs[0][:120]!r}; remove that element")
+        raise OutputError(
+            f"map is not self-contained, it would fetch {refs[0][:120]!r}; remove that element"
+        )
     _write_text_atomic(path, page)
     return path
 
@@ -817,7 +839,9 @@ def write_map(events: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: 
 
 def _write_text_atomic(path: Path, text: str) -> None:
     if not path.parent.is_dir():
-        raise OutputError(f"cannot write map {str(path)!r}: directory {str(path.parent)!r} does not exist")
+        raise OutputError(
+            f"cannot write map {str(path)!r}: directory {str(path.parent)!r} does not exist"
+        )
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")

@@ -10,9 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
+from test_render import HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, sample_events
 
 from geomap import render
-from test_render import HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, sample_events
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,8 @@ class Page:
                 const p = v.map.latLngToContainerPoint([d.lat[i], d.lon[i]]);
                 const box = v.map.getContainer().getBoundingClientRect();
                 const lift = d.shape[i] === 1 ? ev.r[i] * 1.9 : 0;
-                return [box.left + p.x + (d.shape[i] === 1 ? ev.r[i] * 0.7 : 0), box.top + p.y - lift];
+                const dx = d.shape[i] === 1 ? ev.r[i] * 0.7 : 0;
+                return [box.left + p.x + dx, box.top + p.y - lift];
             }""",
                 event_id,
             )
@@ -101,8 +102,8 @@ class Page:
             """([x, y]) => {
             const c = document.querySelector('.gm-events-canvas'), r = c.getBoundingClientRect();
             const k = c.width / r.width;
-            return Array.from(c.getContext('2d').getImageData(Math.round((x - r.left) * k),
-                                                              Math.round((y - r.top) * k), 1, 1).data);
+            const px = Math.round((x - r.left) * k), py = Math.round((y - r.top) * k);
+            return Array.from(c.getContext('2d').getImageData(px, py, 1, 1).data);
         }""",
             [x, y],
         )
@@ -136,10 +137,24 @@ def test_pin_is_drawn_in_its_weapon_colour(loaded):
 
 def test_layer_control_lists_layers(loaded):
     text = loaded.page.inner_text(".leaflet-control-layers")
-    for name in ("Offline: outlines only", "OpenStreetMap", "Countries", "Regions (oblasts)",
-                 "Missile", "Drone", "Artillery / shelling", "Air / glide bomb", "Intercepted",
-                 "Unknown weapon", "Strikes on Ukraine", "Strikes on Russia", "Heat map",
-                 "2024-01-13", "2024-01-14", "2024-01-15"):
+    for name in (
+        "Offline: outlines only",
+        "OpenStreetMap",
+        "Countries",
+        "Regions (oblasts)",
+        "Missile",
+        "Drone",
+        "Artillery / shelling",
+        "Air / glide bomb",
+        "Intercepted",
+        "Unknown weapon",
+        "Strikes on Ukraine",
+        "Strikes on Russia",
+        "Heat map",
+        "2024-01-13",
+        "2024-01-14",
+        "2024-01-15",
+    ):
         assert name in text
 
 
@@ -196,7 +211,15 @@ def test_popup_shows_quote_as_text(loaded):
     assert link.get_attribute("href") == "https://example.org/a?x=1&y='2'"
     assert link.get_attribute("rel") == "noopener noreferrer"
     text = popup.inner_text()
-    for expected in ("2024-01-13", "Kharkiv Oblast", "drone", "residential", "2 / 5", "town", "0.70"):
+    for expected in (
+        "2024-01-13",
+        "Kharkiv Oblast",
+        "drone",
+        "residential",
+        "2 / 5",
+        "town",
+        "0.70",
+    ):
         assert expected in text
     assert loaded.page.evaluate("window.__pwned") is None
 
@@ -223,7 +246,9 @@ def test_region_polygon_popup(loaded):
 
 def test_tiles_only_when_chosen(loaded):
     assert loaded.blocked == []
-    loaded.page.locator(".leaflet-control-layers label", has_text="OpenStreetMap").locator("input").check()
+    loaded.page.locator(".leaflet-control-layers label", has_text="OpenStreetMap").locator(
+        "input"
+    ).check()
     loaded.page.wait_for_timeout(300)
     kinds = {kind for kind, _ in loaded.blocked}
     assert loaded.blocked and kinds == {"image"}
@@ -240,20 +265,28 @@ def test_nothing_executed_from_article_text(loaded):
 def test_many_events_are_batched_and_clickable(browser, tmp_path):
     import geopandas as gpd
     import numpy as np
-
     from test_render import _event
 
     rng = np.random.default_rng(7)
     n = 4000
     lat, lon = rng.uniform(48, 51, n), rng.uniform(30, 37, n)
     rows = [
-        _event(event_id=f"m{i}", lat=float(lat[i]), lon=float(lon[i]),
-               weapon=["missile", "drone", "artillery"][i % 3], date=f"2024-02-{1 + i % 28:02d}",
-               geo_precision=1 if i % 10 else 2, quote=f"quote number {i}")
+        _event(
+            event_id=f"m{i}",
+            lat=float(lat[i]),
+            lon=float(lon[i]),
+            weapon=["missile", "drone", "artillery"][i % 3],
+            date=f"2024-02-{1 + i % 28:02d}",
+            geo_precision=1 if i % 10 else 2,
+            quote=f"quote number {i}",
+        )
         for i in range(n)
     ]
-    path = render.write_map(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"),
-                            tmp_path / "many.html", base_layers={})
+    path = render.write_map(
+        gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"),
+        tmp_path / "many.html",
+        base_layers={},
+    )
     page = Page(browser, path)
     try:
         s = page.stats()

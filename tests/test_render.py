@@ -26,9 +26,21 @@ def tiny_base_layers() -> dict:
         "countries": {
             "type": "FeatureCollection",
             "features": [
-                {"type": "Feature", "properties": {"name": "Ukraine"}, "geometry": _box(22, 44, 40, 52.4)},
-                {"type": "Feature", "properties": {"name": "Russia"}, "geometry": _box(40, 44, 60, 60)},
-                {"type": "Feature", "properties": {"name": "Chile"}, "geometry": _box(-76, -56, -66, -17)},
+                {
+                    "type": "Feature",
+                    "properties": {"name": "Ukraine"},
+                    "geometry": _box(22, 44, 40, 52.4),
+                },
+                {
+                    "type": "Feature",
+                    "properties": {"name": "Russia"},
+                    "geometry": _box(40, 44, 60, 60),
+                },
+                {
+                    "type": "Feature",
+                    "properties": {"name": "Chile"},
+                    "geometry": _box(-76, -56, -66, -17),
+                },
             ],
         },
         "admin1": {
@@ -37,18 +49,28 @@ def tiny_base_layers() -> dict:
                 {
                     "type": "Feature",
                     "properties": {
-                        "gn_a1_code": "UA.07", "country_code": "UA", "admin1": "07",
-                        "iso_3166_2": "UA-63", "name": "Kharkiv Oblast", "name_local": "Харківська",
-                        "label_lat": 49.5, "label_lon": 36.5,
+                        "gn_a1_code": "UA.07",
+                        "country_code": "UA",
+                        "admin1": "07",
+                        "iso_3166_2": "UA-63",
+                        "name": "Kharkiv Oblast",
+                        "name_local": "Харківська",
+                        "label_lat": 49.5,
+                        "label_lon": 36.5,
                     },
                     "geometry": _box(35, 48.5, 38.5, 50.5),
                 },
                 {
                     "type": "Feature",
                     "properties": {
-                        "gn_a1_code": "UA.17", "country_code": "UA", "admin1": "17",
-                        "iso_3166_2": "UA-51", "name": "Odesa Oblast", "name_local": "Одеська",
-                        "label_lat": 46.8, "label_lon": 30.2,
+                        "gn_a1_code": "UA.17",
+                        "country_code": "UA",
+                        "admin1": "17",
+                        "iso_3166_2": "UA-51",
+                        "name": "Odesa Oblast",
+                        "name_local": "Одеська",
+                        "label_lat": 46.8,
+                        "label_lon": 30.2,
                     },
                     "geometry": _box(28.5, 45.2, 31.5, 48.2),
                 },
@@ -61,15 +83,44 @@ def _event(**kw) -> dict:
     from shapely.geometry import Point, shape
 
     base = {
-        "event_id": "e", "date": "2024-01-13", "time_precision": 1, "date_source": "stated",
-        "place_text": "Kharkiv", "place_name": "Kharkiv", "geonameid": 706483,
-        "lat": 49.98, "lon": 36.25, "country_code": "UA", "admin1": "07",
-        "admin1_name": "Kharkiv Oblast", "geo_precision": 1, "event_type": "Air/drone strike",
-        "weapon": "drone", "weapon_model": None, "actor": "Russian forces", "target": "residential",
-        "killed": 0, "injured": 0, "intercepted": False, "side": "strikes on Ukraine",
-        "quote": "A drone hit a house.", "confidence": 0.7, "source": "a1", "n_sources": 1,
-        "source_titles": "Title", "source_urls": "https://example.org/a",
-        "sources_json": json.dumps([{"id": "a1", "title": "Title", "url": "https://example.org/a", "published": "2024-01-13"}]),
+        "event_id": "e",
+        "date": "2024-01-13",
+        "time_precision": 1,
+        "date_source": "stated",
+        "place_text": "Kharkiv",
+        "place_name": "Kharkiv",
+        "geonameid": 706483,
+        "lat": 49.98,
+        "lon": 36.25,
+        "country_code": "UA",
+        "admin1": "07",
+        "admin1_name": "Kharkiv Oblast",
+        "geo_precision": 1,
+        "event_type": "Air/drone strike",
+        "weapon": "drone",
+        "weapon_model": None,
+        "actor": "Russian forces",
+        "target": "residential",
+        "killed": 0,
+        "injured": 0,
+        "intercepted": False,
+        "side": "strikes on Ukraine",
+        "quote": "A drone hit a house.",
+        "confidence": 0.7,
+        "source": "a1",
+        "n_sources": 1,
+        "source_titles": "Title",
+        "source_urls": "https://example.org/a",
+        "sources_json": json.dumps(
+            [
+                {
+                    "id": "a1",
+                    "title": "Title",
+                    "url": "https://example.org/a",
+                    "published": "2024-01-13",
+                }
+            ]
+        ),
     }
     base.update(kw)
     if "geometry" not in kw:
@@ -85,24 +136,90 @@ def sample_events():
     import geopandas as gpd
 
     rows = [
-        _event(event_id="town-1", quote=HOSTILE_QUOTE, killed=2, injured=5,
-               sources_json=json.dumps([{"id": "a1", "title": HOSTILE_TITLE, "url": "https://example.org/a?x=1&y='2'", "published": "2024-01-13"}])),
-        _event(event_id="near-1", date="2024-01-14", place_text="near Odesa", place_name="Odesa",
-               lat=46.48, lon=30.72, admin1="17", admin1_name="Odesa Oblast", geo_precision=2,
-               weapon="missile", weapon_model="Kh-101", target="port", killed=None, injured=3,
-               quote=JINJA,
-               sources_json=json.dumps([{"id": "a2", "title": "Bad link", "url": "javascript:alert(1)", "published": None}])),
-        _event(event_id="region-1", date="2024-01-15", place_text="Belgorod region", place_name="Belgorod Oblast",
-               lat=50.7, lon=37.0, country_code="RU", admin1="09", admin1_name="Belgorod Oblast",
-               geo_precision=3, weapon="drone", intercepted=True, side="strikes on Russia",
-               actor="Ukrainian forces", quote="Drones were shot down over the region.",
-               geometry=_box(35.5, 50.0, 38.5, 51.5)),
-        _event(event_id="town-2", date=None, time_precision=None, date_source="none", place_text="Kyiv",
-               place_name="Kyiv", lat=50.45, lon=30.52, admin1="12", admin1_name="Kyiv City",
-               weapon="aerial bomb", killed=1, injured=None, quote="Undated report."),
-        _event(event_id="town-3", date="2024-01-15", place_text="Belgorod", place_name="Belgorod", lat=50.6, lon=36.6,
-               country_code="RU", admin1="09", admin1_name="Belgorod Oblast", weapon="mlrs",
-               side="strikes on Russia", quote="Shelling of Belgorod."),
+        _event(
+            event_id="town-1",
+            quote=HOSTILE_QUOTE,
+            killed=2,
+            injured=5,
+            sources_json=json.dumps(
+                [
+                    {
+                        "id": "a1",
+                        "title": HOSTILE_TITLE,
+                        "url": "https://example.org/a?x=1&y='2'",
+                        "published": "2024-01-13",
+                    }
+                ]
+            ),
+        ),
+        _event(
+            event_id="near-1",
+            date="2024-01-14",
+            place_text="near Odesa",
+            place_name="Odesa",
+            lat=46.48,
+            lon=30.72,
+            admin1="17",
+            admin1_name="Odesa Oblast",
+            geo_precision=2,
+            weapon="missile",
+            weapon_model="Kh-101",
+            target="port",
+            killed=None,
+            injured=3,
+            quote=JINJA,
+            sources_json=json.dumps(
+                [{"id": "a2", "title": "Bad link", "url": "javascript:alert(1)", "published": None}]
+            ),
+        ),
+        _event(
+            event_id="region-1",
+            date="2024-01-15",
+            place_text="Belgorod region",
+            place_name="Belgorod Oblast",
+            lat=50.7,
+            lon=37.0,
+            country_code="RU",
+            admin1="09",
+            admin1_name="Belgorod Oblast",
+            geo_precision=3,
+            weapon="drone",
+            intercepted=True,
+            side="strikes on Russia",
+            actor="Ukrainian forces",
+            quote="Drones were shot down over the region.",
+            geometry=_box(35.5, 50.0, 38.5, 51.5),
+        ),
+        _event(
+            event_id="town-2",
+            date=None,
+            time_precision=None,
+            date_source="none",
+            place_text="Kyiv",
+            place_name="Kyiv",
+            lat=50.45,
+            lon=30.52,
+            admin1="12",
+            admin1_name="Kyiv City",
+            weapon="aerial bomb",
+            killed=1,
+            injured=None,
+            quote="Undated report.",
+        ),
+        _event(
+            event_id="town-3",
+            date="2024-01-15",
+            place_text="Belgorod",
+            place_name="Belgorod",
+            lat=50.6,
+            lon=36.6,
+            country_code="RU",
+            admin1="09",
+            admin1_name="Belgorod Oblast",
+            weapon="mlrs",
+            side="strikes on Russia",
+            quote="Shelling of Belgorod.",
+        ),
     ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
@@ -115,7 +232,9 @@ def _data_block(page: str) -> dict:
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    m = render.render_map(sample_events(), title="Strikes <b>&</b> 'test'", base_layers=tiny_base_layers())
+    m = render.render_map(
+        sample_events(), title="Strikes <b>&</b> 'test'", base_layers=tiny_base_layers()
+    )
     return m.get_root().render()
 
 
@@ -127,7 +246,14 @@ def test_page_fetches_nothing(page):
     assert not re.search(r"<script[^>]*\bsrc=", page)
     assert not re.search(r"<link\b", page)
     low = page.lower()
-    for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "fontawesome", "awesome-markers"):
+    for cdn in (
+        "cdn.jsdelivr",
+        "cdnjs",
+        "code.jquery",
+        "bootstrapcdn",
+        "fontawesome",
+        "awesome-markers",
+    ):
         assert cdn not in low
 
 
@@ -150,7 +276,7 @@ def test_folium_class_lists_untouched(page):
 def test_hostile_text_is_escaped(page):
     # Exactly the script elements geomap writes: none opened or closed by data.
     assert page.count("</script>") == page.count("<script")
-    assert "window.__pwned" not in page.replace("window.__pwned=1\\\"\\u003e", "").replace(
+    assert "window.__pwned" not in page.replace('window.__pwned=1\\"\\u003e', "").replace(
         "\\u003cscript\\u003ewindow.__pwned=2", ""
     )
     assert "<img src=x" not in page
@@ -217,9 +343,12 @@ def test_region_event_without_polygon_uses_admin1_outline(data):
     import geopandas as gpd
 
     gdf = gpd.GeoDataFrame(
-        [_event(event_id="r", geo_precision=3, place_text="Kharkiv region"),
-         _event(event_id="r2", geo_precision=3, country_code="UA", admin1="99")],
-        geometry="geometry", crs="EPSG:4326",
+        [
+            _event(event_id="r", geo_precision=3, place_text="Kharkiv region"),
+            _event(event_id="r2", geo_precision=3, country_code="UA", admin1="99"),
+        ],
+        geometry="geometry",
+        crs="EPSG:4326",
     )
     d = render.encode_events(gdf, base_layers=tiny_base_layers())
     assert d["shape"] == [3, 2]  # outline found / not found: circle, never a pin
@@ -240,8 +369,11 @@ def test_categories_and_sides(data):
 def test_unknown_weapon_and_side(data):
     import geopandas as gpd
 
-    gdf = gpd.GeoDataFrame([_event(weapon="slingshot", side="other"), _event(weapon=None, side=None)],
-                           geometry="geometry", crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        [_event(weapon="slingshot", side="other"), _event(weapon=None, side=None)],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
     d = render.encode_events(gdf, base_layers={})
     assert d["cat"] == [5, 5] and d["side"] == [2, 2]
 
@@ -256,8 +388,11 @@ def test_dates(data):
 def test_long_span_has_no_day_layers():
     import geopandas as gpd
 
-    gdf = gpd.GeoDataFrame([_event(date="2024-01-01"), _event(date="2024-03-01"), _event(date="not a date")],
-                           geometry="geometry", crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        [_event(date="2024-01-01"), _event(date="2024-03-01"), _event(date="not a date")],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
     d = render.encode_events(gdf, base_layers={})
     assert d["span"] == 61 and d["day_layers"] is False and d["day"] == [0, 60, -1]
 
@@ -290,8 +425,11 @@ def test_rows_without_coordinates_are_skipped():
     import geopandas as gpd
     from shapely.geometry import Point
 
-    gdf = gpd.GeoDataFrame([_event(), _event(lat=None, lon=None, geometry=None), _event(geometry=Point())],
-                           geometry="geometry", crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        [_event(), _event(lat=None, lon=None, geometry=None), _event(geometry=Point())],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
     gdf.loc[2, ["lat", "lon"]] = [None, None]
     d = render.encode_events(gdf, base_layers={})
     assert d["n"] == 1 and d["skipped"] == 2
@@ -378,7 +516,9 @@ def test_missing_vendored_asset_says_make_install(tmp_path, monkeypatch):
 
 
 def test_external_refs():
-    assert _assets.external_refs('<script src="https://x/y.js"></script>') == ['<script src="https://x/y.js">']
+    assert _assets.external_refs('<script src="https://x/y.js"></script>') == [
+        '<script src="https://x/y.js">'
+    ]
     assert _assets.external_refs("<link rel=stylesheet href=//x/y.css>")
     assert _assets.external_refs('<img src="data:image/png;base64,AA">') == []
     assert _assets.external_refs('<a href="https://example.org">x</a>') == []
@@ -388,7 +528,9 @@ def test_vendor_copies_files_and_writes_notice(tmp_path):
     nm = tmp_path / "node_modules"
     (nm / "leaflet" / "dist" / "images").mkdir(parents=True)
     (nm / "leaflet" / "dist" / "leaflet.js").write_text("/* leaflet */", encoding="utf-8")
-    (nm / "leaflet" / "dist" / "leaflet.css").write_text(".a{background:url(images/layers.png)}", encoding="utf-8")
+    (nm / "leaflet" / "dist" / "leaflet.css").write_text(
+        ".a{background:url(images/layers.png)}", encoding="utf-8"
+    )
     (nm / "leaflet" / "dist" / "images" / "layers.png").write_bytes(b"\x89PNG")
     (nm / "leaflet" / "package.json").write_text('{"version": "1.9.4"}', encoding="utf-8")
     (nm / "leaflet" / "LICENSE").write_text("BSD 2-Clause License", encoding="utf-8")
@@ -433,7 +575,12 @@ def test_same_bytes_across_processes(tmp_path):
         "write_map(sample_events(), sys.argv[1], base_layers=tiny_base_layers())"
     )
     for seed in ("1", "2"):
-        env = dict(os.environ, PYTHONHASHSEED=seed,
-                   PYTHONPATH=os.pathsep.join([str(root), str(root / "tests")]))
-        subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{seed}.html")], check=True, env=env)
+        env = dict(
+            os.environ,
+            PYTHONHASHSEED=seed,
+            PYTHONPATH=os.pathsep.join([str(root), str(root / "tests")]),
+        )
+        subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path / f"{seed}.html")], check=True, env=env
+        )
     assert (tmp_path / "1.html").read_bytes() == (tmp_path / "2.html").read_bytes()
