@@ -320,3 +320,37 @@ def test_play_steps_through_days(loaded):
     loaded.page.wait_for_timeout(1200)
     assert loaded.label() == shown
     assert loaded.errors == []
+
+
+def test_big_map_shrinks_symbols_and_defers_redraws(browser, tmp_path):
+    """25k events (only a few columns): crowded-view symbols, per-frame time filtering."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 25_000
+    lat, lon = rng.uniform(48, 51, n), rng.uniform(30, 37, n)
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"b{i}" for i in range(n)],
+            "date": [f"2024-03-{1 + i % 30:02d}" for i in range(n)],
+            "weapon": rng.choice(["missile", "drone", "artillery"], n),
+            "side": "strikes on Ukraine",
+            "geo_precision": 1,
+            "quote": "q",
+        }
+    )
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    page = Page(browser, render.write_map(gdf, tmp_path / "big.html", base_layers={}))
+    try:
+        s = page.stats()
+        assert s["visible"] == n and s["symbolScale"] < 1
+        page.set_day("2024-03-02")
+        page.page.wait_for_function(
+            f"window.geomap.views[0].stats.visible === {len(range(1, n, 30))}", timeout=10000
+        )
+        assert page.label() == "2024-03-02"
+        assert page.blocked == [] and page.errors == []
+    finally:
+        page.page.close()

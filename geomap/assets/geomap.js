@@ -32,8 +32,9 @@
   var NEAR_RADIUS_M = 10000;
   var MAX_POPUP_EVENTS = 25;
   var EARTH_CIRCUMFERENCE = 40075016.686;
-  var MAX_SPRITE_RING = 40;
-  var CROWDED = 15000;  // symbols in view above which symbols shrink (down to half size)  // px: "near" rings up to this radius are drawn from sprites
+  var MAX_SPRITE_RING = 40;  // px: "near" rings up to this radius are drawn from sprites
+  var CROWDED = 15000;  // symbols in view above which symbols shrink (down to half size)
+  var DEFER_ABOVE = 20000;  // events above which time-control changes redraw once per frame
 
   // ------------------------------------------------------------------ helpers
 
@@ -844,11 +845,23 @@
 
   // --- time filter API (used by the time control; handy from the console)
 
+  /** Refresh now, or, for big data sets, once per animation frame (slider drags). */
+  View.prototype._refreshSoon = function () {
+    if (this.ev.n <= DEFER_ABOVE) { this.refresh(); return; }
+    if (this.timeControl) { this.timeControl.update(); }
+    if (this._pending) { return; }
+    var self = this;
+    this._pending = L.Util.requestAnimFrame(function () {
+      self._pending = null;
+      self.refresh();
+    });
+  };
+
   View.prototype.setDay = function (day) {
     day = Math.max(0, Math.min(day, this.ev.span - 1));
     this.dayMode = true;
     this.from = this.to = day;
-    this.refresh();
+    this._refreshSoon();
   };
 
   View.prototype.setRange = function (from, to) {
@@ -859,7 +872,7 @@
     this.dayMode = false;
     this.from = from;
     this.to = to;
-    this.refresh();
+    this._refreshSoon();
   };
 
   View.prototype.showAll = function () { this.setRange(0, this.ev.span - 1); };
