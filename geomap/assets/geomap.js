@@ -818,7 +818,8 @@
     }
     var ll = hits.length ? L.latLng(this.data.lat[idx[0]], this.data.lon[idx[0]]) : e.latlng;
     this._hideTip();
-    this.popup = L.popup({maxWidth: 380, minWidth: 240, maxHeight: 360, className: 'gm-leaflet-popup'})
+    this.popup = L.popup({maxWidth: 380, minWidth: 240, maxHeight: 360, className: 'gm-leaflet-popup',
+                          autoPanPaddingTopLeft: [20, 56], autoPanPaddingBottomRight: [20, 20]})
       .setLatLng(ll).setContent(popupContent(this.ev, idx, heading)).openOn(this.map);
   };
 
