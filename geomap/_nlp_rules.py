@@ -38,6 +38,7 @@ named in the document is preferred to one outside it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -495,6 +496,7 @@ def _cue_before(doc: Any, m: RawMention) -> bool:
 
 
 # ---------------------------------------------------------------------- resolution
+@lru_cache(maxsize=4096)
 def _hint_from(c: "Candidate", *, local: bool) -> "Hints":
     from geomap.gazetteer import Hints
 

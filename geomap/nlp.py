@@ -193,7 +193,8 @@ class PlacesComponent:
         accepted, sent_spans, _ = find_mentions(doc, self.table, self.gazetteer,
                                                 self.settings, dates)
         doc._.geomap_date_data = [list(d) for d in dates]
-        doc._.geomap_place_data = [_pack_mention(_to_mention(doc, m, sent_spans))
+        text = doc.text  # built from the tokens on each access: once per doc
+        doc._.geomap_place_data = [_pack_mention(_to_mention(doc, text, m, sent_spans))
                                    for m in accepted]
         doc.spans[COMPONENT] = [doc[m.start:m.end] for m in accepted]
         return doc
@@ -207,11 +208,12 @@ class PlacesComponent:
         return [(m.text, doc[m.start].idx, m.reason) for m in rejected]
 
 
-def _to_mention(doc: Doc, m: RawMention, sent_spans: list[tuple[int, int]]) -> Mention:
+def _to_mention(doc: Doc, text: str, m: RawMention,
+                sent_spans: list[tuple[int, int]]) -> Mention:
     span = doc[m.start:m.end]
     s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (span.start_char, span.end_char)
     return Mention(doc="", text=span.text, start=span.start_char, end=span.end_char,
-                   sentence=doc.text[s0:s1], sent_start=s0, sent_end=s1, label=m.label,
+                   sentence=text[s0:s1], sent_start=s0, sent_end=s1, label=m.label,
                    match=m.match, hint_source=m.hint_source)
 
 
