@@ -20,6 +20,7 @@ from functools import partial
 
 from geomap import distributed, synth
 from geomap.events import merge_events
+from geomap.ingest import Article
 
 
 def _peak_rss_mb() -> float:
@@ -27,9 +28,13 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+_WARM = Article(id="warm-up", title=None, text="Published 2 May 2024\n\nA drone struck Sumy on May 1.",
+                published="2024-05-02", url=None, path=None, date_source="jsonl")
+
+
 def _warm(fast: bool) -> int:
-    distributed.worker_cached(("geomap.nlp", fast), lambda: distributed._load_pipeline(fast))  # noqa: SLF001
-    return 1
+    """Load the pipeline, gazetteer and boundaries of this process by processing one article."""
+    return len(distributed.default_process(_WARM, fast=fast))
 
 
 def _single(articles: list, fast: bool) -> tuple[list, float, float]:
