@@ -108,7 +108,12 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
     if engine == "dask":
         from geomap import distributed
 
-        found = distributed.run_dask(articles, scheduler=scheduler, fast=fast)
+        def failed(exc: Exception) -> None:
+            summary.failures.append(str(exc))
+            print(f"geomap: {exc}", file=sys.stderr)
+
+        found = distributed.run_dask(articles, scheduler=scheduler, fast=fast,
+                                     merge=list, on_error=failed)
     elif engine == "local":
         from geomap import nlp as _nlp
 
