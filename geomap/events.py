@@ -382,11 +382,6 @@ def _event_id(article_id: str, date: str | None, cand, weapon: str, intercepted:
     return "gm-" + _hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
-def _sentence_context(doc, mention) -> str:
-    """The sentence, plus the previous one when the sentence starts with a pronoun."""
-    return doc.text[mention.sent_start:mention.sent_end]
-
-
 def events_from_doc(article, doc, mentions) -> list[StrikeEvent]:
     """Strike events in one parsed article.
 
@@ -541,15 +536,10 @@ def _mention_event(article, doc, m, group, sentence, details, before, source):
         return None
     cand = m.match
     if cand.kind == "admin2":  # "Kstovsky industrial zone" -> the district's seat, Kstovo
-        from geomap.gazetteer import Gazetteer
-
         seat = Gazetteer.default().reverse(cand.lat, cand.lon, max_km=2.0)
         cand = seat if seat is not None and seat.admin1 == cand.admin1 else cand
     day, how, precision = resolve_date(sentence, article.published, context=before)
-    if day is None and article.published is None:
-        day_iso = None
-    else:
-        day_iso = day.isoformat() if day else None
+    day_iso = day.isoformat() if day else None
     geo = _geo_precision(m, sentence)
     confidence = round(min(1.0, 0.45 + (0.3 if frame == "strike" else 0.0)
                            + 0.25 * cand.score), 2)
@@ -616,15 +606,9 @@ def _compatible(a: StrikeEvent, b: StrikeEvent) -> bool:
         (a.weapon == b.weapon or "unknown" in (a.weapon, b.weapon))
 
 
-def _min_known(*values: int | None) -> int | None:
-    known = [v for v in values if v is not None]
-    return min(known) if known else None
-
-
 def _combine(a: StrikeEvent, b: StrikeEvent) -> StrikeEvent:
     keep, other = (a, b) if a.geo_precision <= b.geo_precision else (b, a)
     same_source = {s.id for s in a.sources} == {s.id for s in b.sources}
-    pick = max if same_source else _min_known  # one article: the fuller figure; ACLED: lowest
     sources = list({s.id: s for s in [*a.sources, *b.sources]}.values())
     return _replace(
         keep,
@@ -632,18 +616,21 @@ def _combine(a: StrikeEvent, b: StrikeEvent) -> StrikeEvent:
         weapon_model=keep.weapon_model or other.weapon_model,
         event_type=keep.event_type if keep.weapon != "unknown" else other.event_type,
         target=keep.target or other.target, actor=keep.actor or other.actor,
-        killed=_pick(pick, a.killed, b.killed), injured=_pick(pick, a.injured, b.injured),
+        killed=_pick(a.killed, b.killed, fuller=same_source),
+        injured=_pick(a.injured, b.injured, fuller=same_source),
         confidence=max(a.confidence, b.confidence),
-        quote=keep.quote if len(keep.quote) >= len(other.quote) or keep.quote else other.quote,
+        quote=keep.quote or other.quote,
         sources=sources,
     )
 
 
-def _pick(fn, x: int | None, y: int | None) -> int | None:
+def _pick(x: int | None, y: int | None, *, fuller: bool) -> int | None:
+    """Casualty figure of two reports: within one article the fuller figure, across
+    articles the lowest (ACLED's rule); None only when neither states one."""
     known = [v for v in (x, y) if v is not None]
     if not known:
         return None
-    return fn(known) if fn is max else _min_known(*known)
+    return max(known) if fuller else min(known)
 
 
 def merge_events(events: "list[StrikeEvent]") -> list[StrikeEvent]:

@@ -23,10 +23,10 @@ import math
 import re
 import threading
 import zipfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -598,7 +598,3 @@ def _check_country(gaz: Gazetteer, country: str) -> str:
 def _known_countries(gaz: Gazetteer) -> frozenset[str]:
     return frozenset(gaz._cc)
 
-
-def with_score(cand: Candidate, score: float) -> Candidate:
-    """Copy of ``cand`` with another score."""
-    return replace(cand, score=score)
