@@ -12,6 +12,7 @@ import unicodedata
 
 __all__ = [
     "ADMIN_WORDS",
+    "bounded_edit_distance",
     "loose_key",
     "normalize",
     "split_admin_word",
@@ -110,6 +111,36 @@ def loose_key(key: str) -> str:
     for pattern, repl in _LOOSE_RULES:
         text = pattern.sub(repl, text)
     return text.replace(" ", "")
+
+
+def bounded_edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
+
+    Only the diagonal band of width ``2 * limit + 1`` is computed, so a small bound is cheap.
+
+    >>> bounded_edit_distance("zaporiza", "zaporizha", 2)
+    1
+    >>> bounded_edit_distance("kyiv", "lviv", 1)
+    2
+    """
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    if a == b:
+        return 0
+    big = limit + 1
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        lo, hi = max(1, i - limit), min(len(b), i + limit)
+        cur = [big] * (len(b) + 1)
+        cur[0] = i if i <= limit else big
+        ca = a[i - 1]
+        for j in range(lo, hi + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost, big)
+        if min(cur[lo - 1:hi + 1]) > limit:
+            return big
+        prev = cur
+    return min(prev[len(b)], big)
 
 
 def split_admin_word(key: str) -> tuple[str, str | None]:

@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from geomap import settings
-from geomap._text import loose_key, normalize, split_admin_word
+from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word
 from geomap.exc import GazetteerError, QueryError
 
 __all__ = ["FORMAT_VERSION", "KINDS", "Candidate", "Gazetteer", "Hints", "Resolution"]
@@ -41,6 +41,10 @@ KINDS = ("country", "admin1", "admin2", "city", "village", "district")
 POPULATED = frozenset({"city", "village", "district"})
 ADMIN = frozenset({"admin1", "admin2"})
 HINT_RADIUS_KM = 50.0
+#: Largest radius (km) a populated place is given by :meth:`Gazetteer.reverse`.
+REVERSE_MAX_RADIUS_KM = 12.0
+#: Trailing words that say what kind of place a name is ("Dvorichna village").
+_PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township"})
 
 # Kind weights for a bare name and for a name carrying a region word.
 _BARE_KIND = {"country": 1.3, "city": 1.0, "district": 0.75, "village": 0.7, "admin1": 0.85,
@@ -182,6 +186,9 @@ class Gazetteer:
         self._loose: _KeyIndex | None = None
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._countries: dict[str, int] | None = None
+        self._loose_names: dict[int, str] = {}
+        self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None \
+            = None
         self._lock = threading.Lock()
         self._resolve_cached = lru_cache(maxsize=65536)(self._resolve)
 
@@ -269,21 +276,87 @@ class Gazetteer:
         return self._loose.ids(loose_key(key))
 
     def lookup(self, name: str) -> tuple[list[int], str, str | None]:
-        """Row ids for a name: ``(ids, "exact"|"loose", admin_kind)``.
+        """Row ids for a name: ``(ids, "exact"|"loose"|"fuzzy", admin_kind)``.
 
         ``admin_kind`` is ``"admin1"``/``"admin2"`` when the name carries a region
-        word ("Sumy Oblast", "Kstovsky district").
+        word ("Sumy Oblast", "Kstovsky district"). A region named after its centre in
+        another spelling ("Kharkov Oblast") gives the centre's admin-1 unit; a
+        misspelt one ("Zaporizja Oblast") the closest admin-1 name. A trailing place
+        word ("Dvorichna village") is dropped when the whole name finds nothing.
         """
         key = normalize(name)
+        ids, matched, admin_kind = self._lookup_key(key)
+        if not ids:
+            words = key.rsplit(" ", 1)
+            if len(words) == 2 and words[1] in _PLACE_WORDS:
+                ids, matched, admin_kind = self._lookup_key(words[0])
+        return ids, matched, admin_kind
+
+    def _lookup_key(self, key: str) -> tuple[list[int], str, str | None]:
         core, admin_kind = split_admin_word(key)
-        ids = self.ids_for_key(key)
-        if admin_kind is not None:
-            # "Kyiv Oblast" names UA.13 exactly; the core "kyiv" adds the city and UA.12.
-            ids = [i for i in ids if self._kind[i] in ADMIN] or self.ids_for_key(core)
-        if ids:
-            return ids, "exact", admin_kind
-        ids = self._loose_ids(core)
-        return ids, "loose", admin_kind
+        if admin_kind is None:
+            ids = self.ids_for_key(key)
+            if ids:
+                return ids, "exact", None
+            return self._loose_ids(core), "loose", None
+        # "Kyiv Oblast" names UA.13 exactly; the core "kyiv" adds the city and UA.12.
+        admins = [i for i in self.ids_for_key(key) if self._kind[i] in ADMIN]
+        if admins:
+            return admins, "exact", admin_kind
+        for matched, ids in (("exact", self.ids_for_key(core)), ("loose", self._loose_ids(core))):
+            if any(self._kind[i] in ADMIN for i in ids):
+                return ids, matched, admin_kind
+            if admin_kind == "admin1":
+                centres = self._admin1_of_centres(ids)
+                if centres:
+                    return centres, matched, admin_kind
+            if ids:
+                break
+        if admin_kind == "admin1":
+            fuzzy = self._fuzzy_admin1(core, None)
+            if fuzzy:
+                return fuzzy, "fuzzy", admin_kind
+        return ids, matched, admin_kind
+
+    def _admin1_of_centres(self, ids: Sequence[int]) -> list[int]:
+        """Admin-1 rows of the places in ``ids`` that are their unit's largest place.
+
+        An oblast is named after its centre: "Kharkov Oblast" is the admin-1 unit whose
+        most populous place is called Kharkov (Kharkiv).
+        """
+        centre, rows = self._admin1_tables()
+        out = []
+        for i in ids:
+            if self._kind[i] in POPULATED and self._pop[i] > 0:
+                unit = (self._cc[i], self._a1[i])
+                c = centre.get(unit)
+                if c is not None and self._pop[i] >= self._pop[c] and unit in rows:
+                    out.append(rows[unit])
+        return sorted(set(out))
+
+    def _admin1_tables(self) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+        """(row of the most populous place, admin-1 row) per admin-1 unit."""
+        if self._a1_tables is None:
+            with self._lock:
+                if self._a1_tables is None:
+                    centre: dict[tuple[str, str], int] = {}
+                    rows: dict[tuple[str, str], int] = {}
+                    for i, kind in enumerate(self._kind):
+                        unit = (self._cc[i], self._a1[i])
+                        if kind == "admin1":
+                            rows.setdefault(unit, i)
+                        elif kind in POPULATED and self._pop[i] > 0 and \
+                                (unit not in centre or self._pop[i] > self._pop[centre[unit]]):
+                            centre[unit] = i
+                    self._a1_tables = (centre, rows)
+        return self._a1_tables
+
+    def _primary_loose(self, i: int) -> str:
+        """Loose key of row ``i``'s current name (cached)."""
+        key = self._loose_names.get(i)
+        if key is None:
+            key = self._loose_names[i] = loose_key(normalize(self._name[i]))
+        return key
 
     # ------------------------------------------------------------------ ranking
     def _hint_agreement(self, i: int, hints: Hints) -> float:
@@ -308,13 +381,14 @@ class Gazetteer:
     def _rank(self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None,
               matched: str) -> list[tuple[float, int]]:
         weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
+        lkey = loose_key(key)
         scored = []
         for i in ids:
             kind = self._kind[i]
             w = weights.get(kind)
             if w is None:
                 w = 0.2  # e.g. a village for "X Oblast": possible, unlikely
-            primary = 0.6 if normalize(self._name[i]) == key else 0.0
+            primary = 0.6 if self._primary_loose(i) == lkey else 0.0
             pop = math.log10(self._pop[i] + 1) / 7.0
             total = self._hint_agreement(i, hints) + w + primary + pop
             if matched == "loose":
@@ -362,8 +436,8 @@ class Gazetteer:
                 names.add(split_admin_word(normalize(text))[0])
             if country:
                 ids = [i for i in ids if self._cc[i] == country]
-            if not ids and admin_kind is not None:
-                ids = self._fuzzy_admin1(text, country)
+            if admin_kind == "admin1" and not any(self._kind[i] in ADMIN for i in ids):
+                ids = self._fuzzy_admin1(split_admin_word(normalize(text))[0], country) or ids
             core = split_admin_word(normalize(text))[0]
             ranked = self._rank(ids, core, hints=Hints(), admin_kind=admin_kind, matched=matched)
             admins = [(s, i) for s, i in ranked if self._kind[i] in ADMIN]
@@ -387,31 +461,40 @@ class Gazetteer:
         return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]),
                      frozenset(names))
 
-    def _fuzzy_admin1(self, text: str, country: str | None) -> list[int]:
-        """Misspelt region names ("Zaporizja Oblast", "Charkov Oblast"): closest admin-1."""
-        import difflib
+    def _fuzzy_admin1(self, core: str, country: str | None) -> list[int]:
+        """Misspelt region names ("Zaporizja Oblast", "Charkov Oblast"): closest admin-1.
 
-        core = loose_key(split_admin_word(normalize(text))[0])
-        if len(core) < 4:
+        Compares loose keys by edit distance (at most 1, or 2 for keys of 8 letters or
+        more) against each unit's names and its largest place's name; the unit at the
+        smallest distance wins, ties going to the larger population.
+        """
+        target = loose_key(core)
+        if len(target) < 5:
             return []
-        best: tuple[float, int] | None = None
+        limit = 2 if len(target) >= 8 else 1
+        best: tuple[int, int, int] | None = None
         for i in self._admin1_rows():
             if country and self._cc[i] != country:
                 continue
             for key in self._admin1_keys(i):
-                r = difflib.SequenceMatcher(None, core, key).ratio()
-                if r >= 0.75 and (best is None or r > best[0]):
-                    best = (r, i)
-        return [best[1]] if best else []
+                d = bounded_edit_distance(target, key, limit)
+                if d <= limit:
+                    rank = (d, -self._pop[i], i)
+                    if best is None or rank < best:
+                        best = rank
+        return [best[2]] if best else []
 
-    @lru_cache(maxsize=1)
     def _admin1_rows(self) -> list[int]:
-        return [i for i, k in enumerate(self._kind) if k == "admin1"]
+        return sorted(self._admin1_tables()[1].values())
 
     @lru_cache(maxsize=8192)
     def _admin1_keys(self, i: int) -> tuple[str, ...]:
-        names = {self._name[i], self._admin1_names.get(f"{self._cc[i]}.{self._a1[i]}", "")}
-        return tuple({loose_key(split_admin_word(normalize(n))[0]) for n in names if n})
+        unit = (self._cc[i], self._a1[i])
+        names = {self._name[i], self._admin1_names.get(f"{unit[0]}.{unit[1]}", "")}
+        centre = self._admin1_tables()[0].get(unit)
+        if centre is not None:
+            names.add(self._name[centre])
+        return tuple(sorted({loose_key(split_admin_word(normalize(n))[0]) for n in names if n}))
 
     # ------------------------------------------------------------------ resolve
     def resolve(self, query: str, country: str | None = None,
@@ -463,12 +546,20 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ reverse
     def reverse(self, lat: float, lon: float, *, max_km: float = 50.0) -> Candidate | None:
-        """The nearest populated place to a point (within ``max_km``), or None."""
+        """The populated place a point is in or nearest to (within ``max_km``), or None.
+
+        Distances are taken from each place's edge, not its point: a place of
+        population *p* is treated as a disc of radius ``sqrt(p) / 100`` km (capped at
+        :data:`REVERSE_MAX_RADIUS_KM`), so a point 2 km from the centre of a city of
+        200,000 names the city, not a village that happens to be nearer.
+        """
         if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
             raise QueryError(f"coordinates out of range: ({lat!r}, {lon!r})")
         grid = self._populated_grid()
         ci, cj = int(math.floor(lat * 4)), int(math.floor(lon * 4))
-        best: tuple[float, int] | None = None
+        # a grid cell is 0.25 degrees: its narrower side, in km, bounds what a ring covers
+        cell_km = 27.8 * max(0.05, math.cos(math.radians(min(89.0, abs(lat) + 1.0))))
+        best: tuple[float, float, int] | None = None
         for ring in range(0, 4):
             for di in range(-ring, ring + 1):
                 for dj in range(-ring, ring + 1):
@@ -476,13 +567,16 @@ class Gazetteer:
                         continue
                     for i in grid.get((ci + di, cj + dj), ()):
                         d = _haversine_km(lat, lon, self._lat[i], self._lon[i])
-                        if best is None or d < best[0]:
-                            best = (d, i)
-            if best is not None and best[0] <= ring * 25.0:
+                        if d > max_km:
+                            continue
+                        edge = d - _radius_km(self._pop[i])
+                        if best is None or (edge, d, i) < best:
+                            best = (edge, d, i)
+            if best is not None and best[0] + REVERSE_MAX_RADIUS_KM <= ring * cell_km:
                 break
-        if best is None or best[0] > max_km:
+        if best is None:
             return None
-        return self.candidate(best[1], score=1.0)
+        return self.candidate(best[2], score=1.0)
 
     def _populated_grid(self) -> dict[tuple[int, int], list[int]]:
         if self._grid is None:
@@ -499,6 +593,12 @@ class Gazetteer:
 
 
 # ---------------------------------------------------------------------- helpers
+#: Arrays every ``places.npz`` must hold (checked at load, before any is needed).
+ARRAYS = ("lat", "lon", "population", "geonameid", "kind", "name", "country", "admin1",
+          "exact_keys", "exact_offsets", "exact_postings", "loose_keys", "loose_offsets",
+          "loose_postings", "meta")
+
+
 def _read_npz(path: Path, *, skip: Sequence[str] = (),
               only: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     if not path.exists():
@@ -506,6 +606,10 @@ def _read_npz(path: Path, *, skip: Sequence[str] = (),
                              "`make gazetteer` or set geomap.settings.gazetteer_dir")
     try:
         with np.load(path, allow_pickle=False) as npz:
+            missing = [k for k in ARRAYS if k not in npz.files]
+            if missing:
+                raise GazetteerError(f"{path}: corrupt gazetteer (missing arrays: "
+                                     f"{', '.join(missing)}); rebuild it with `make gazetteer`")
             names = [k for k in npz.files if k not in skip and (only is None or k in only)]
             return {k: npz[k] for k in names}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
@@ -572,6 +676,11 @@ class _KeyIndex:
         if n is None:
             return []
         return self._postings[int(self._offsets[n]):int(self._offsets[n + 1])].tolist()
+
+
+def _radius_km(population: int) -> float:
+    """Rough radius of a populated place: ~5 km for 250,000 people, ~12 km for 1.5 M."""
+    return min(REVERSE_MAX_RADIUS_KM, math.sqrt(max(population, 0)) / 100.0)
 
 
 def _split_blob(blob: np.ndarray) -> list[str]:

@@ -189,8 +189,6 @@ def test_subprocess_stdin_batch() -> None:
     assert len(rows) == 3
 
 
-@pytest.mark.xfail(strict=True, reason="reported: a gazetteer whose loose_* arrays are missing "
-                   "loads, then the first loose lookup raises KeyError: traceback from the CLI")
 def test_subprocess_gazetteer_without_loose_index(tmp_path: Path) -> None:
     import numpy as np
 

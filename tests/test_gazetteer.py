@@ -373,9 +373,6 @@ def test_bare_city_beats_its_oblast(gaz: Gazetteer) -> None:
         assert resolve(gaz, name).match.kind == "city", name
 
 
-@pytest.mark.xfail(strict=True, reason="reported: 'Odessa' (alternate spelling of Odesa, "
-                   "1M people) loses to Odessa, Texas because only an exact current-name match "
-                   "earns the primary-name bonus; a loose_key match of the current name should")
 def test_odessa_spelling_means_odesa(gaz: Gazetteer) -> None:
     m = resolve(gaz, "Odessa").match
     assert (m.country_code, m.admin1) == ("UA", "17")
@@ -389,10 +386,6 @@ def test_odessa_with_country_restriction(gaz: Gazetteer) -> None:
 KHARKIV, ZAPORIZHZHIA = 706483, 687700
 
 
-@pytest.mark.xfail(strict=True, reason="reported: 'X Oblast' where X is only an alternate name "
-                   "of the oblast centre (Kharkov, Zaporozhye, Nikolaev) falls back to the city "
-                   "rows: the query answers the city (or a village in KZ) instead of the "
-                   "admin-1 unit, and as a hint it gives no admin-1 at all")
 @pytest.mark.parametrize(("region", "centre"), [
     ("Kharkov Oblast", KHARKIV), ("Kharkov region", KHARKIV),
     ("Zaporozhye Oblast", ZAPORIZHZHIA), ("Zaporizja Oblast", ZAPORIZHZHIA),
@@ -408,9 +401,6 @@ def test_region_named_by_russian_spelling_of_its_centre(gaz: Gazetteer, cities50
     assert (hinted.country_code, hinted.admin1) == ("UA", rec["admin1code"])
 
 
-@pytest.mark.xfail(strict=True, reason="reported: a trailing 'village'/'town' word "
-                   "('Dvorichna village') gives no match at all, while 'village of Dvorichna' "
-                   "works")
 def test_trailing_village_word(gaz: Gazetteer) -> None:
     assert resolve(gaz, "Dvorichna village").match.geonameid == DVORICHNA
     assert resolve(gaz, "Stanislav village, Kherson Oblast").match.geonameid == STANISLAV_KHERSON
@@ -433,9 +423,6 @@ def test_reverse_near_the_city_is_in_poltava_oblast(gaz: Gazetteer, cities500: d
             assert (c.country_code, c.admin1) == ("UA", "18")
 
 
-@pytest.mark.xfail(strict=True, reason="reported: reverse() returns the nearest populated "
-                   "row, so points 1-2 km from the centre of Kremenchuk (225k people, ~96 km2) "
-                   "give neighbourhoods or villages (Pershyi Zanasyp, Shchemylivka ...)")
 def test_reverse_inside_the_city_names_the_city(gaz: Gazetteer, cities500: dict) -> None:
     rec = geonames(cities500, KREMENCHUK)
     for dlat in (-0.01, 0.0, 0.01):
@@ -541,8 +528,6 @@ def test_column_length_mismatch(tmp_path: Path) -> None:
         Gazetteer(_rewrite_npz(tmp_path, lat=lat))
 
 
-@pytest.mark.xfail(strict=True, reason="reported: the loose index is read lazily and a missing "
-                   "loose_* array raises a bare KeyError on the first loose lookup")
 def test_missing_loose_index_is_a_gazetteer_error(tmp_path: Path) -> None:
     p = _rewrite_npz(tmp_path, loose_keys=None)
     try:
