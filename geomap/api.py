@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -18,23 +19,46 @@ if TYPE_CHECKING:  # pragma: no cover
     import geopandas
     from spacy.language import Language
 
+    from spacy.tokens import Doc
+
     from geomap.events import StrikeEvent
     from geomap.ingest import Article
+    from geomap.nlp import Mention
+    from geomap.store import EventStore
 
-__all__ = ["Summary", "extract", "extract_article", "extract_events", "make_map", "places"]
+__all__ = ["Summary", "extract", "extract_article", "extract_events", "extract_parsed", "make_map",
+           "places", "store_events"]
 
 
 @dataclass
 class Summary:
-    """What a batch run did: articles read, events found, failures (one line each)."""
+    """What a batch run did.
+
+    Attributes
+    ----------
+    articles
+        Articles read from the inputs.
+    processed
+        Articles sent through NLP and extraction in this run (with a store: the
+        new and changed ones only).
+    unchanged
+        Articles skipped because the store already holds their events.
+    events
+        Events in the result (merged, after the date filter).
+    failures
+        One line per input or article that failed.
+    """
 
     articles: int = 0
     events: int = 0
     failures: list[str] = field(default_factory=list)
+    processed: int = 0
+    unchanged: int = 0
 
     def line(self) -> str:
         """One-line summary for the CLI."""
-        return (f"{self.articles} article(s) read, {self.events} event(s) found, "
+        done = f", {self.processed} processed, {self.unchanged} unchanged" if self.unchanged else ""
+        return (f"{self.articles} article(s) read{done}, {self.events} event(s) found, "
                 f"{len(self.failures)} failure(s)")
 
 
@@ -61,10 +85,16 @@ def _with_region_geometry(ev: "StrikeEvent") -> "StrikeEvent":
 def extract_article(article: "Article", *, nlp: "Language | None" = None,
                     fast: bool = False) -> list["StrikeEvent"]:
     """Strike events reported by one article (merged within the article)."""
-    from geomap import events as _events
     from geomap import nlp as _nlp
 
     doc, mentions = _nlp.parse(article, nlp=nlp or _nlp.load_pipeline(fast=fast))
+    return extract_parsed(article, doc=doc, mentions=mentions)
+
+
+def extract_parsed(article: "Article", *, doc: "Doc", mentions: "list[Mention]") -> list["StrikeEvent"]:
+    """Strike events of an article already parsed by :func:`geomap.nlp.parse` / ``parse_many``."""
+    from geomap import events as _events
+
     found = _events.events_from_doc(article, doc, mentions)
     return [_with_region_geometry(e) for e in _events.merge_events(found)]
 
@@ -90,48 +120,129 @@ def _articles(inputs: Iterable[str | Path], date: str | None,
         yield art
 
 
+def _open_store(store: "str | Path | EventStore", rebuild: bool) -> tuple["EventStore", bool]:
+    """The store and whether this call opened it (and so closes it)."""
+    from geomap.store import EventStore
+
+    opened = not isinstance(store, EventStore)
+    st = EventStore(store) if opened else store  # type: ignore[arg-type]
+    if rebuild:
+        try:
+            st.rebuild()
+        except BaseException:
+            if opened:
+                st.close()
+            raise
+    return st, opened
+
+
+def _results(articles: Iterable["Article"], *, engine: str, fast: bool, scheduler: str | None,
+             batch_size: int, summary: Summary,
+             progress: Callable[[int], None] | None) -> Iterator[Any]:
+    """One :class:`~geomap.distributed.ArticleResult` per article, in order, failures reported."""
+    from geomap import distributed
+
+    def failed(exc: GeomapError) -> None:
+        summary.failures.append(str(exc))
+        print(f"geomap: {exc}", file=sys.stderr)
+
+    if engine == "dask":
+        results = distributed.iter_dask(articles, fast=fast, scheduler=scheduler,
+                                        batch_size=batch_size, on_error=failed)
+    else:
+        results = distributed.iter_local(articles, fast=fast, batch_size=batch_size, on_error=failed)
+    for result in results:
+        summary.processed += 1
+        if progress is not None:
+            progress(summary.articles)
+        yield result
+
+
 def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
                    since: str | None = None, until: str | None = None, fast: bool = False,
                    summary: Summary | None = None, engine: str = "local",
-                   scheduler: str | None = None,
+                   scheduler: str | None = None, store: "str | Path | EventStore | None" = None,
+                   rebuild: bool = False, batch_size: int | None = None,
                    progress: Callable[[int], None] | None = None) -> list["StrikeEvent"]:
     """Events from every input (files, folders, JSONL, ``-``), merged across articles.
 
-    ``engine="dask"`` runs the per-article stages on a Dask cluster (a LocalCluster,
-    or ``scheduler="tcp://host:8786"``) and gives the same result.
+    Parameters
+    ----------
+    inputs
+        Files, folders (recursive), ``.jsonl`` files, ``-`` for stdin.
+    date
+        Publication date ``YYYY-MM-DD`` for every input (overrides the text).
+    since, until
+        Keep events dated on or after / on or before (``YYYY-MM-DD``).
+    fast
+        Gazetteer-only place matching (no statistical model).
+    summary
+        Filled with counts and one line per failure.
+    engine
+        ``"local"`` (this process) or ``"dask"``: the per-article stages on a
+        Dask cluster (a LocalCluster, or ``scheduler="tcp://host:8786"``),
+        with the same result.
+    store
+        A ``.gpkg`` event store (path or :class:`~geomap.store.EventStore`):
+        only articles that are new, changed (content hash) or failed last time
+        are processed; their events are committed batch by batch, and the
+        result is every event in the store (from earlier runs too), merged.
+    rebuild
+        With ``store``: empty the store first and process everything.
+    batch_size
+        Articles per ``nlp.pipe`` call, Dask task and store transaction
+        (default :data:`geomap.distributed.BATCH_SIZE`).
+    progress
+        Called with the number of articles read so far, after each one is processed.
     """
+    from geomap import distributed
     from geomap import events as _events
 
-    summary = summary if summary is not None else Summary()
-    articles = _articles(inputs, date, summary)
-    found: list[StrikeEvent] = []
-    if engine == "dask":
-        from geomap import distributed
-
-        def failed(exc: Exception) -> None:
-            summary.failures.append(str(exc))
-            print(f"geomap: {exc}", file=sys.stderr)
-
-        found = distributed.run_dask(articles, scheduler=scheduler, fast=fast,
-                                     merge=list, on_error=failed)
-    elif engine == "local":
-        from geomap import nlp as _nlp
-
-        pipe = _nlp.load_pipeline(fast=fast)
-        for art in articles:
-            try:
-                found.extend(extract_article(art, nlp=pipe))
-            except GeomapError as exc:
-                summary.failures.append(f"{art.path or art.id}: {exc}")
-                print(f"geomap: {art.path or art.id}: {exc}", file=sys.stderr)
-            if progress is not None:
-                progress(summary.articles)
-    else:
+    if engine not in ("local", "dask"):
         raise GeomapError(f"unknown engine {engine!r}: use 'local' or 'dask'")
+    if rebuild and store is None:
+        raise GeomapError("rebuild needs a store: pass store='events.gpkg'")
+    summary = summary if summary is not None else Summary()
+    size = batch_size or distributed.BATCH_SIZE
+    articles = _articles(inputs, date, summary)
+    run = partial(_results, engine=engine, fast=fast, scheduler=scheduler, batch_size=size,
+                  summary=summary, progress=progress)
+    if store is None:
+        found = [e for result in run(articles) for e in result.events]
+    else:
+        st, opened = _open_store(store, rebuild)
+        try:
+            todo = _not_in_store(st, articles, summary)
+            st.add_results(run(todo), batch_size=size)
+            found = st.events()
+        finally:
+            if opened:
+                st.close()
     merged = [_with_region_geometry(e) for e in _events.merge_events(found)
               if _in_range(e, since, until)]
     summary.events = len(merged)
     return merged
+
+
+def _not_in_store(st: "EventStore", articles: Iterable["Article"], summary: Summary) -> Iterator["Article"]:
+    for article in articles:
+        if st.needs_processing(article):
+            yield article
+        else:
+            summary.unchanged += 1
+
+
+def store_events(path: str | Path, *, since: str | None = None,
+                 until: str | None = None) -> list["StrikeEvent"]:
+    """The events kept in an event store written by ``extract(..., store=path)``, merged."""
+    from geomap import events as _events
+    from geomap.store import EventStore
+
+    if not Path(path).is_file():
+        raise InputError(f"{path}: no such event store")
+    with EventStore(path) as st:
+        found = st.events()
+    return [_with_region_geometry(e) for e in _events.merge_events(found) if _in_range(e, since, until)]
 
 
 def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> "geopandas.GeoDataFrame":
@@ -150,16 +261,21 @@ def make_map(inputs: Iterable[str | Path] | str | Path, *, output: str | Path | 
              title: str | None = None, **kwargs: Any) -> "folium.Map":
     """The layered offline map of the events in ``inputs``.
 
-    ``inputs`` may be articles or one events file written by ``geomap extract``
-    (``.geojson``, ``.gpkg`` ...). With ``output``, writes the HTML map and the events
-    GeoJSON beside it (same stem).
+    ``inputs`` may be articles, one events file written by ``geomap extract``
+    (``.geojson``, ``.gpkg`` ...) or one event store (``extract(..., store=...)``;
+    its events are merged, ``since``/``until`` apply). With ``output``, writes the
+    HTML map and the events GeoJSON beside it (same stem).
     """
     from geomap import export, render
+    from geomap.store import is_event_store
 
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     inputs = list(inputs)
-    if len(inputs) == 1 and Path(inputs[0]).suffix.lower() in export.FORMATS and \
+    if len(inputs) == 1 and is_event_store(inputs[0]):
+        gdf = export.to_geodataframe(store_events(inputs[0], since=kwargs.get("since"),
+                                                  until=kwargs.get("until")))
+    elif len(inputs) == 1 and Path(inputs[0]).suffix.lower() in export.FORMATS and \
             Path(inputs[0]).is_file() and Path(inputs[0]).suffix.lower() != ".json":
         gdf = export.read_events(inputs[0])
     else:

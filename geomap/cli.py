@@ -103,14 +103,32 @@ def _progress_bar(enabled: bool):
 
 def _extract_kwargs(args: argparse.Namespace) -> dict:
     return {"date": args.date, "since": args.since, "until": args.until, "fast": args.fast,
-            "engine": args.engine, "scheduler": args.scheduler}
+            "engine": args.engine, "scheduler": args.scheduler, "store": args.store,
+            "rebuild": args.rebuild, "batch_size": args.batch_size}
+
+
+def _check_store_options(args: argparse.Namespace, *outputs: Path | None) -> str | None:
+    """A usage error about --store/--rebuild, or None."""
+    if args.rebuild and not args.store:
+        return "--rebuild needs --store STORE.gpkg"
+    if args.store:
+        store = Path(args.store).resolve()
+        if any(o is not None and o.resolve() == store for o in outputs):
+            return f"{args.store}: the store and the output must be different files"
+    return None
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    """``geomap extract INPUT... -o OUT``: strike events to a GIS file."""
+    """``geomap extract INPUT... [-o OUT] [--store STORE.gpkg [--rebuild]]``: strike events to a GIS file."""
     from geomap import api, export
 
-    out = export.check_output_path(args.output)  # fails before any work
+    if args.output is None and args.store is None:
+        _err("extract: give -o OUTPUT, --store STORE.gpkg, or both")
+        return EXIT_FATAL
+    out = export.check_output_path(args.output) if args.output else None  # fails before any work
+    if problem := _check_store_options(args, out):
+        _err(problem)
+        return EXIT_FATAL
     summary = api.Summary()
     tick, close = _progress_bar(not args.quiet)
     try:
@@ -118,8 +136,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
                                     **_extract_kwargs(args))
     finally:
         close()
-    export.write_events(events, out, acled=args.acled)
-    print(f"geomap: {summary.line()}; wrote {out}", file=sys.stderr)
+    wrote = []
+    if args.store:
+        wrote.append(f"updated {args.store}")
+    if out is not None:
+        export.write_events(events, out, acled=args.acled)
+        wrote.append(f"wrote {out}")
+    print(f"geomap: {summary.line()}; {' and '.join(wrote)}", file=sys.stderr)
     return EXIT_PARTIAL if summary.failures else EXIT_OK
 
 
@@ -132,12 +155,22 @@ def cmd_map(args: argparse.Namespace) -> int:
         _err(f"{out}: the map output must end in .html")
         return EXIT_FATAL
     export.check_output_path(out.with_suffix(".geojson"))
+    if problem := _check_store_options(args, out.with_suffix(".geojson")):
+        _err(problem)
+        return EXIT_FATAL
     summary = api.Summary()
     api.make_map(args.inputs, output=out, title=args.title, summary=summary,
                  **_extract_kwargs(args))
     print(f"geomap: {summary.line()}; wrote {out} and {out.with_suffix('.geojson')}",
           file=sys.stderr)
     return EXIT_PARTIAL if summary.failures else EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
@@ -149,6 +182,13 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
                    help="gazetteer-only place matching (no statistical model)")
     p.add_argument("--engine", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--store", metavar="STORE.gpkg",
+                   help="incremental event store: process only new or changed articles, "
+                        "keep the events of earlier runs")
+    p.add_argument("--rebuild", action="store_true",
+                   help="with --store: empty the store first and process everything")
+    p.add_argument("--batch-size", type=_positive_int, metavar="N",
+                   help="articles per nlp.pipe call, Dask task and store commit (default 64)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -192,8 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("extract", help="extract strike events to a GIS file")
     _add_extract_options(e)
-    e.add_argument("-o", "--output", required=True,
-                   help="output file: .geojson .gpkg .csv .kml .fgb .parquet")
+    e.add_argument("-o", "--output",
+                   help="output file: .geojson .gpkg .csv .kml .fgb .parquet "
+                        "(optional with --store)")
     e.add_argument("--acled", action="store_true", help="ACLED column names")
     e.set_defaults(func=cmd_extract)
 

@@ -16,21 +16,28 @@ whole call, which one reader guarantees, and the workers of a real cluster need
 not see the driver's file system. Only :class:`~geomap.ingest.Article` records
 travel to the workers.
 
-The per-article function runs in the worker processes. Anything expensive it
-needs (the spaCy pipeline) is built once per worker process with
-:func:`worker_cached` and reused by every later batch on that worker;
-:func:`load_counts` reports how often each resource was built, for tests.
+A task is a whole batch: by default :func:`process_batch` runs the spaCy
+pipeline over it with one ``nlp.pipe`` call (the model works on many texts at
+once), then extracts each article's events in the worker. Only
+:class:`~geomap.events.StrikeEvent` lists and error lines come back; spaCy Docs
+never leave the worker, and the driver pairs the results with the articles it
+kept. Anything expensive a worker needs (the spaCy pipeline) is built once per
+worker process with :func:`worker_cached` and reused by every later batch;
+:func:`warm_up` loads it ahead of the first batch (benchmarks time the load on
+its own) and :func:`load_counts` reports how often each resource was built.
 
-The output is the same as a single-process run (:func:`run_local`): events are
-ordered by article order, then by their order within the article, before the
-merge. Workers need geomap (and its data) installed, the same version as the
-driver. Nothing here imports Dask until a run starts.
+The output is the same as a single-process run (:func:`run_local`), which cuts
+the same batches and runs the same batch function: events are ordered by
+article order, then by their order within the article, before the merge.
+Workers need geomap (and its data) installed, the same version as the driver.
+Nothing here imports Dask until a run starts.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
@@ -39,13 +46,14 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from geomap.events import StrikeEvent
-from geomap.exc import GeomapError
+from geomap.exc import GeomapError, ProcessingError
 from geomap.ingest import Article, read_articles
 
 if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = [
+    "BATCH_SIZE",
     "ArticleResult",
     "ProcessingError",
     "batched",
@@ -53,19 +61,21 @@ __all__ = [
     "iter_dask",
     "iter_local",
     "load_counts",
+    "process_batch",
     "run_dask",
     "run_local",
+    "warm_up",
     "worker_cached",
 ]
 
 T = TypeVar("T")
 Process = Callable[[Article], list[StrikeEvent]]
+BatchFunction = Callable[[list[Article]], "list[ArticleResult]"]
 Merge = Callable[[list[StrikeEvent]], list[StrikeEvent]]
 OnError = Callable[[GeomapError], None]
 
-
-class ProcessingError(GeomapError, RuntimeError):
-    """Extracting events from one article failed; the message names the article."""
+#: Articles per Dask task and per ``nlp.pipe`` call, in both engines.
+BATCH_SIZE = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +130,32 @@ def _load_pipeline(fast: bool) -> Any:
     return nlp.load_pipeline(fast=fast)
 
 
+def _pipeline(fast: bool) -> Any:
+    """This process's spaCy pipeline (through :func:`geomap.nlp.load_pipeline`, once)."""
+    return worker_cached(("geomap.nlp", fast), partial(_load_pipeline, fast))
+
+
 def default_process(article: Article, *, fast: bool = False) -> list[StrikeEvent]:
     """:func:`geomap.api.extract_article` with this process's cached spaCy pipeline."""
     from geomap import api  # noqa: PLC0415 - lazy: a later stage, loaded in the worker
 
-    pipeline = worker_cached(("geomap.nlp", fast), lambda: _load_pipeline(fast))
-    return api.extract_article(article, nlp=pipeline, fast=fast)
+    return api.extract_article(article, nlp=_pipeline(fast), fast=fast)
+
+
+_WARM_UP = Article(id="warm-up", title=None, text="Published 2 May 2024\n\nA drone struck Sumy on May 1.",
+                   published="2024-05-02", url=None, path=None, date_source="jsonl")
+
+
+def warm_up(fast: bool = False) -> float:
+    """Load this process's pipeline, gazetteer and boundaries; returns the seconds taken.
+
+    Processes one small article. Run it on every worker with
+    ``client.run(warm_up, fast)`` to keep the load out of a timed run; a
+    second call in the same process takes milliseconds.
+    """
+    t0 = time.perf_counter()
+    process_batch([_WARM_UP], fast=fast)
+    return time.perf_counter() - t0
 
 
 def _where(article: Article) -> str:
@@ -144,8 +174,49 @@ def _one(process: Process, article: Article) -> ArticleResult:
         return ArticleResult(article, [], f"{where}: {type(exc).__name__}: {detail}".rstrip(": "))
 
 
-def _run_batch(process: Process, batch: list[Article]) -> list[ArticleResult]:
+def process_batch(articles: list[Article], *, fast: bool = False) -> list[ArticleResult]:
+    """The default batch function: one ``nlp.pipe`` call over the batch, then events per article.
+
+    Parameters
+    ----------
+    articles
+        The batch.
+    fast
+        The gazetteer-only pipeline (no NER/parser).
+
+    Returns
+    -------
+    list of ArticleResult
+        One per article, in order. Should spaCy fail inside ``nlp.pipe`` (one
+        text spoils its whole call), the articles not yet done are processed
+        one by one, so only the bad one fails.
+    """
+    from geomap import api, nlp  # noqa: PLC0415 - lazy: later stages, loaded in the worker
+
+    pipeline = _pipeline(fast)
+    results: list[ArticleResult] = []
+    try:
+        for article, doc, mentions in nlp.parse_many(articles, nlp=pipeline, batch_size=max(len(articles), 1)):
+            results.append(_one(partial(api.extract_parsed, doc=doc, mentions=mentions), article))
+    except Exception:  # noqa: BLE001 - isolated below, article by article
+        results.extend(_one(partial(default_process, fast=fast), a) for a in articles[len(results):])
+    return results
+
+
+def _per_article(process: Process, batch: list[Article]) -> list[ArticleResult]:
     return [_one(process, article) for article in batch]
+
+
+def _batch_function(process: Process | None, fast: bool) -> BatchFunction:
+    """What each batch runs: ``process`` article by article, else :func:`process_batch`."""
+    if process is None:
+        return partial(process_batch, fast=fast)
+    return partial(_per_article, process)
+
+
+def _remote(run: BatchFunction, batch: list[Article]) -> list[tuple[list[StrikeEvent], str | None]]:
+    """The Dask task: events and error per article (the articles themselves stay on the driver)."""
+    return [(r.events, r.error) for r in run(batch)]
 
 
 # --------------------------------------------------------------------------- driver side
@@ -191,17 +262,19 @@ def iter_local(
     *,
     process: Process | None = None,
     fast: bool = False,
+    batch_size: int = BATCH_SIZE,
     on_error: OnError | None = None,
 ) -> Iterator[ArticleResult]:
-    """Process articles one by one in this process (the single-process engine).
+    """Process articles in this process (the single-process engine), in batches.
 
-    Same parameters and order as :func:`iter_dask`.
+    Same parameters, batches and order as :func:`iter_dask`, so the two give
+    the same results.
     """
-    process = process or partial(default_process, fast=fast)
-    for article in _articles(articles, on_error):
-        result = _one(process, article)
-        _report(result, on_error)
-        yield result
+    run = _batch_function(process, fast)
+    for batch in batched(_articles(articles, on_error), batch_size):
+        for result in run(batch):
+            _report(result, on_error)
+            yield result
 
 
 def _client(scheduler: str | Client | None, n_workers: int) -> tuple[Client, Callable[[], None]]:
@@ -239,7 +312,7 @@ def iter_dask(
     fast: bool = False,
     scheduler: str | Client | None = None,
     n_workers: int = 2,
-    batch_size: int = 64,
+    batch_size: int = BATCH_SIZE,
     max_in_flight: int | None = None,
     on_error: OnError | None = None,
 ) -> Iterator[ArticleResult]:
@@ -252,10 +325,11 @@ def iter_dask(
         JSONL; read lazily on the driver).
     process
         Per-article function run on the workers; it must be picklable (a
-        module-level function or a :func:`functools.partial` of one). Default
-        :func:`default_process` (spaCy pipeline loaded once per worker).
+        module-level function or a :func:`functools.partial` of one). Default:
+        :func:`process_batch` (``nlp.pipe`` over each batch, the spaCy
+        pipeline loaded once per worker).
     fast
-        With the default ``process``: the gazetteer-only pipeline (no NER/parser).
+        With the default processing: the gazetteer-only pipeline (no NER/parser).
     scheduler
         ``None``: a LocalCluster of ``n_workers`` processes (one thread each),
         closed at the end. A scheduler address (``"tcp://host:8786"``) or a
@@ -264,31 +338,31 @@ def iter_dask(
     n_workers
         Worker processes of the LocalCluster.
     batch_size
-        Articles per task.
+        Articles per task (and per ``nlp.pipe`` call).
     max_in_flight
         Batches submitted but not yet yielded (default: four per worker thread).
     on_error
-        Called with a :class:`ProcessingError` per failed article (unreadable
-        input: the :class:`~geomap.exc.InputError` from ingest); the other
-        articles go on. ``None``: the first error is raised.
+        Called with a :class:`~geomap.exc.ProcessingError` per failed article
+        (unreadable input: the :class:`~geomap.exc.InputError` from ingest);
+        the other articles go on. ``None``: the first error is raised.
 
     Yields
     ------
     ArticleResult
         In article order; failed articles have ``error`` set and no events.
     """
-    process = process or partial(default_process, fast=fast)
+    run = _batch_function(process, fast)
     batches = batched(_articles(articles, on_error), batch_size)
     client, close = _client(scheduler, n_workers)
     try:
         window = max_in_flight or 4 * max(sum(client.nthreads().values()), 1)
-        yield from _stream(client, process, batches, window, on_error)
+        yield from _stream(client, run, batches, window, on_error)
     finally:
         close()
 
 
 def _stream(
-    client: Client, process: Process, batches: Iterator[list[Article]], window: int, on_error: OnError | None
+    client: Client, run: BatchFunction, batches: Iterator[list[Article]], window: int, on_error: OnError | None
 ) -> Iterator[ArticleResult]:
     """Submit up to ``window`` batches ahead, reassemble completed ones in order."""
     from distributed import as_completed  # noqa: PLC0415
@@ -304,7 +378,7 @@ def _stream(
             if batch is None:
                 exhausted = True
                 break
-            future = client.submit(_run_batch, process, batch, pure=False)
+            future = client.submit(_remote, run, batch, pure=False)
             pending[future] = (submitted, batch)
             queue.add(future)
             submitted += 1
@@ -313,7 +387,8 @@ def _stream(
         future = next(queue)
         index, batch = pending.pop(future)
         try:
-            done[index] = future.result()
+            done[index] = [ArticleResult(a, events, error)
+                           for a, (events, error) in zip(batch, future.result(), strict=True)]
         except Exception as exc:  # noqa: BLE001 - the batch's articles are reported below
             done[index] = _failed_batch(batch, exc)
         future.release()
@@ -339,10 +414,12 @@ def run_local(
     process: Process | None = None,
     fast: bool = False,
     merge: Merge | None = None,
+    batch_size: int = BATCH_SIZE,
     on_error: OnError | None = None,
 ) -> list[StrikeEvent]:
     """Single-process run: events of all articles in order, merged (the baseline of :func:`run_dask`)."""
-    return _collect(iter_local(articles, process=process, fast=fast, on_error=on_error), merge)
+    results = iter_local(articles, process=process, fast=fast, batch_size=batch_size, on_error=on_error)
+    return _collect(results, merge)
 
 
 def run_dask(
@@ -353,10 +430,10 @@ def run_dask(
     merge: Merge | None = None,
     scheduler: str | Client | None = None,
     n_workers: int = 2,
-    batch_size: int = 64,
+    batch_size: int = BATCH_SIZE,
     on_error: OnError | None = None,
 ) -> list[StrikeEvent]:
-    """Extract strike events on Dask; the result equals :func:`run_local`'s.
+    """Extract strike events on Dask; the result equals :func:`run_local`'s (same ``batch_size``).
 
     Parameters
     ----------

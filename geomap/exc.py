@@ -11,6 +11,7 @@ __all__ = [
     "GazetteerError",
     "InputError",
     "OutputError",
+    "ProcessingError",
     "QueryError",
 ]
 
@@ -36,3 +37,10 @@ class InputError(GeomapError, ValueError):
 
 class OutputError(GeomapError, OSError):
     """An output file cannot be written (missing directory, no permission ...)."""
+
+
+class ProcessingError(GeomapError, RuntimeError):
+    """Extracting events from one article failed (in this process or on a Dask worker).
+
+    The message is one line that starts with the article's path or id.
+    """

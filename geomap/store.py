@@ -38,7 +38,7 @@ from geomap.events import Source, StrikeEvent
 from geomap.exc import OutputError
 from geomap.ingest import Article
 
-__all__ = ["EventStore", "article_key", "content_sha256"]
+__all__ = ["EventStore", "article_key", "content_sha256", "is_event_store"]
 
 SCHEMA_VERSION = 1
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
@@ -100,6 +100,22 @@ INSERT INTO geomap_meta VALUES ('schema_version', '{SCHEMA_VERSION}');
 """
 _TABLES = ("events", "articles", "gpkg_geometry_columns", "gpkg_contents", "gpkg_spatial_ref_sys",
            "geomap_meta")
+
+
+def is_event_store(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is an event store written by :class:`EventStore` (read-only check)."""
+    p = Path(path)
+    if p.suffix.lower() != ".gpkg" or not p.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'geomap_meta'"
+                                ).fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
 
 
 def content_sha256(article: Article) -> str:
@@ -266,10 +282,15 @@ class EventStore:
 
     # ------------------------------------------------------------------ queries
     def needs_processing(self, article: Article) -> bool:
-        """``True`` for a new article, one whose content changed, or one whose last run failed."""
-        row = self._conn.execute("SELECT sha256, error FROM articles WHERE key = ?",
+        """``True`` for a new article, one whose content or id changed, or one whose last run failed.
+
+        The id counts because event ids and sources carry it (ingest renames an
+        article whose file stem collides with another input's).
+        """
+        row = self._conn.execute("SELECT id, sha256, error FROM articles WHERE key = ?",
                                  (article_key(article),)).fetchone()
-        return row is None or row["sha256"] != content_sha256(article) or row["error"] is not None
+        return (row is None or row["sha256"] != content_sha256(article) or row["id"] != article.id
+                or row["error"] is not None)
 
     def select(self, articles: Iterable[Article]) -> Iterator[Article]:
         """The articles that :meth:`needs_processing` (lazily)."""

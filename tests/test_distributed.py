@@ -58,7 +58,7 @@ def _as_dicts(events: list[StrikeEvent]) -> list[dict[str, object]]:
 
 
 def test_seeds_full_model_same_as_single_process(client: object) -> None:
-    local = run_local([SEEDS])
+    local = run_local([SEEDS], batch_size=2)
     remote = run_dask([SEEDS], scheduler=client, batch_size=2)  # type: ignore[arg-type]
     assert len(local) > 10
     assert _as_dicts(remote) == _as_dicts(local)

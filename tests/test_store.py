@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from geomap import synth
+from geomap import api, synth
 from geomap.events import Source, StrikeEvent
-from geomap.exc import OutputError
+from geomap.exc import GeomapError, OutputError
 from geomap.ingest import Article, read_articles
 from geomap.store import EventStore, article_key
 
@@ -189,3 +191,153 @@ def test_article_keys() -> None:
     assert article_key(Article(id="a", path=None, **base)) == "a"
     assert article_key(Article(id="r1", path="d/f.jsonl:7", **base)).endswith("d/f.jsonl#r1")
     assert Path(article_key(Article(id="f", path="d/f.txt", **base))).is_absolute()
+
+
+# --------------------------------------------------------------------------- the user-facing path: extract/map --store
+
+
+def _extract(inputs: list[Path], store: Path | None = None, **kwargs: object) -> tuple[list[dict], api.Summary]:
+    summary = api.Summary()
+    events = api.extract_events(inputs, fast=True, store=store, summary=summary, **kwargs)  # type: ignore[arg-type]
+    return [e.to_dict() for e in events], summary
+
+
+@pytest.fixture()
+def news(tmp_path: Path) -> Path:
+    return synth.write_corpus(tmp_path / "news", 8, seed=21)
+
+
+def test_store_second_run_processes_nothing(news: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.gpkg"
+    first, s1 = _extract([news], store)
+    assert (s1.articles, s1.processed, s1.unchanged) == (8, 8, 0)
+    assert len(first) > 8
+    assert first == _extract([news])[0]  # same as a run without the store
+    second, s2 = _extract([news], store)
+    assert (s2.articles, s2.processed, s2.unchanged) == (8, 0, 8)
+    assert second == first
+    assert "0 processed, 8 unchanged" in s2.line()
+
+
+def test_store_changed_file_reprocessed_alone_and_its_events_replaced(news: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.gpkg"
+    _extract([news], store)
+    changed = news / "synth-000003.txt"
+    old_ids = {e.event_id for e in EventStore(store).events() if e.sources[0].id == "synth-000003"}
+    changed.write_text("Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility in "
+                       "Shostka, Sumy Oblast, the regional governor said.\n", encoding="utf-8")
+    events, summary = _extract([news], store)
+    assert (summary.processed, summary.unchanged) == (1, 7)
+    assert events == _extract([news])[0]  # exactly what a fresh run gives
+    kept = [e for e in EventStore(store).events() if e.sources[0].id == "synth-000003"]
+    assert [e.place_name for e in kept] == ["Shostka"] and not old_ids & {e.event_id for e in kept}
+    assert [r["n_events"] for r in EventStore(store).articles() if r["id"] == "synth-000003"] == [1]
+
+
+def test_store_keeps_events_of_inputs_not_given_again(news: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.gpkg"
+    _extract([news], store)
+    snapshot = shutil.copytree(news, tmp_path / "snapshot")
+    other = synth.write_corpus(tmp_path / "other", 3, seed=22)
+    for f in sorted(other.iterdir()):
+        f.rename(f.with_name("zz-" + f.name))
+    (news / "synth-000005.txt").unlink()  # gone from the folder: its events stay in the store
+    both, summary = _extract([other], store)
+    assert (summary.articles, summary.processed) == (3, 3)
+    assert both == _extract([snapshot, other])[0]  # old and new events, merged across both
+    assert len(EventStore(store)) == 11
+    again, summary = _extract([news], store)  # the folder without the deleted file
+    assert (summary.processed, summary.unchanged) == (0, 7)
+    assert again == both
+
+
+def test_store_rebuild_starts_from_scratch(news: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.gpkg"
+    _extract([news], store)
+    (news / "synth-000005.txt").unlink()
+    events, summary = _extract([news], store, rebuild=True)
+    assert (summary.processed, summary.unchanged) == (7, 0)
+    assert events == _extract([news])[0]  # the deleted file's events are gone now
+    assert len(EventStore(store)) == 7
+    with pytest.raises(GeomapError, match="rebuild needs a store"):
+        _extract([news], rebuild=True)
+
+
+def test_store_unreadable_file_reported_then_processed_once_fixed(news: Path, tmp_path: Path) -> None:
+    store = tmp_path / "events.gpkg"
+    (news / "broken.txt").write_bytes(b"\x00\x01\x02 binary \xff\xfe" * 50)
+    _, s1 = _extract([news], store)
+    assert len(s1.failures) == 1 and s1.failures[0].startswith(str(news / "broken.txt"))
+    (news / "broken.txt").write_text("Published 3 May 2024\n\nA drone struck Sumy on May 2.\n")
+    events, s2 = _extract([news], store)
+    assert (s2.processed, s2.unchanged, s2.failures) == (1, 8, [])
+    assert events == _extract([news])[0]
+
+
+def test_cli_extract_store_and_map_from_store(news: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap import cli
+    from geomap.export import read_events
+
+    store, out = tmp_path / "events.gpkg", tmp_path / "events.geojson"
+    assert cli.main(["extract", str(news), "--store", str(store), "--fast", "-q"]) == 0
+    assert "8 article(s) read, " in capsys.readouterr().err and not out.exists()
+    assert cli.main(["extract", str(news), "--store", str(store), "-o", str(out), "--fast", "-q"]) == 0
+    assert "0 processed, 8 unchanged" in capsys.readouterr().err
+    written = read_events(out)
+    assert list(written["event_id"]) == [e["event_id"] for e in _extract([news])[0]]
+    html = tmp_path / "map.html"
+    assert cli.main(["map", str(store), "-o", str(html)]) == 0
+    assert html.is_file() and list(read_events(html.with_suffix(".geojson"))["event_id"]) == \
+        list(written["event_id"])
+    assert cli.main(["extract", str(news), "--store", str(store), "--rebuild", "--fast", "-q"]) == 0
+    assert "8 article(s) read, " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["extract", "seeds"], "give -o OUTPUT, --store STORE.gpkg, or both"),
+    (["extract", "seeds", "-o", "{tmp}/x.geojson", "--rebuild"], "--rebuild needs --store"),
+    (["extract", "seeds", "-o", "{tmp}/x.gpkg", "--store", "{tmp}/x.gpkg"], "must be different files"),
+    (["extract", "seeds", "--store", "{tmp}/x.sqlite"], r"must be a .gpkg file"),
+])
+def test_cli_store_usage_errors(argv: list[str], message: str, tmp_path: Path,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap import cli
+
+    assert cli.main([a.format(tmp=tmp_path) for a in argv]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_killed_extract_run_resumes_without_losing_committed_batches(tmp_path: Path) -> None:
+    news = synth.write_corpus(tmp_path / "news", 300, seed=23)
+    store = tmp_path / "events.gpkg"
+    cmd = [sys.executable, "-m", "geomap.cli", "extract", str(news), "--store", str(store), "--fast",
+           "--batch-size", "5", "-q"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
+    committed = 0
+    try:
+        while committed < 20:
+            assert proc.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.02)
+            committed = _committed(store)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert sqlite3.connect(store).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    kept = len(EventStore(store))
+    assert 20 <= kept < 300 and kept % 5 == 0  # whole batches only
+    events, summary = _extract([news], store, batch_size=5)
+    assert (summary.processed, summary.unchanged) == (300 - kept, kept)
+    assert events == _extract([news], batch_size=5)[0]
+
+
+def _committed(store: Path) -> int:
+    if not store.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"{store.as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # tables not created yet
+        return 0
