@@ -71,32 +71,77 @@ def score(errors: list[float | None]) -> dict[str, float]:
     }
 
 
+BIG_CITY = 100_000
+CATEGORIES = (
+    ("ok", "within 10 km"),
+    ("big city", "a city of >= 100k at 10-40 km: the event is in or around it, "
+     "not at its point"),
+    ("ranking", "a same-name gazetteer entry lies within 10 km, another was chosen"),
+    ("no entry", "no same-name gazetteer entry within 10 km of the event"),
+    ("unresolved", "no match at all"),
+)
+
+
+def town_query(r: dict[str, str], *, district: bool = False) -> str:
+    """ "town, province" (or "town, district, province" with ``district``)."""
+    parts = [r["town/city"].strip()]
+    if district and r["district"].strip():
+        parts.append(r["district"].strip())
+    if r["province"].strip():
+        parts.append(r["province"].strip())
+    return ", ".join(parts)
+
+
+def categorise(gaz: object, r: dict[str, str], match: object, err: float | None) -> str:
+    """Why a row is (not) within 10 km: one of :data:`CATEGORIES`."""
+    if err is not None and err <= 10:
+        return "ok"
+    if match is None:
+        return "unresolved"
+    if match.population >= BIG_CITY and err < 40:  # type: ignore[attr-defined]
+        return "big city"
+    lat, lon = float(r["lat"]), float(r["lon"])
+    ids, _, _ = gaz.lookup(r["town/city"].strip())  # type: ignore[attr-defined]
+    for i in ids:
+        c = gaz.candidate(i)  # type: ignore[attr-defined]
+        if haversine_km(lat, lon, c.lat, c.lon) <= 10:
+            return "ranking"
+    return "no entry"
+
+
+def run_geomap(gaz: object, rows: list[dict[str, str]], *, district: bool = False
+               ) -> tuple[list[float | None], dict[str, list[str]], float]:
+    """Errors (km) per row, misses by category, elapsed seconds."""
+    from geomap.gazetteer import Hints
+
+    t0 = time.perf_counter()
+    errors: list[float | None] = []
+    results = []
+    for r in rows:
+        res = gaz.resolve(town_query(r, district=district), "UA", Hints())  # type: ignore
+        m = res.match
+        e = None if m is None else haversine_km(float(r["lat"]), float(r["lon"]), m.lat, m.lon)
+        errors.append(e)
+        results.append((r, m, e))
+    elapsed = time.perf_counter() - t0
+    cats: dict[str, list[str]] = {c: [] for c, _ in CATEGORIES}
+    for r, m, e in results:
+        c = categorise(gaz, r, m, e)
+        why = "" if m is None else f"{m.name} ({m.admin1_name}, {m.matched}) {e:.0f} km"
+        cats[c].append(f"{town_query(r, district=district)} -> {why}")
+    return errors, cats, elapsed
+
+
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else DEFAULT
+    path = Path(argv[1]) if len(argv) > 1 and not argv[1].startswith("-") else DEFAULT
     if not path.exists():
         print(f"{path}: not found (needs ../shared/devdata)", file=sys.stderr)
         return 2
     rows = load_rows(path)
-    from geomap.gazetteer import Gazetteer, Hints
+    from geomap.gazetteer import Gazetteer
 
     gaz = Gazetteer.default()
-    t0 = time.perf_counter()
-    ours: list[float | None] = []
-    misses = []
-    for r in rows:
-        q = r["town/city"].strip()
-        if r["province"].strip():
-            q += ", " + r["province"].strip()
-        res = gaz.resolve(q, "UA", Hints())
-        if res.match is None:
-            ours.append(None)
-            misses.append((q, None))
-            continue
-        e = haversine_km(float(r["lat"]), float(r["lon"]), res.match.lat, res.match.lon)
-        ours.append(e)
-        if e > 10:
-            misses.append((q, f"{res.match.name} {res.match.admin1_name} {e:.0f} km"))
-    t_ours = time.perf_counter() - t0
+    ours, cats, t_ours = run_geomap(gaz, rows)
     naive = NaiveCities500()
     base: list[float | None] = []
     for r in rows:
@@ -105,13 +150,28 @@ def main(argv: list[str]) -> int:
                     haversine_km(float(r["lat"]), float(r["lon"]), hit[0], hit[1]))
     s_ours, s_base = score(ours), score(base)
     print(f"CIR events, Ukrainian rows with a town/city: {len(rows)} ({path.name})")
+    print('query "town, province", country UA')
     print(f"{'metric':14} {'geomap':>10} {'naive cities500':>16}")
     for k in s_ours:
         print(f"{k:14} {s_ours[k]:10.1f} {s_base[k]:16.1f}")
     print(f"geomap time: {t_ours:.2f} s ({len(rows) / t_ours:.0f} queries/s, cold cache)")
+    print()
+    print("geomap rows by outcome (the misses show the ceiling):")
+    for c, what in CATEGORIES:
+        print(f"  {c:11} {len(cats[c]):6d} {100 * len(cats[c]) / len(rows):5.1f} %  {what}")
+    with_district = [r for r in rows if r["district"].strip()]
+    if with_district:
+        d_errors, _, _ = run_geomap(gaz, rows, district=True)
+        d = score(d_errors)
+        print()
+        print('different query form: "town, district, province" where the row has a district '
+              f"({len(with_district)} rows), else as above")
+        print(f"  acc@10km {d['acc@10km %']:.1f} %  acc@25km {d['acc@25km %']:.1f} %  "
+              f"median {d['median km']:.1f} km  resolved {d['resolved %']:.1f} %")
     if "-v" in argv:
-        for q, why in misses[:80]:
-            print("  miss:", q, "->", why)
+        for c, _ in CATEGORIES[1:]:
+            for line in cats[c][:40]:
+                print(f"  {c}: {line}")
     return 0
 
 

@@ -114,11 +114,15 @@ def loose_key(key: str) -> str:
 
 
 def bounded_edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
+    """Edit distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
 
-    Only the diagonal band of width ``2 * limit + 1`` is computed, so a small bound is cheap.
+    Insertions, deletions, substitutions and swaps of two adjacent letters each cost 1
+    (optimal string alignment). Only a band of width ``2 * limit + 1`` is computed
+    and the loop stops as soon as every cell of a row exceeds ``limit``.
 
     >>> bounded_edit_distance("zaporiza", "zaporizha", 2)
+    1
+    >>> bounded_edit_distance("donestk", "donetsk", 1)
     1
     >>> bounded_edit_distance("kyiv", "lviv", 1)
     2
@@ -128,19 +132,24 @@ def bounded_edit_distance(a: str, b: str, limit: int) -> int:
     if a == b:
         return 0
     big = limit + 1
-    prev = list(range(len(b) + 1))
+    n = len(b)
+    before: list[int] = []
+    prev = [j if j <= limit else big for j in range(n + 1)]
     for i in range(1, len(a) + 1):
-        lo, hi = max(1, i - limit), min(len(b), i + limit)
-        cur = [big] * (len(b) + 1)
+        lo, hi = max(1, i - limit), min(n, i + limit)
+        cur = [big] * (n + 1)
         cur[0] = i if i <= limit else big
         ca = a[i - 1]
         for j in range(lo, hi + 1):
-            cost = 0 if ca == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost, big)
+            cb = b[j - 1]
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
+                d = min(d, before[j - 2] + 1)
+            cur[j] = min(d, big)
         if min(cur[lo - 1:hi + 1]) > limit:
             return big
-        prev = cur
-    return min(prev[len(b)], big)
+        before, prev = prev, cur
+    return min(prev[n], big)
 
 
 def split_admin_word(key: str) -> tuple[str, str | None]:

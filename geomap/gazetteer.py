@@ -43,6 +43,10 @@ ADMIN = frozenset({"admin1", "admin2"})
 HINT_RADIUS_KM = 50.0
 #: Largest radius (km) a populated place is given by :meth:`Gazetteer.reverse`.
 REVERSE_MAX_RADIUS_KM = 12.0
+#: Shortest loose key that a misspelt name may be matched with (see ``fuzzy_rank``).
+FUZZY_MIN_LENGTH = 5
+#: ... when only a country restricts the search (a far bigger pool of names).
+FUZZY_MIN_LENGTH_COUNTRY = 8
 #: Trailing words that say what kind of place a name is ("Dvorichna village").
 _PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township"})
 
@@ -67,7 +71,7 @@ class Candidate:
     kind: str
     population: int
     score: float = 0.0
-    matched: str = "exact"  # "exact" or "loose" (spelling variant)
+    matched: str = "exact"  # "exact", "loose" (spelling variant) or "fuzzy" (misspelling)
 
     @property
     def precision(self) -> str:
@@ -187,6 +191,7 @@ class Gazetteer:
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._countries: dict[str, int] | None = None
         self._loose_names: dict[int, str] = {}
+        self._fuzzy_pools: dict[str, dict[int, list[tuple[str, int]]]] = {}
         self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None \
             = None
         self._lock = threading.Lock()
@@ -355,7 +360,7 @@ class Gazetteer:
         """Loose key of row ``i``'s current name (cached)."""
         key = self._loose_names.get(i)
         if key is None:
-            key = self._loose_names[i] = loose_key(normalize(self._name[i]))
+            key = self._loose_names[i] = _primary_key(normalize(self._name[i]))
         return key
 
     # ------------------------------------------------------------------ ranking
@@ -381,7 +386,7 @@ class Gazetteer:
     def _rank(self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None,
               matched: str) -> list[tuple[float, int]]:
         weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
-        lkey = loose_key(key)
+        lkey = _primary_key(key)
         scored = []
         for i in ids:
             kind = self._kind[i]
@@ -393,6 +398,8 @@ class Gazetteer:
             total = self._hint_agreement(i, hints) + w + primary + pop
             if matched == "loose":
                 total -= 0.3
+            elif matched == "fuzzy":
+                total -= 0.6
             scored.append((total, i))
         scored.sort(key=lambda t: (-t[0], -self._pop[t[1]], t[1]))
         if admin_kind is None:
@@ -421,8 +428,61 @@ class Gazetteer:
         ranked = self._rank(ids, core, hints=hints, admin_kind=admin_kind, matched=matched)
         out = []
         for total, i in ranked[:limit]:
-            out.append(self.candidate(i, score=min(1.0, max(0.0, total / 3.5)), matched=matched))
+            out.append(self.candidate(i, score=_score(total, matched), matched=matched))
         return out
+
+    def fuzzy_rank(self, name: str, *, units: Iterable[tuple[str, str]] = (),
+                   country: str | None = None, hints: Hints = Hints(),
+                   limit: int = 10) -> list[Candidate]:
+        """Candidates for a misspelt name ("Melitropol"), searched only inside ``units``
+        (admin-1 ``(country, code)`` pairs) or else inside ``country``.
+
+        A populated place matches when the loose key of its current name is within edit
+        distance 1 of the name's (2 for names of 10 letters or more; a swap of two
+        letters counts 1); names shorter than 5 letters (8 with only a country to search
+        in) never match. Only the places at the smallest distance are ranked, as usual,
+        with a lower score (``matched="fuzzy"``, at most 0.75). Returns ``[]`` without a region or country to search in.
+        """
+        core, admin_kind = split_admin_word(normalize(name))
+        target = _primary_key(core)
+        units = sorted(set(units))
+        shortest = FUZZY_MIN_LENGTH if units else FUZZY_MIN_LENGTH_COUNTRY
+        if admin_kind is not None or len(target) < shortest or not (units or country):
+            return []
+        bound = 1 if len(target) < 10 else 2
+        best_d, best = bound + 1, []
+        for cc in sorted({u[0] for u in units} or {country}):  # type: ignore[arg-type]
+            if country and cc != country:
+                continue
+            pools = self._fuzzy_pool(cc)
+            wanted = sorted({a1 for c, a1 in units if c == cc} or pools)
+            for a1 in wanted:
+                by_length = pools.get(a1, {})
+                for n in range(len(target) - bound, len(target) + bound + 1):
+                    for key, i in by_length.get(n, ()):
+                        d = bounded_edit_distance(target, key, min(bound, best_d))
+                        if d < best_d:
+                            best_d, best = d, [i]
+                        elif d == best_d and d <= bound:
+                            best.append(i)
+        ranked = self._rank(best, core, hints=hints, admin_kind=None, matched="fuzzy")
+        return [self.candidate(i, score=_score(total, "fuzzy"), matched="fuzzy")
+                for total, i in ranked[:limit]]
+
+    def _fuzzy_pool(self, country: str) -> dict[str, dict[int, list[tuple[str, int]]]]:
+        """Loose keys of a country's populated places' current names, by admin-1 and length."""
+        pool = self._fuzzy_pools.get(country)
+        if pool is None:
+            pool = {}
+            for i in self._country_rows(country):
+                if self._kind[i] in POPULATED:
+                    key = self._primary_loose(i)
+                    pool.setdefault(self._a1[i], {}).setdefault(len(key), []).append((key, i))
+            self._fuzzy_pools[country] = pool
+        return pool
+
+    def _country_rows(self, country: str) -> Iterable[int]:
+        return (i for i in range(len(self)) if self._cc[i] == country)
 
     def hints_for(self, texts: Iterable[str], *, country: str | None = None) -> Hints:
         """Turn context names ("Kherson Oblast", "Ukraine", "Kyiv") into :class:`Hints`."""
@@ -520,6 +580,10 @@ class Gazetteer:
             else hints
         cands = self.rank(name, hints=all_hints, country=country,
                           limit=1 + settings.max_alternatives)
+        if not cands and (hint_texts or country):
+            query_hints = self.hints_for(hint_texts, country=country) if hint_texts else Hints()
+            cands = self.fuzzy_rank(name, units=query_hints.admin1s, country=country,
+                                    hints=all_hints, limit=1 + settings.max_alternatives)
         if not cands:
             return Resolution(query, None, (), all_hints)
         return Resolution(query, cands[0], tuple(cands[1:]), all_hints)
@@ -676,6 +740,23 @@ class _KeyIndex:
         if n is None:
             return []
         return self._postings[int(self._offsets[n]):int(self._offsets[n + 1])].tolist()
+
+
+def _score(total: float, matched: str) -> float:
+    """Ranking total -> score in 0..1; a misspelling match never scores above 0.75."""
+    score = min(1.0, max(0.0, total / 3.5))
+    return 0.75 * score if matched == "fuzzy" else score
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+
+
+def _primary_key(key: str) -> str:
+    """Loose key with leading abbreviations spelt out ("st petersburg" = "saint petersburg")."""
+    words = key.split(" ")
+    if len(words) > 1 and words[0] in _ABBREVIATIONS:
+        key = " ".join([_ABBREVIATIONS[words[0]], *words[1:]])
+    return loose_key(key)
 
 
 def _radius_km(population: int) -> float:

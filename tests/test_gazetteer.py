@@ -17,7 +17,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 from shapely.geometry import Point, shape
 
 from geomap import boundaries, settings
-from geomap._text import loose_key, normalize, split_admin_word, translit_ru, translit_uk
+from geomap._text import (bounded_edit_distance, loose_key, normalize, split_admin_word,
+                          translit_ru, translit_uk)
 from geomap.exc import GazetteerError, QueryError
 from geomap.gazetteer import Candidate, Gazetteer, Hints, Resolution, parse_query
 
@@ -404,6 +405,87 @@ def test_region_named_by_russian_spelling_of_its_centre(gaz: Gazetteer, cities50
 def test_trailing_village_word(gaz: Gazetteer) -> None:
     assert resolve(gaz, "Dvorichna village").match.geonameid == DVORICHNA
     assert resolve(gaz, "Stanislav village, Kherson Oblast").match.geonameid == STANISLAV_KHERSON
+
+
+MELITOPOL, BAKHMUT, RUBIZHNE, POPASNA, DONETSK = 701404, 713174, 695274, 696566, 709717
+
+
+@pytest.mark.parametrize(("region", "centre"), [
+    ("Zaporizhia Oblast", ZAPORIZHZHIA), ("Mykolajiv Oblast", MYKOLAIV),
+    ("Donets'ka oblast", DONETSK), ("Kharkivs'ka oblast", KHARKIV),
+    ("Donestk Oblast", DONETSK), ("Oblast Charkov", KHARKIV),
+])
+def test_region_spelling_variants_as_hints(gaz: Gazetteer, cities500: dict, region: str,
+                                           centre: int) -> None:
+    code = geonames(cities500, centre)["admin1code"]
+    assert gaz.hints_for([region]).admin1s == {("UA", code)}
+    assert gaz.hints_for([region], country="UA").admin1s == {("UA", code)}
+
+
+def test_one_zh_zaporizhia_hint_picks_the_village_in_that_oblast(gaz: Gazetteer,
+                                                                  cities500: dict) -> None:
+    code = geonames(cities500, ZAPORIZHZHIA)["admin1code"]
+    for q in ("Novopokrovka, Zaporizhia Oblast", "Kam'yans'ke, Zaporizhia Oblast"):
+        m = resolve(gaz, q, "UA").match
+        assert (m.country_code, m.admin1, m.kind) == ("UA", code, "village"), q
+
+
+@pytest.mark.parametrize(("query", "gid"), [
+    ("Melitropol, Zaporizhia Oblast", MELITOPOL), ("Bahkmut, Donetsk Oblast", BAKHMUT),
+    ("Rubzihne, Luhansk Oblast", RUBIZHNE), ("Popasana, Luhansk Oblast", POPASNA),
+    ("Maykolaiv, Mykolaiv Oblast", MYKOLAIV), ("Bordyanka, Kyiv Oblast", BORODIANKA),
+    ("Donestk, Donetsk Oblast", DONETSK),
+])
+def test_misspelt_name_inside_its_region(gaz: Gazetteer, cities500: dict, query: str,
+                                         gid: int) -> None:
+    res = resolve(gaz, query)
+    assert_is(res.match, geonames(cities500, gid))
+    assert res.match.matched == "fuzzy" and res.match.score <= 0.75
+    right = geonames(cities500, gid)["name"] + ", " + query.split(", ")[1]
+    assert resolve(gaz, right).match.score > res.match.score
+
+
+def test_fuzzy_needs_a_region_or_country_and_a_long_name(gaz: Gazetteer) -> None:
+    assert resolve(gaz, "Melitropol").match is None  # no region to search in
+    in_ua = resolve(gaz, "Melitropol", "UA").match  # a country is enough for 8+ letters
+    assert in_ua.geonameid == MELITOPOL and in_ua.matched == "fuzzy"
+    assert resolve(gaz, "Bahkmut", "UA").match is None  # 7 letters: needs a region
+    for q in ("Drone, Kharkiv Oblast", "Strike, Donetsk Oblast", "Attack, Kyiv Oblast",
+              "Hello, Kherson Oblast", "Kyyv, Kyiv Oblast", "Lviv, Kharkiv Oblast"):
+        m = resolve(gaz, q).match
+        assert m is None or m.matched != "fuzzy", (q, m)
+    for q in ("Strike", "Shelling", "Missile", "Russians"):
+        assert resolve(gaz, q, "UA").match is None, q
+
+
+def test_correct_spelling_is_never_rerouted_by_fuzzy(gaz: Gazetteer, cities500: dict) -> None:
+    # Bakhmut exists; the fuzzy fallback must not move it to a one-letter neighbour.
+    m = resolve(gaz, "Bakhmut, Donetsk Oblast").match
+    assert m.geonameid == BAKHMUT and m.matched == "exact"
+
+
+@pytest.mark.parametrize("q", ["St. Petersburg", "Saint Petersburg", "St Petersburg"])
+def test_st_petersburg_is_the_russian_city(gaz: Gazetteer, q: str) -> None:
+    m = resolve(gaz, q).match
+    assert (m.country_code, m.kind) == ("RU", "city")
+    florida = resolve(gaz, f"{q}, Florida").match
+    assert (florida.country_code, florida.admin1) == ("US", "FL")
+
+
+def _osa(a: str, b: str) -> int:
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@hsettings(max_examples=400, deadline=None)
+@given(st.text("abcd", max_size=9), st.text("abcd", max_size=9), st.integers(0, 3))
+def test_bounded_edit_distance_matches_the_full_table(a: str, b: str, limit: int) -> None:
+    assert bounded_edit_distance(a, b, limit) == min(_osa(a, b), limit + 1)
 
 
 # ---------------------------------------------------------------------- reverse
