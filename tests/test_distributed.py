@@ -28,9 +28,7 @@ cloudpickle.register_pickle_by_value(sys.modules[__name__])
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[object]:
-    from distributed import LocalCluster
-
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with distributed.local_cluster(2) as c:  # what run_dask starts without a scheduler
         yield c
 
 
@@ -154,3 +152,50 @@ def test_batched_rejects_zero() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         list(distributed.batched([1, 2], 0))
     assert list(distributed.batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
+
+
+def test_one_bad_text_does_not_spoil_its_nlp_pipe_batch() -> None:
+    a, b = synth.generate(2, seed=15, size=SMALL)
+    huge = Article(id="huge", title=None, text="Kyiv " * 220_000, published="2024-05-01", url=None,
+                   path="huge.txt", date_source="jsonl")  # longer than spaCy's max_length: nlp.pipe raises
+    results = distributed.process_batch([a, huge, b], fast=True)
+    assert [r.article.id for r in results] == ["synth-000000", "huge", "synth-000001"]
+    assert results[1].error is not None and results[1].error.startswith("huge.txt: ValueError: [E088]")
+    assert [r.error for r in (results[0], results[2])] == [None, None]
+    assert [_as_dicts(r.events) for r in (results[0], results[2])] == \
+        [_as_dicts(distributed.default_process(x, fast=True)) for x in (a, b)]
+
+
+def test_local_cluster_workers_run_without_profiler(client: object) -> None:
+    import dask
+
+    def profiling() -> bool:
+        return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+    assert list(client.run(profiling).values()) == [False, False]  # type: ignore[attr-defined]
+    assert list(client.nthreads().values()) == [1, 1]  # type: ignore[attr-defined]
+
+
+def test_processing_error_lives_in_exc() -> None:
+    from geomap.exc import ProcessingError
+
+    assert distributed.ProcessingError is ProcessingError
+    assert issubclass(ProcessingError, GeomapError) and issubclass(ProcessingError, RuntimeError)
+
+
+def test_store_with_dask_engine_processes_only_changes(cluster: object, tmp_path: Path) -> None:
+    from geomap import api
+
+    news = synth.write_corpus(tmp_path / "news", 12, seed=17)
+    store = tmp_path / "events.gpkg"
+    address = cluster.scheduler_address  # type: ignore[attr-defined]
+    first, again = api.Summary(), api.Summary()
+    remote = api.extract_events([news], fast=True, engine="dask", scheduler=address, store=store,
+                                batch_size=4, summary=first)
+    (news / "synth-000004.txt").write_text("Published 2 June 2024\n\nOn June 1, Shahed drones struck an "
+                                           "energy facility in Shostka, Sumy Oblast.\n", encoding="utf-8")
+    rerun = api.extract_events([news], fast=True, engine="dask", scheduler=address, store=store,
+                               batch_size=4, summary=again)
+    assert (first.processed, again.processed, again.unchanged) == (12, 1, 11)
+    assert _as_dicts(rerun) == _as_dicts(api.extract_events([news], fast=True, batch_size=4))
+    assert _as_dicts(remote) != _as_dicts(rerun)
