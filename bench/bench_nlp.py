@@ -1,17 +1,28 @@
 """Speed of geomap.nlp next to spaCy's own NER-only pipeline, measured in the same run.
 
-Usage: ``.venv/bin/python bench/bench_nlp.py [--docs N]``
+Usage: ``.venv/bin/python bench/bench_nlp.py [--docs N] [--rounds R]``
 
 Prints words/s on the seed articles and on LGL/GWN texts (../shared/devdata) for:
-spaCy NER only (tok2vec + ner, the baseline), places only (tok2vec + ner + geomap_places,
-target >= 85 % of the baseline), with parser (what ``load_pipeline()`` runs, needed by
-the events stage), fast mode (blank + sentencizer + component, target >= 10x baseline),
-and ``parse_many(n_process=2)``; plus start-up times. No assertions.
+
+* spaCy NER only: the same model loaded with only what its NER needs (for
+  ``en_core_web_sm`` the ``ner`` component alone: it has its own tok2vec) - the baseline;
+* places: what ``find_places`` runs, ``load_pipeline(parser=False)`` = NER + sentencizer
+  + geomap_places (target >= 85 % of the baseline);
+* events: ``load_pipeline()``, with the tagger and parser that geomap.events reads
+  (no target; shown for scale);
+* fast: ``load_pipeline(fast=True)`` = blank English tokenizer + sentencizer +
+  geomap_places, no statistical model (target >= 10x the baseline);
+* places with ``n_process=2``;
+
+and start-up times in fresh interpreters. The pipelines are timed in interleaved rounds
+(best of ``--rounds``) so that load from other processes hits them alike; the machine
+load (``os.getloadavg``) is printed before and after. No assertions.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -42,15 +53,12 @@ def words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def rate(nlp, texts: list[str], repeat: int = 2, n_process: int = 1) -> float:
-    """Best-of-``repeat`` words/s of ``nlp.pipe`` over ``texts``."""
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        for _doc in nlp.pipe(texts, batch_size=16, n_process=n_process):
-            pass
-        best = min(best, time.perf_counter() - t0)
-    return words(texts) / best
+def seconds(nlp, texts: list[str], n_process: int = 1) -> float:
+    """Wall time of one ``nlp.pipe`` pass over ``texts``."""
+    t0 = time.perf_counter()
+    for _doc in nlp.pipe(texts, batch_size=16, n_process=n_process):
+        pass
+    return time.perf_counter() - t0
 
 
 def startup(code: str) -> float:
@@ -63,48 +71,67 @@ def startup(code: str) -> float:
     return statistics.median(times)
 
 
+def load() -> str:
+    return "load average %.2f %.2f %.2f" % os.getloadavg()
+
+
 def main(argv: list[str] | None = None) -> int:
     import spacy
 
     from geomap import settings
-    from geomap.nlp import load_pipeline
+    from geomap.nlp import load_pipeline, ner_only_exclude
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="devdata texts to use")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
     args = ap.parse_args(argv)
     model = str(settings.get("spacy_model"))
+    print(f"{os.cpu_count()} CPUs, {load()} (before)")
 
-    ner_only = spacy.load(model, exclude=["lemmatizer", "parser", "tagger",
-                                          "attribute_ruler", "senter"])
-    places = spacy.load(model, exclude=["lemmatizer", "parser", "tagger",
-                                        "attribute_ruler", "senter"])
-    places.add_pipe("geomap_places").initialize()
-    full = load_pipeline()
-    fast = load_pipeline(fast=True)
-    print(f"pipelines: ner-only {ner_only.pipe_names} | places {places.pipe_names} | "
-          f"full {full.pipe_names} | fast {fast.pipe_names}")
+    exclude = ner_only_exclude(model)
+    ner_only = spacy.load(model, exclude=exclude)
+    pipes = {"places (ner + sentencizer + geomap_places)": load_pipeline(parser=False),
+             "events (load_pipeline(), + tagger, parser)": load_pipeline(),
+             "fast (blank + sentencizer + geomap_places)": load_pipeline(fast=True)}
+    print(f"pipelines: ner-only {ner_only.pipe_names} | "
+          + " | ".join(f"{k.split()[0]} {v.pipe_names}" for k, v in pipes.items()))
 
     for label, texts in (("seeds", seed_texts()), ("devdata", dev_texts(args.docs))):
         if not texts:
             print(f"{label}: no texts found, skipped")
             continue
-        base = rate(ner_only, texts)
-        print(f"\n{label}: {len(texts)} texts, {words(texts):,} words")
-        print(f"  {'spaCy NER only (baseline)':38} {base:10,.0f} words/s  100%")
-        for name, nlp, kw in (("places only (ner + geomap_places)", places, {}),
-                              ("with parser (load_pipeline())", full, {}),
-                              ("fast (blank + sentencizer + places)", fast, {}),
-                              ("with parser, n_process=2", full, {"n_process": 2})):
-            r = rate(nlp, texts, repeat=1 if kw else 2, **kw)
-            print(f"  {name:38} {r:10,.0f} words/s  {r / base:6.1%}  ({r / base:.2f}x)")
+        for nlp in (ner_only, *pipes.values()):  # warm-up: caches, lazy data
+            seconds(nlp, texts[:20])
+        best = {name: float("inf") for name in ("base", *pipes)}
+        for _ in range(args.rounds):
+            best["base"] = min(best["base"], seconds(ner_only, texts))
+            for name, nlp in pipes.items():
+                best[name] = min(best[name], seconds(nlp, texts))
+        base = words(texts) / best["base"]
+        print(f"\n{label}: {len(texts)} texts, {words(texts):,} words, best of {args.rounds}")
+        print(f"  {'spaCy NER only (baseline)':44} {base:10,.0f} words/s  100.0%")
+        for name in pipes:
+            r = words(texts) / best[name]
+            print(f"  {name:44} {r:10,.0f} words/s  {r / base:6.1%}  ({r / base:.2f}x)")
+        if label == "devdata":
+            t_base2 = seconds(ner_only, texts, n_process=2)
+            t_pl2 = seconds(pipes[next(iter(pipes))], texts, n_process=2)
+            print(f"  {'NER only, n_process=2':44} {words(texts) / t_base2:10,.0f} words/s")
+            r2 = words(texts) / t_pl2
+            print(f"  {'places, n_process=2':44} {r2:10,.0f} words/s  {r2 / base:6.1%} "
+                  f"of 1-process baseline, {t_base2 / t_pl2:.1%} of NER n_process=2")
 
-    print("\nstart-up (fresh interpreter, median of 3; table cached):")
-    t_model = startup(f"import spacy; spacy.load({model!r})")
-    t_full = startup("from geomap.nlp import load_pipeline; load_pipeline()('Kyiv')")
-    t_fast = startup("from geomap.nlp import load_pipeline; load_pipeline(fast=True)('Kyiv')")
+    print("\nstart-up (fresh interpreter, median of 3; place table cached):")
     t_py = startup("pass")
-    print(f"  python alone {t_py:.2f}s | spacy.load only {t_model:.2f}s | "
-          f"load_pipeline() + first doc {t_full:.2f}s | fast {t_fast:.2f}s")
+    t_model = startup(f"import spacy; spacy.load({model!r}, exclude={exclude!r})")
+    t_places = startup("from geomap.nlp import load_pipeline; "
+                       "load_pipeline(parser=False)('Kyiv')")
+    t_events = startup("from geomap.nlp import load_pipeline; load_pipeline()('Kyiv')")
+    t_fast = startup("from geomap.nlp import load_pipeline; load_pipeline(fast=True)('Kyiv')")
+    print(f"  python alone {t_py:.2f}s | spacy.load NER only {t_model:.2f}s | "
+          f"places pipeline + first doc {t_places:.2f}s (target < 3 s) | "
+          f"events pipeline {t_events:.2f}s | fast {t_fast:.2f}s")
+    print(f"{load()} (after)")
     return 0
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -48,7 +49,8 @@ from geomap._text import ADMIN_WORDS, loose_key, normalize, split_admin_word
 if TYPE_CHECKING:
     from geomap.gazetteer import Candidate, Gazetteer, Hints
 
-__all__ = ["DateMention", "RawMention", "Settings", "date_mentions", "find_mentions"]
+__all__ = ["DateMention", "RawMention", "Settings", "date_mentions", "find_mentions",
+           "text_view", "token_view"]
 
 REGION_BITS = KIND_BITS["country"] | KIND_BITS["admin1"] | KIND_BITS["admin2"]
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -144,11 +146,12 @@ _DATE_RE = re.compile(
     re.IGNORECASE)
 
 
-def date_mentions(doc: Any) -> list[DateMention]:
-    """DATE/TIME entities and rule hits, sorted, exact duplicates removed."""
+def date_mentions(doc: Any, text: str | None = None) -> list[DateMention]:
+    """DATE/TIME entities (``doc`` may be None) and rule hits over ``text`` (default
+    ``doc.text``), sorted, exact duplicates removed."""
     out = {(e.start_char, e.end_char): DateMention(e.text, e.start_char, e.end_char, e.label_)
-           for e in doc.ents if e.label_ in ("DATE", "TIME")}
-    for m in _DATE_RE.finditer(doc.text):
+           for e in (doc.ents if doc is not None else ()) if e.label_ in ("DATE", "TIME")}
+    for m in _DATE_RE.finditer(doc.text if text is None else text):
         if _is_weekday_case_ok(m.group(0)):
             out.setdefault((m.start(), m.end()), DateMention(m.group(0), m.start(), m.end(),
                                                              "RULE"))
@@ -169,141 +172,246 @@ def _lines(text: str) -> list[int]:
     return [0] + [m.end() for m in re.finditer(r"\n", text)]
 
 
-def _sentence_index(doc: Any) -> tuple[list[int], list[tuple[int, int]]]:
-    """Per token: its sentence number; and the sentences' char spans.
+# ---------------------------------------------------------------------- token view
+#: Tokens for :meth:`_View.from_text`: whitespace runs with a line break, possessive
+#: endings, dotted abbreviations ("U.S."), words (inner apostrophes kept), any other
+#: single character.
+_TOKEN_RE = re.compile(r"([^\S\n]*\n\s*|['’]s\b|(?:[^\W\d_]\.){2,}"
+                       r"|[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S)([^\S\n]*)")
+_LEAD_RE = re.compile(r"[^\S\n]*")
+_SENT_END = frozenset(".!?…")
+_PUNCT_RE = re.compile(r"[^\w\s]+")
 
-    Uses the doc's sentence boundaries when a parser or sentencizer set them, else
-    one sentence per line.
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+_norm_cache: dict[str, str] = {}
+
+
+def _norm(word: str) -> str:
+    """:func:`normalize` of one token, memoised (tokens repeat across documents)."""
+    key = _norm_cache.get(word)
+    if key is None:
+        if len(_norm_cache) > 200_000:
+            _norm_cache.clear()
+        key = _norm_cache[word] = "" if word in _POSSESSIVE else normalize(word)
+    return key
+
+
+class _View:
+    """Plain-list copy of the token attributes the rules read in whole-document passes.
+
+    Built from one ``Doc.to_array`` call and the vocabulary's strings, so no ``Token``
+    object is created per token (that alone cost more than the rules themselves).
     """
-    n = len(doc)
-    sent_of = [0] * n
-    spans: list[tuple[int, int]] = []
-    if doc.has_annotation("SENT_START"):
-        for k, sent in enumerate(doc.sents):
-            spans.append((sent.start_char, sent.end_char))
-            for i in range(sent.start, sent.end):
-                sent_of[i] = k
+
+    __slots__ = ("text", "words", "idx", "ends", "alpha", "stop", "cap", "newline",
+                 "spaced", "sent_of", "sent_spans", "sent_starts", "n", "has_sents")
+
+    @classmethod
+    def from_text(cls, text: str) -> "_View":
+        """A view of ``text`` tokenised by :data:`_TOKEN_RE` (no spaCy ``Doc``): close to
+        spaCy's English tokenizer where the rules look (possessives, hyphens, line
+        breaks), with exact character offsets; sentences split like spaCy's sentencizer.
+        """
+        self = cls.__new__(cls)
+        self.text = text
+        lead = _LEAD_RE.match(text).end()  # type: ignore[union-attr]
+        pairs = _TOKEN_RE.findall(text, lead)  # (token, the spaces/tabs after it)
+        words = self.words = [w for w, _ in pairs]
+        idx = self.idx = list(accumulate([len(w) + len(g) for w, g in pairs], initial=lead))
+        idx.pop()
+        self.ends = [a + len(w) for a, w in zip(idx, words)]
+        self.n = len(words)
+        self.spaced = [g[:1] == " " for _, g in pairs]
+        self.alpha = [w.isalpha() for w in words]
+        stops = _stop_words()
+        self.stop = [w.lower() in stops for w in words]
+        self.cap = [w[:1].isupper() for w in words]
+        self.newline = ["\n" in w for w in words]
+        self.has_sents = True
+        starts = []
+        seen_end = False
+        for i, w in enumerate(words):
+            if seen_end and not (w in _SENT_END or _PUNCT_RE.fullmatch(w)):
+                starts.append(i)
+                seen_end = False
+            elif w in _SENT_END:
+                seen_end = True
+        self.sent_of, self.sent_spans = self._sentences(None, starts)
+        return self
+
+    def __init__(self, doc: Any) -> None:
+        arr = doc.to_array(["ORTH", "SPACY", "IS_ALPHA", "IS_STOP"]).tolist()
+        strings = doc.vocab.strings
+        words = self.words = [strings[r[0]] for r in arr]
+        # Doc.text joins Token objects; the same string from the vocabulary is ~10x cheaper
+        self.text = text = "".join([w + " " if r[1] else w for w, r in zip(words, arr)])
+        self.n = len(arr)
+        idx = self.idx = []
+        ends = self.ends = []
+        pos = 0
+        for w, r in zip(words, arr):
+            idx.append(pos)
+            pos += len(w)
+            ends.append(pos)
+            pos += r[1]
+        self.alpha = [bool(r[2]) for r in arr]
+        self.stop = [bool(r[3]) for r in arr]
+        self.spaced = [bool(r[1]) for r in arr]
+        self.cap = [w[:1].isupper() for w in words]
+        # spaCy keeps line breaks in whitespace tokens; a token's own trailing
+        # whitespace is at most one space
+        self.newline = ["\n" in w for w in words]
+        self.has_sents = doc.has_annotation("SENT_START")
+        self.sent_of, self.sent_spans = self._sentences(doc)
+
+    def _sentences(self, doc: Any, starts: list[int] | None = None
+                   ) -> tuple[list[int], list[tuple[int, int]]]:
+        """Per token its sentence number, and the sentences' char spans: the doc's
+        boundaries when a parser or sentencizer set them, else one sentence per line."""
+        n = self.n
+        self.sent_starts = set()
+        if not n:
+            return [], []
+        if starts is not None:
+            pass
+        elif self.has_sents:
+            starts = [i for i, v in enumerate(doc.to_array("SENT_START").tolist()) if v == 1]
+        else:
+            starts = [i for i in range(n) if i == 0 or "\n" in self.words[i - 1]]
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        sent_of = [0] * n
+        spans: list[tuple[int, int]] = []
+        bounds = starts[1:] + [n]
+        for k, (a, b) in enumerate(zip(starts, bounds)):
+            sent_of[a:b] = [k] * (b - a)
+            spans.append((self.idx[a], self.ends[b - 1]))
+        self.sent_starts = set(starts)
         return sent_of, spans
-    k = -1
-    for i, tok in enumerate(doc):
-        if i == 0 or "\n" in doc[i - 1].text:
-            k += 1
-            spans.append((tok.idx, tok.idx + len(tok.text)))
-        sent_of[i] = k
-        s0, _ = spans[k]
-        spans[k] = (s0, tok.idx + len(tok.text))
-    return sent_of, spans
+
+    def lower(self, i: int) -> str:
+        return self.words[i].lower()
 
 
-def _title_case_lines(doc: Any, line_starts: list[int]) -> set[int]:
+def token_view(doc: Any) -> _View:
+    """The plain-list token view of ``doc`` (its ``.text`` equals ``doc.text``)."""
+    return _View(doc)
+
+
+def text_view(text: str) -> _View:
+    """A token view of plain text, tokenised without spaCy (see :meth:`_View.from_text`)."""
+    return _View.from_text(text)
+
+
+def _title_case_lines(v: _View, line_starts: list[int]) -> set[int]:
     """Lines where most words (of 4+) are capitalised: headlines, bullets, menus."""
     caps: dict[int, list[int]] = {}
     import bisect
 
-    for tok in doc:
-        if tok.is_alpha and len(tok.text) > 3:
-            line = bisect.bisect_right(line_starts, tok.idx) - 1
+    for i in range(v.n):
+        if v.alpha[i] and len(v.words[i]) > 3:
+            line = bisect.bisect_right(line_starts, v.idx[i]) - 1
             c = caps.setdefault(line, [0, 0])
-            c[0] += tok.text[0].isupper()
+            c[0] += v.cap[i]
             c[1] += 1
     return {line for line, (up, total) in caps.items() if total >= 3 and up / total >= 0.6}
 
 
 # ---------------------------------------------------------------------- candidates
-def _is_cap(tok: Any) -> bool:
-    t = tok.text
-    return bool(t) and t[0].isupper() and any(ch.isalpha() for ch in t)
-
-
-def _admin_word(tok: Any) -> str | None:
-    word = tok.text.casefold()
-    if word not in _LOWER_ADMIN and not tok.text[:1].isupper():
+def _admin_word(v: _View, i: int) -> str | None:
+    word = v.words[i].casefold()
+    if word not in _LOWER_ADMIN and not v.cap[i]:
         return None
     return ADMIN_WORDS.get(word)
 
 
-def _run_end(doc: Any, i: int, sent_of: list[int], max_words: int) -> int:
+def _run_end(v: _View, i: int, max_words: int) -> int:
     """End (exclusive) of the capitalised run starting at token ``i``."""
     j, words = i, 0
-    n = len(doc)
+    n, sent_of, w = v.n, v.sent_of, v.words
     while j < n and words < max_words + 1 and sent_of[j] == sent_of[i]:
-        tok = doc[j]
-        if j > i and "\n" in doc[j - 1].whitespace_ + doc[j - 1].text:
+        if j > i and v.newline[j - 1]:
             break
-        if tok.text in _HYPHENS and j > i and not doc[j - 1].whitespace_:
+        if w[j] in _HYPHENS and j > i and not v.spaced[j - 1]:
             j += 1
             continue
-        if _is_cap(tok) or _admin_word(tok):
+        if v.cap[j] or _admin_word(v, j):
             words += 1
             j += 1
             continue
-        if tok.text in _CONNECTORS and j + 1 < n and _is_cap(doc[j + 1]):
+        if w[j] in _CONNECTORS and j + 1 < n and v.cap[j + 1]:
             j += 1
             continue
         break
-    while j > i and (doc[j - 1].text in _HYPHENS or doc[j - 1].text in _CONNECTORS):
+    while j > i and (w[j - 1] in _HYPHENS or w[j - 1] in _CONNECTORS):
         j -= 1
     return j
 
 
-def _is_fragment(doc: Any, i: int, j: int, run_end: int) -> bool:
+def _is_fragment(v: _View, i: int, j: int, run_end: int) -> bool:
     """The match is only part of a longer capitalised name ("Black Sea Fleet", "Eastern X").
 
     Titles after the match ("Kremenchuk Mayor ...") and a sentence-initial or stop word
     before it ("In Kyiv") do not count.
     """
-    if j < run_end and doc[j].text.casefold() not in TITLES:
+    if j < run_end and v.words[j].casefold() not in TITLES:
         return True
     if i == 0:
         return False
-    prev = doc[i - 1]
-    return (_is_cap(prev) and prev.is_alpha and not prev.is_stop and not prev.is_sent_start
-            and "\n" not in prev.whitespace_ and prev.text.casefold() not in TITLES)
+    p = i - 1
+    return (v.cap[p] and v.alpha[p] and not v.stop[p] and p not in v.sent_starts
+            and "\n" not in v.text[v.ends[p]:v.idx[i]] and v.words[p].casefold() not in TITLES)
 
 
-def _key(doc: Any, i: int, j: int, norms: list[str]) -> str:
-    return " ".join(x for x in norms[i:j] if x)
+def _key(v: _View, i: int, j: int) -> str:
+    return " ".join(x for x in map(_norm, v.words[i:j]) if x)
 
 
-def candidates(doc: Any, table: PlaceTable, sent_of: list[int], line_starts: list[int],
+def candidates(v: _View, table: PlaceTable, line_starts: list[int],
                settings: Settings) -> list[RawMention]:
     """Longest gazetteer matches over capitalised runs (see the module docstring)."""
     import bisect
 
-    norms = [normalize(t.text) if t.text not in _POSSESSIVE else "" for t in doc]
     out: list[RawMention] = []
-    i, n = 0, len(doc)
+    i, n = 0, v.n
+    cap, w, sent_of = v.cap, v.words, v.sent_of
     while i < n:
-        if not _is_cap(doc[i]) or _admin_word(doc[i]) and not (
-                i + 1 < n and _is_cap(doc[i + 1])):
+        if not cap[i] or _admin_word(v, i) and not (i + 1 < n and cap[i + 1]):
             i += 1
             continue
-        end = _run_end(doc, i, sent_of, settings.max_words)
+        end = _run_end(v, i, settings.max_words)
         found = None
         for j in range(end, i, -1):
-            if doc[j - 1].text in _HYPHENS or doc[j - 1].text in _CONNECTORS:
+            if w[j - 1] in _HYPHENS or w[j - 1] in _CONNECTORS:
                 continue
-            key = _key(doc, i, j, norms)
+            key = _key(v, i, j)
             hit = table.get(key) if key else None
             if hit is not None:
                 found = (j, key, hit)
                 break
-        if found is None and end - i >= 2 and _admin_word(doc[end - 1]):
-            key = _key(doc, i, end, norms)
+        if found is None and end - i >= 2 and _admin_word(v, end - 1):
+            key = _key(v, i, end)
             found = (end, key, (0, 0)) if key else None
         if found is None:
             i += 1
             continue
         j, key, (mask, pop) = found
-        if j < n and _admin_word(doc[j]) and sent_of[j] == sent_of[i] and \
+        if j < n and _admin_word(v, j) and sent_of[j] == sent_of[i] and \
                 split_admin_word(key)[1] is None:
             j += 1
-            key = _key(doc, i, j, norms)
+            key = _key(v, i, j)
         admin = split_admin_word(key)[1] is not None
-        span = doc[i:j]
-        out.append(RawMention(i, j, span.text, key, mask, pop, admin, sent_of[i],
-                              bisect.bisect_right(line_starts, span.start_char) - 1,
-                              fragment=_is_fragment(doc, i, j, end)))
+        s0, s1 = v.idx[i], v.ends[j - 1]
+        out.append(RawMention(i, j, v.text[s0:s1], key, mask, pop, admin, sent_of[i],
+                              bisect.bisect_right(line_starts, s0) - 1,
+                              fragment=_is_fragment(v, i, j, end)))
         i = j
     return out
 
@@ -323,46 +431,50 @@ class _DocFacts:
     sent_first: set[int] = field(default_factory=set)
 
 
-def _doc_facts(doc: Any, table: PlaceTable, line_starts: list[int], dates: Sequence[DateMention],
-               settings: Settings, sent_of: list[int]) -> _DocFacts:
+def _doc_facts(doc: Any, v: _View, table: PlaceTable, line_starts: list[int],
+               dates: Sequence[DateMention], settings: Settings) -> _DocFacts:
     ents: dict[int, Any] = {}
     surnames: set[str] = set()
-    for ent in doc.ents:
+    has_ner = doc is not None and doc.has_annotation("ENT_IOB")
+    for ent in doc.ents if has_ner else ():
         for i in range(ent.start, ent.end):
             ents[i] = ent
         if ent.label_ == "PERSON" and len(ent) >= 2 and not _is_place_name(ent, table, settings):
             last = ent[-1] if ent[-1].text not in _POSSESSIVE else ent[-2]
             surnames.add(normalize(last.text))
-    for i, tok in enumerate(doc):  # "President X", "Andriy X": X is a person's name
-        if _is_cap(tok) and i > 0 and _person_prefix(doc, i, table, settings):
-            surnames.add(normalize(tok.text))
+    cap = v.cap
+    for i in range(1, v.n):  # "President X", "Andriy X": X is a person's name
+        if cap[i] and _person_prefix(doc, v, i, table, settings, has_ner):
+            surnames.add(_norm(v.words[i]))
     date_tokens: set[int] = set()
     if dates:
-        starts = {t.idx: t.i for t in doc}
-        for d in dates:
-            for tok in doc.char_span(d.start, d.end, alignment_mode="expand") or ():
-                date_tokens.add(tok.i)
-        del starts
+        import bisect
+
+        for d in dates:  # tokens overlapping the date expression
+            a = bisect.bisect_right(v.ends, d.start)
+            b = bisect.bisect_left(v.idx, d.end)
+            date_tokens.update(range(a, b))
     sent_first: set[int] = set()
     prev = -1
-    for i, tok in enumerate(doc):
-        if sent_of[i] != prev or (i > 0 and "\n" in doc[i - 1].text + doc[i - 1].whitespace_):
+    sent_of, newline = v.sent_of, v.newline
+    for i in range(v.n):
+        if sent_of[i] != prev or (i > 0 and newline[i - 1]):
             prev = sent_of[i]
             sent_first.add(i)
     # the first word after an opening quote, bullet or dash also starts a sentence
     for i in sorted(sent_first):
         j = i
-        while j < len(doc) and not doc[j].is_alpha and j - i < 3:
+        while j < v.n and not v.alpha[j] and j - i < 3:
             j += 1
             sent_first.add(j)
     return _DocFacts(
         ents=ents,
-        lower_words={t.text for t in doc if t.is_alpha and t.text.islower()},
+        lower_words={w for w, a in zip(v.words, v.alpha) if a and w.islower()},
         surnames=surnames,
-        title_lines=_title_case_lines(doc, line_starts),
+        title_lines=_title_case_lines(v, line_starts),
         date_tokens=date_tokens,
-        has_tags=doc.has_annotation("TAG"),
-        has_ner=doc.has_annotation("ENT_IOB"),
+        has_tags=doc is not None and doc.has_annotation("TAG"),
+        has_ner=has_ner,
         sent_first=sent_first,
     )
 
@@ -373,29 +485,32 @@ def _is_place_name(span: Any, table: PlaceTable, settings: Settings) -> bool:
                                 or hit[1] >= settings.contradict_population)
 
 
-def _person_prefix(doc: Any, i: int, table: PlaceTable, settings: Settings) -> bool:
+def _person_prefix(doc: Any, v: _View, i: int, table: PlaceTable, settings: Settings,
+                   has_ner: bool) -> bool:
     """Token ``i`` follows a title, or a capitalised first name that is not a big place."""
-    prev = doc[i - 1]
-    if prev.text.casefold().rstrip(".") in TITLES:
+    p = i - 1
+    prev = v.words[p]
+    if prev.casefold().rstrip(".") in TITLES:
         return True
-    if not _is_cap(prev) or not prev.is_alpha or prev.text.isupper() or prev.is_stop:
+    if not v.cap[p] or not v.alpha[p] or prev.isupper() or v.stop[p]:
         return False
-    if i + 1 < len(doc) and (_is_cap(doc[i + 1]) or _admin_word(doc[i + 1])):
+    if i + 1 < v.n and (v.cap[i + 1] or _admin_word(v, i + 1)):
         return False  # inside a longer capitalised run, e.g. "Velyka Novosilka Raion"
-    if prev.has_morph() and prev.pos_ and prev.pos_ != "PROPN":
-        return False
-    if doc.has_annotation("ENT_IOB"):
-        ent = prev.ent_type_
-        return ent == "PERSON" and doc[i].ent_type_ == "PERSON"
-    hit_prev = table.get(normalize(prev.text))
-    hit_self = table.get(normalize(doc[i].text))
+    if doc is not None:
+        tok = doc[p]
+        if tok.has_morph() and tok.pos_ and tok.pos_ != "PROPN":
+            return False
+        if has_ner:
+            return tok.ent_type_ == "PERSON" and doc[i].ent_type_ == "PERSON"
+    hit_prev = table.get(_norm(prev))
+    hit_self = table.get(_norm(v.words[i]))
     if hit_self is not None and (hit_self[0] & REGION_BITS
                                  or hit_self[1] >= settings.strong_population):
         return False
     if hit_prev is not None and (hit_prev[0] & REGION_BITS or hit_prev[1] >= 1000):
         return False
-    if i - 1 >= 1 and doc[i - 2].is_alpha and doc[i - 2].text.islower() and \
-            doc[i - 2].text not in TITLES and doc[i - 2].text not in ("and", "with", "by"):
+    if i - 1 >= 1 and v.alpha[i - 2] and v.words[i - 2].islower() and \
+            v.words[i - 2] not in TITLES and v.words[i - 2] not in ("and", "with", "by"):
         return False  # "in Eastern Kherson": a lower-case word before the pair
     return True
 
@@ -417,16 +532,15 @@ def _ent_relation(m: RawMention, facts: _DocFacts) -> tuple[str | None, str]:
     return ent.label_, "partial"
 
 
-def _is_common_word(doc: Any, m: RawMention, facts: _DocFacts) -> bool:
+def _is_common_word(doc: Any, v: _View, m: RawMention, facts: _DocFacts) -> bool:
     if m.end - m.start != 1:
         return False
-    tok = doc[m.start]
-    if tok.is_stop or tok.text.lower() in facts.lower_words:
+    if v.stop[m.start] or v.words[m.start].lower() in facts.lower_words:
         return True
-    return facts.has_tags and tok.pos_ not in ("PROPN", "")
+    return facts.has_tags and doc[m.start].pos_ not in ("PROPN", "")
 
 
-def _rejected(doc: Any, m: RawMention, facts: _DocFacts, settings: Settings) -> str | None:
+def _rejected(v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> str | None:
     """Why a candidate is not a place (None: keep it for the support checks)."""
     toks = range(m.start, m.end)
     if any(i in facts.date_tokens for i in toks):
@@ -434,8 +548,8 @@ def _rejected(doc: Any, m: RawMention, facts: _DocFacts, settings: Settings) -> 
     label, rel = _ent_relation(m, facts)
     if label in NEVER_LABELS:
         return "date"
-    first = doc[m.start]
-    if sum(ch.isupper() for ch in first.text) >= 2 and len(first.text) <= 4 and not m.mask & (
+    first = v.words[m.start]
+    if sum(ch.isupper() for ch in first) >= 2 and len(first) <= 4 and not m.mask & (
             KIND_BITS["country"] | KIND_BITS["admin1"]):
         return "acronym"
     if m.admin_word:
@@ -444,36 +558,36 @@ def _rejected(doc: Any, m: RawMention, facts: _DocFacts, settings: Settings) -> 
         ent = facts.ents[m.start]
         if label == "PERSON" and ent.end == m.end:
             return "person"  # "Andriy Yermak": the last word of a person's name
-        if ent.end > m.end and doc[m.end].text.casefold() not in TITLES and not (
+        if ent.end > m.end and v.words[m.end].casefold() not in TITLES and not (
                 label in PLACE_LABELS and m.region_like):
             # English names are head-final: "Vladimir" in "Vladimir Putin", "Kyiv" in
             # "Kyiv Independent", "North" in "North America" only modify the head
             return f"modifier in a longer {label} name"
-    if m.start > 0 and doc[m.start - 1].text.casefold().rstrip(".") in TITLES:
+    if m.start > 0 and v.words[m.start - 1].casefold().rstrip(".") in TITLES:
         return "person"
     big = m.mask & (KIND_BITS["country"] | KIND_BITS["admin1"]) or \
         m.population >= settings.strong_population
     if m.end - m.start == 1 and m.key in facts.surnames and not big:
         return "person"
-    if m.start > 0 and doc[m.start - 1].lower_ == "the" and not m.region_like and \
+    if m.start > 0 and v.lower(m.start - 1) == "the" and not m.region_like and \
             label not in PLACE_LABELS:
         return "not a settlement after 'the'"
     return None
 
 
-def _needs_support(doc: Any, m: RawMention, facts: _DocFacts, settings: Settings) -> str | None:
+def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts,
+                   settings: Settings) -> str | None:
     """Why the candidate needs support (None: accepted as it is)."""
     if m.admin_word:
         return None
     label, rel = _ent_relation(m, facts)
-    tok = doc[m.start]
     initial = m.start in facts.sent_first or m.para in facts.title_lines
     if label == "NORP" and not m.mask & KIND_BITS["country"]:
         return "demonym"
-    if facts.has_tags and m.end - m.start == 1 and tok.pos_ == "ADJ" and not (
+    if facts.has_tags and m.end - m.start == 1 and doc[m.start].pos_ == "ADJ" and not (
             m.region_like or m.population >= settings.contradict_population):
         return "adjective"
-    if _is_common_word(doc, m, facts):
+    if _is_common_word(doc, v, m, facts):
         if initial:
             return "common word at sentence start"
         if (label in PLACE_LABELS and rel == "exact") or m.population >= settings.strong_population:
@@ -488,11 +602,11 @@ def _needs_support(doc: Any, m: RawMention, facts: _DocFacts, settings: Settings
     return f"small place ({label or 'no NER label'})"
 
 
-def _cue_before(doc: Any, m: RawMention) -> bool:
+def _cue_before(v: _View, m: RawMention) -> bool:
     j = m.start - 1
-    if j >= 0 and doc[j].lower_ == "of":
+    if j >= 0 and v.lower(j) == "of":
         j -= 1
-    return j >= 0 and doc[j].lower_ in _CUES
+    return j >= 0 and v.lower(j) in _CUES
 
 
 # ---------------------------------------------------------------------- resolution
@@ -510,7 +624,7 @@ def _hint_from(c: "Candidate", *, local: bool) -> "Hints":
     return Hints()
 
 
-def _is_local(doc: Any, a: RawMention, b: RawMention) -> bool:
+def _is_local(v: _View, a: RawMention, b: RawMention) -> bool:
     """``b`` qualifies ``a``: "a, b Oblast", "a in b", "a (b)", "b Oblast's a",
     "the a district of b" (same sentence, at most 3 connector tokens apart).
 
@@ -519,9 +633,11 @@ def _is_local(doc: Any, a: RawMention, b: RawMention) -> bool:
     if a.sent != b.sent:
         return False
     if b.end <= a.start:  # qualifier before the place: only a possessive
-        gap = [t.text for t in doc[b.end:a.start]]
+        gap = v.words[b.end:a.start]
         return gap in (["'s"], ["’s"])
-    gap = [t.text.casefold() for t in doc[a.end:b.start]]
+    if b.start - a.end > 3:
+        return False
+    gap = [w.casefold() for w in v.words[a.end:b.start]]
     if not gap or len(gap) > 3 or not all(g in _LOCAL_GAP or g in ADMIN_WORDS for g in gap):
         return False
     return b.admin_word or bool(b.mask & REGION_BITS) and b.match is not None and \
@@ -536,7 +652,7 @@ def _agrees(c: "Candidate", h: "Hints") -> bool:
     return any(_haversine_km(c.lat, c.lon, la, lo) <= HINT_RADIUS_KM for la, lo in h.points)
 
 
-def _resolve(gaz: "Gazetteer", doc: Any, m: RawMention, context: Sequence[RawMention],
+def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, context: Sequence[RawMention],
              countries: frozenset[str]) -> None:
     """Set ``m.match``/``m.hint_source``/``m.supported`` from the nearest agreeing hints."""
     from geomap.gazetteer import Hints
@@ -547,7 +663,7 @@ def _resolve(gaz: "Gazetteer", doc: Any, m: RawMention, context: Sequence[RawMen
     for c in context:
         if c is m or c.match is None or c.key == m.key:
             continue
-        if _is_local(doc, m, c):
+        if _is_local(v, m, c):
             levels[0] = (levels[0][0], levels[0][1].merge(_hint_from(c.match, local=True)))
         h = _hint_from(c.match, local=False)
         if not h.admin1s:
@@ -584,19 +700,21 @@ def _resolve(gaz: "Gazetteer", doc: Any, m: RawMention, context: Sequence[RawMen
 
 # ---------------------------------------------------------------------- driver
 def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Settings,
-                  dates: Sequence[DateMention] = ()) -> tuple[list[RawMention],
-                                                               list[tuple[int, int]],
-                                                               list[RawMention]]:
-    """Accepted mentions, sentence char spans, and the rejected candidates (with reasons)."""
-    sent_of, sent_spans = _sentence_index(doc)
-    line_starts = _lines(doc.text)
-    cands = candidates(doc, table, sent_of, line_starts, settings)
-    facts = _doc_facts(doc, table, line_starts, dates, settings, sent_of)
+                  dates: Sequence[DateMention] = (), view: "_View | None" = None
+                  ) -> tuple[list[RawMention], list[tuple[int, int]], list[RawMention]]:
+    """Accepted mentions, sentence char spans, and the rejected candidates (with reasons).
+
+    ``view`` is :func:`token_view` of ``doc`` when the caller has built it already.
+    """
+    v = view or _View(doc)
+    line_starts = _lines(v.text)
+    cands = candidates(v, table, line_starts, settings)
+    facts = _doc_facts(doc, v, table, line_starts, dates, settings)
     rejected: list[RawMention] = []
     live: list[RawMention] = []
     for m in cands:
         m.label = _ent_relation(m, facts)[0] or "GAZ"
-        why = _rejected(doc, m, facts, settings)
+        why = _rejected(v, m, facts, settings)
         if why:
             m.reason = why
             rejected.append(m)
@@ -604,22 +722,22 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
             live.append(m)
     regions = [m for m in live if m.region_like]
     for m in regions:
-        _resolve(gaz, doc, m, (), frozenset())
+        _resolve(gaz, v, m, (), frozenset())
     countries = frozenset(m.match.country_code for m in regions
                           if m.match is not None and m.match.kind == "country")
     context = [m for m in live if m.region_like and m.match is not None]
     accepted: list[RawMention] = []
     for m in live:
-        _resolve(gaz, doc, m, context + [c for c in live if c.match is not None
-                                         and not c.region_like and _is_local(doc, m, c)],
+        _resolve(gaz, v, m, context + [c for c in live if c.match is not None
+                                       and not c.region_like and _is_local(v, m, c)],
                  countries)
-        why = _needs_support(doc, m, facts, settings)
-        if why and not (m.supported or _cue_before(doc, m)) or m.match is None:
+        why = _needs_support(doc, v, m, facts, settings)
+        if why and not (m.supported or _cue_before(v, m)) or m.match is None:
             m.reason = why or "no gazetteer match"
             rejected.append(m)
             continue
         accepted.append(m)
-    return _drop_foreign(accepted, rejected, facts, settings), sent_spans, rejected
+    return _drop_foreign(accepted, rejected, facts, settings), v.sent_spans, rejected
 
 
 def _anchors_country(m: RawMention, settings: Settings) -> bool:

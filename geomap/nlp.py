@@ -22,7 +22,8 @@ from spacy.tokens import Doc, Span
 from spacy import util as spacy_util
 
 from geomap import settings
-from geomap._nlp_rules import DateMention, RawMention, Settings, date_mentions, find_mentions
+from geomap._nlp_rules import (DateMention, RawMention, Settings, date_mentions, find_mentions,
+                                text_view, token_view)
 from geomap._nlp_table import PlaceTable, cached_table
 from geomap.exc import GeomapError, InputError
 
@@ -31,7 +32,8 @@ if TYPE_CHECKING:
     from geomap.ingest import Article
 
 __all__ = ["DateMention", "Mention", "PlacesComponent", "find_places", "load_pipeline",
-           "make_places_component", "parse", "parse_many", "register_extensions"]
+           "make_places_component", "ner_only_exclude", "parse", "parse_many",
+           "register_extensions"]
 
 COMPONENT = "geomap_places"
 
@@ -189,12 +191,13 @@ class PlacesComponent:
     def __call__(self, doc: Doc) -> Doc:
         self._require_table()
         assert self.table is not None
-        dates = date_mentions(doc)
+        view = token_view(doc)
+        text = view.text  # Doc.text is rebuilt from Token objects on every access
+        dates = date_mentions(doc, text)
         accepted, sent_spans, _ = find_mentions(doc, self.table, self.gazetteer,
-                                                self.settings, dates)
+                                                self.settings, dates, view)
         doc._.geomap_date_data = [list(d) for d in dates]
-        text = doc.text  # built from the tokens on each access: once per doc
-        doc._.geomap_place_data = [_pack_mention(_to_mention(doc, text, m, sent_spans))
+        doc._.geomap_place_data = [_pack_mention(_to_mention(view, m, sent_spans))
                                    for m in accepted]
         doc.spans[COMPONENT] = [doc[m.start:m.end] for m in accepted]
         return doc
@@ -208,11 +211,25 @@ class PlacesComponent:
         return [(m.text, doc[m.start].idx, m.reason) for m in rejected]
 
 
-def _to_mention(doc: Doc, text: str, m: RawMention,
-                sent_spans: list[tuple[int, int]]) -> Mention:
-    span = doc[m.start:m.end]
-    s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (span.start_char, span.end_char)
-    return Mention(doc="", text=span.text, start=span.start_char, end=span.end_char,
+    def text_places(self, text: str, doc_id: str = "") -> list[Mention]:
+        """Place mentions of plain ``text`` without a spaCy ``Doc`` (the fast mode).
+
+        Tokenised by a regular expression, no NER or tagger: the same rules and table
+        as a ``spacy.blank`` pipeline with a sentencizer, at a fraction of the cost.
+        """
+        self._require_table()
+        assert self.table is not None
+        view = text_view(text)
+        accepted, sent_spans, _ = find_mentions(None, self.table, self.gazetteer,
+                                                self.settings, date_mentions(None, text), view)
+        return [replace(_to_mention(view, m, sent_spans), doc=doc_id) for m in accepted]
+
+
+def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]]) -> Mention:
+    start, end = view.idx[m.start], view.ends[m.end - 1]
+    s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (start, end)
+    text = view.text
+    return Mention(doc="", text=text[start:end], start=start, end=end,
                    sentence=text[s0:s1], sent_start=s0, sent_end=s1, label=m.label,
                    match=m.match, hint_source=m.hint_source)
 
@@ -228,12 +245,13 @@ def make_places_component(nlp: Language, name: str, strong_population: int,
 
 
 # ---------------------------------------------------------------------- pipelines
-_pipelines: dict[tuple[str, bool], Language] = {}
+_pipelines: dict[tuple[str, str], Language] = {}
 _pipe_lock = threading.Lock()
 
 
-def load_pipeline(model: str | None = None, *, fast: bool = False) -> Language:
-    """The spaCy pipeline with the place component, loaded once per ``(model, fast)``.
+def load_pipeline(model: str | None = None, *, fast: bool = False,
+                  parser: bool = True) -> Language:
+    """The spaCy pipeline with the place component, loaded once per configuration.
 
     Parameters
     ----------
@@ -241,29 +259,65 @@ def load_pipeline(model: str | None = None, *, fast: bool = False) -> Language:
         spaCy model package or path; default ``settings.spacy_model``.
     fast
         Gazetteer-only mode: ``spacy.blank("en")`` + sentencizer + the component
-        (no NER, no parser; ``model`` is ignored).
+        (no statistical model; ``model`` and ``parser`` are ignored).
+    parser
+        Keep the tagger and dependency parser (what :mod:`geomap.events` reads). With
+        ``parser=False`` only the NER (and what it listens to) is loaded, plus a
+        sentencizer: the cheapest pipeline that finds places, used by
+        :func:`find_places`.
     """
     name = "blank:en" if fast else (model or str(settings.get("spacy_model")))
+    kind = "fast" if fast else ("events" if parser else "places")
     with _pipe_lock:
-        nlp = _pipelines.get((name, fast))
+        nlp = _pipelines.get((name, kind))
         if nlp is None:
-            nlp = _build_pipeline(name, fast)
-            _pipelines[(name, fast)] = nlp
+            nlp = _build_pipeline(name, kind)
+            _pipelines[(name, kind)] = nlp
         return nlp
 
 
-def _build_pipeline(name: str, fast: bool) -> Language:
+def _model_config(name: str) -> Any:
+    """The ``config.cfg`` of an installed model package or model directory."""
+    from spacy import util
+
+    path = Path(name)
+    if not path.is_dir():
+        path = util.get_package_path(name)
+    cfg = path / "config.cfg"
+    if not cfg.exists():
+        cfg = next(path.glob("*/config.cfg"))
+    return util.load_config(cfg, interpolate=False)
+
+
+def ner_only_exclude(name: str) -> list[str]:
+    """Components of model ``name`` that its NER does not need (for ``spacy.load``).
+
+    The NER keeps its upstream when it listens to a shared ``tok2vec``/``transformer``.
+    """
+    cfg = _model_config(name)
+    keep = {"ner"}
+    tok2vec = cfg["components"].get("ner", {}).get("model", {}).get("tok2vec", {})
+    if "Listener" in str(tok2vec.get("@architectures", "")):
+        upstream = str(tok2vec.get("upstream", "*"))
+        keep |= ({upstream} if upstream != "*" else {"tok2vec", "transformer"})
+    return [c for c in cfg["nlp"]["pipeline"] if c not in keep]
+
+
+def _build_pipeline(name: str, kind: str) -> Language:
     import spacy
 
-    if fast:
+    if kind == "fast":
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
     else:
         try:
-            nlp = spacy.load(name, exclude=["lemmatizer"])
-        except OSError as exc:
+            exclude = ["lemmatizer"] if kind == "events" else ner_only_exclude(name)
+            nlp = spacy.load(name, exclude=exclude)
+        except (OSError, ImportError, StopIteration) as exc:
             raise GeomapError(f"spaCy model {name!r} is not installed: pip install it or set "
                               "geomap.settings.spacy_model") from exc
+        if kind == "places":
+            nlp.add_pipe("sentencizer", first=True)
     comp = nlp.add_pipe(COMPONENT, last=True)
     comp.initialize()  # type: ignore[attr-defined]
     return nlp
@@ -293,8 +347,16 @@ def find_places(text_or_article: "str | Article", *, nlp: Language | None = None
     """Place mentions of one text or article.
 
     A plain string is used as is (offsets index into it); an Article's ``text`` too.
+    The default pipeline has no parser (``load_pipeline(parser=False)``); ``fast=True``
+    (without ``nlp``) runs :meth:`PlacesComponent.text_places`: no spaCy ``Doc`` at all.
     """
-    nlp = nlp or load_pipeline(fast=fast)
+    if fast and nlp is None:
+        comp = load_pipeline(fast=True).get_pipe(COMPONENT)
+        if isinstance(text_or_article, str):
+            return comp.text_places(text_or_article, "text")  # type: ignore[attr-defined]
+        article = _as_article(text_or_article)
+        return comp.text_places(article.text, _doc_id(article))  # type: ignore[attr-defined]
+    nlp = nlp or load_pipeline(parser=False)
     if isinstance(text_or_article, str):
         return _mentions(nlp(text_or_article), "text")
     article = _as_article(text_or_article)

@@ -32,6 +32,12 @@ def names(mentions):
     return [m.text for m in mentions]
 
 
+def region(cand):
+    """The admin-1 name without its "Oblast" suffix (the gazetteer spells some units
+    "Kherson", others "Sumy Oblast")."""
+    return (cand.admin1_name or "").removesuffix(" Oblast")
+
+
 def test_uninitialised_component_says_what_to_do():
     nlp = spacy.blank("en")
     nlp.add_pipe("geomap_places")
@@ -45,7 +51,7 @@ def test_village_resolved_with_local_oblast(blank):
     assert names(ms) == ["Stanislav", "Kherson Oblast"]
     st = ms[0]
     assert st.match is not None and st.match.country_code == "UA"
-    assert st.match.admin1_name == "Kherson" and st.hint_source == "local"
+    assert region(st.match) == "Kherson" and st.hint_source == "local"
     assert doc.text[st.start:st.end] == "Stanislav"
     assert st.sentence == doc.text[st.sent_start:st.sent_end]
     assert doc.spans["geomap_places"][0]._.geomap_candidate == st.match
@@ -54,21 +60,21 @@ def test_village_resolved_with_local_oblast(blank):
 def test_possessive_region_hints_the_place(blank):
     ms = blank("Sumy Oblast's Shostka came under fire.")._.geomap_places
     assert names(ms) == ["Sumy Oblast", "Shostka"]
-    assert ms[1].match.admin1_name == "Sumy Oblast" and ms[1].hint_source == "local"
+    assert region(ms[1].match) == "Sumy" and ms[1].hint_source == "local"
 
 
 def test_region_word_joins_and_district_of_city(blank):
     ms = blank("Debris fell in the Darnytskyi district of Kyiv and in the Smolensk region.")\
         ._.geomap_places
     assert names(ms) == ["Darnytskyi district", "Kyiv", "Smolensk region"]
-    assert ms[0].match.kind == "admin2" and ms[0].match.admin1_name == "Kyiv"
+    assert ms[0].match.kind == "admin2" and region(ms[0].match) == "Kyiv"
     assert ms[2].match.kind == "admin1" and ms[2].match.country_code == "RU"
 
 
 def test_adjective_district_name(blank):
     ms = blank("A fire broke out in Russia's Kstovsky industrial zone.")._.geomap_places
     assert names(ms) == ["Russia", "Kstovsky"]
-    assert ms[1].match.admin1_name == "Nizhny Novgorod Oblast"
+    assert region(ms[1].match) == "Nizhny Novgorod"
 
 
 def test_titles_and_first_names_are_persons(blank):
@@ -151,6 +157,56 @@ def test_load_pipeline_is_cached():
     assert "ner" not in gnlp.load_pipeline(fast=True).pipe_names
 
 
+def test_places_pipeline_has_only_what_ner_needs():
+    from geomap import settings
+
+    nlp = gnlp.load_pipeline(parser=False)
+    assert nlp is gnlp.load_pipeline(parser=False) is not gnlp.load_pipeline()
+    assert nlp.pipe_names == ["sentencizer", "ner", "geomap_places"]
+    assert "tagger" in gnlp.load_pipeline().pipe_names and "parser" in gnlp.load_pipeline().pipe_names
+    assert set(gnlp.ner_only_exclude(str(settings.spacy_model))) >= {"tok2vec", "parser"}
+    doc = nlp("Steve Witkoff flew from Miami to Moscow.")
+    assert names(doc._.geomap_places) == ["Miami", "Moscow"]
+    assert [s.text for s in doc.sents] == [doc.text]
+
+
+def test_find_places_default_pipeline_has_no_parser(monkeypatch):
+    calls = []
+    real = gnlp.load_pipeline
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gnlp, "load_pipeline", spy)
+    assert names(gnlp.find_places("Drones hit Kyiv.")) == ["Kyiv"]
+    assert calls == [{"parser": False}]
+
+
+def test_text_places_match_the_blank_pipeline(blank):
+    text = ("Sumy Oblast's Shostka came under fire. Head of Office Andriy Yermak flew to "
+            "Kyiv.\n\nDebris fell in the Darnytskyi district of Kyiv and in Ivano-Frankivsk "
+            "on Tuesday; Kremenchuk, Poltava region, too.")
+    comp = gnlp.load_pipeline(fast=True).get_pipe("geomap_places")
+    got = [m.to_dict() for m in comp.text_places(text)]
+    want = [m.to_dict() for m in blank(text)._.geomap_places]
+    assert [d["text"] for d in got] == ["Sumy Oblast", "Shostka", "Kyiv", "Darnytskyi district",
+                                        "Kyiv", "Ivano-Frankivsk", "Kremenchuk",
+                                        "Poltava region"]
+    assert got == want
+
+
+def test_token_view_matches_doc(full):
+    from geomap._nlp_rules import token_view
+
+    doc = full("Drones hit  Kyiv's\n\n Darnytskyi district -- \tand Ivano-Frankivsk.\n")
+    v = token_view(doc)
+    assert v.text == doc.text
+    assert v.words == [t.text for t in doc]
+    assert v.idx == [t.idx for t in doc]
+    assert v.sent_spans == [(s.start_char, s.end_char) for s in doc.sents]
+
+
 # ---------------------------------------------------------------------- seeds
 STRIKES = {  # text -> (gazetteer name, admin1 name or country code)
     "Shostka": ("Shostka", "Sumy Oblast"), "Kremenchuk": ("Kremenchuk", "Poltava Oblast"),
@@ -168,11 +224,19 @@ PERSONS = ("Zelensky", "Putin", "Trump", "Kushner", "Witkoff", "Umerov", "Yermak
            "Starmer", "Merz", "Kellogg", "Rubio", "Zaluzhnyi", "Prokudin")
 
 
-@pytest.fixture(scope="module", params=[False, True], ids=["full", "fast"])
+@pytest.fixture(scope="module", params=["events", "places", "fast", "fast-text"])
 def seed_mentions(request):
     if not SEEDS.is_dir():
         pytest.skip(f"{SEEDS} not found (shared seed articles)")
-    nlp = gnlp.load_pipeline(fast=request.param)
+    if request.param == "fast-text":  # find_places(fast=True): regex tokens, no Doc
+        out = []
+        for art in read_articles([SEEDS]):
+            ms = gnlp.find_places(art, fast=True)
+            assert all(art.text[m.start:m.end] == m.text for m in ms)
+            assert all(art.text[m.sent_start:m.sent_end] == m.sentence for m in ms)
+            out.extend(ms)
+        return True, out
+    nlp = gnlp.load_pipeline(fast=request.param == "fast", parser=request.param == "events")
     out = []
     for _, _, ms in gnlp.parse_many(read_articles([SEEDS]), nlp=nlp):
         out.extend(ms)
@@ -181,14 +245,14 @@ def seed_mentions(request):
 
 def test_seed_strike_locations_found_and_resolved(seed_mentions):
     fast, ms = seed_mentions
-    for text, (name, region) in STRIKES.items():
+    for text, (name, area) in STRIKES.items():
         hits = [m for m in ms if m.text == text]
         assert hits, f"{text} not found"
-        assert any(m.match and m.match.name == name and m.match.admin1_name == region
+        assert any(m.match and m.match.name == name and region(m.match) == area.removesuffix(" Oblast")
                    for m in hits), (text, [m.match for m in hits])
-    for region in ("Rivne", "Bryansk", "Nizhny Novgorod"):
-        assert any(m.text.startswith(region) and m.match.country_code in ("UA", "RU")
-                   for m in ms), region
+    for area in ("Rivne", "Bryansk", "Nizhny Novgorod"):
+        assert any(m.text.startswith(area) and m.match.country_code in ("UA", "RU")
+                   for m in ms), area
     for text, cc in OTHER_PLACES.items():
         assert any(m.text == text and m.match.country_code == cc for m in ms), text
 
