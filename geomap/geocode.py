@@ -43,7 +43,7 @@ def _address(cand: Candidate) -> str:
     parts = [cand.name]
     if cand.admin1_name and cand.admin1_name != cand.name:
         parts.append(cand.admin1_name)
-    if cand.kind != "country":
+    if cand.kind != "country" and cand.country_code:
         parts.append(cand.country_code)
     return ", ".join(parts)
 

@@ -488,6 +488,79 @@ def test_bounded_edit_distance_matches_the_full_table(a: str, b: str, limit: int
     assert bounded_edit_distance(a, b, limit) == min(_osa(a, b), limit + 1)
 
 
+PARIS, KYIV_CITY, MINSK_CITY = 2988507, 703448, 625144
+
+
+def test_admin1_names(gaz: Gazetteer, cities500: dict) -> None:
+    stanislav = resolve(gaz, "Stanislav, Kherson Oblast").match
+    assert stanislav.admin1_name == "Kherson Oblast"
+    # Natural Earth files the department Aude under GeoNames' old code FR.11, which
+    # GeoNames now uses for Ile-de-France: neither its name nor its point may leak in.
+    paris = resolve(gaz, "Paris").match
+    rec = geonames(cities500, PARIS)
+    assert paris.admin1 == rec["admin1code"] and paris.admin1_name != "Aude"
+    region = gaz.rank(paris.admin1_name + " region", country="FR", limit=1)[0]
+    assert region.kind == "admin1" and region.admin1 == rec["admin1code"]
+    assert haversine_km(region.lat, region.lon, paris.lat, paris.lon) < 100
+    # Natural Earth swaps the names of Minsk city and Minsk Oblast.
+    minsk = geonames(cities500, MINSK_CITY)
+    oblast = resolve(gaz, "Minsk Oblast").match
+    assert oblast.kind == "admin1" and oblast.admin1 != minsk["admin1code"]
+    assert gaz.admin1_name("BY", minsk["admin1code"]) == "Minsk"
+
+
+@pytest.mark.parametrize(("name", "cc", "capital"), [
+    ("Ukraine", "UA", KYIV_CITY), ("Russia", "RU", 524901), ("Belarus", "BY", MINSK_CITY),
+    ("Poland", "PL", 756135),
+])
+def test_country_rows_inside_the_country_not_at_the_capital(
+        gaz: Gazetteer, cities500: dict, name: str, cc: str, capital: int) -> None:
+    m = resolve(gaz, name).match
+    assert (m.kind, m.country_code, m.precision) == ("country", cc, "region")
+    assert (boundaries.admin1_at(m.lat, m.lon) or "").startswith(cc + ".")
+    cap = geonames(cities500, capital)
+    assert haversine_km(m.lat, m.lon, cap["latitude"], cap["longitude"]) > 50
+    city = gaz.rank(cap["name"], country=cc, limit=1)[0]
+    assert city.geonameid == capital and gaz.is_capital(city)
+    assert not gaz.is_capital(m)
+    assert not gaz.is_capital(resolve(gaz, "Kharkiv").match)
+
+
+def _features() -> list[dict[str, str]]:
+    import csv
+
+    with (DATA / "features.tsv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"))
+
+
+@pytest.mark.parametrize("row", _features(), ids=lambda r: r["name"])
+def test_curated_features(gaz: Gazetteer, row: dict[str, str]) -> None:
+    names = [row["name"], *row["aliases"].split("|")]
+    for name in names:
+        m = resolve(gaz, name).match
+        assert (m.kind, m.name) == (row["kind"], row["name"]), name
+        assert (m.lat, m.lon) == (float(row["lat"]), float(row["lon"]))
+    assert m.precision == ("region" if row["kind"] == "area" else "point")
+    if row["country"]:  # the point lies in (or just off the coast of) its admin-1 unit
+        code = boundaries.admin1_at(m.lat, m.lon, max_distance=0.5)
+        assert code == f"{row['country']}.{row['admin1']}"
+        assert m.admin1_name == gaz.admin1_name(row["country"], row["admin1"])
+        hinted = resolve(gaz, f"{row['name']}, {m.admin1_name}").match
+        assert hinted.name == row["name"] and hinted.score > m.score
+
+
+def test_features_are_not_reverse_answers(gaz: Gazetteer) -> None:
+    snake = resolve(gaz, "Snake Island").match
+    near = gaz.reverse(snake.lat, snake.lon, max_km=200)
+    assert near is None or near.kind in ("city", "village", "district")
+
+
+def test_continents(gaz: Gazetteer) -> None:
+    m = resolve(gaz, "Europe").match
+    assert (m.kind, m.precision) == ("area", "region")
+    assert 40 < m.lat < 60 and -10 < m.lon < 45
+
+
 # ---------------------------------------------------------------------- reverse
 def test_reverse_at_the_city_point(gaz: Gazetteer, cities500: dict) -> None:
     rec = geonames(cities500, KREMENCHUK)
