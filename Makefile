@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: map test install assets gazetteer bench clean
+.PHONY: map test install assets gazetteer bench bench-quick bench-10k clean
 
 # Render the sample articles in seeds/ to maps/ (installs everything first).
 map: install
@@ -29,8 +29,18 @@ $(STAMP): pyproject.toml package.json package-lock.json
 gazetteer: install
 	$(BIN)/geomap gazetteer build --postal-dir ../shared/gazetteer-sources --npm-dir build/npm-sources
 
+# Every benchmark, each figure beside its same-run baseline (~15 min on 2 idle cores).
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# The same at small sizes (~4 min).
+bench-quick: install
+	$(BIN)/python bench/run_all.py --quick
+
+# Dask (2 workers) against one process with the full spaCy model on the 10k-article
+# synthetic corpus: exact equality of the output, and the throughput (long: ~30 min).
+bench-10k: install
+	$(BIN)/python bench/bench_pipeline.py --articles 10000 --fast-articles 0
 
 clean:
 	rm -rf $(VENV) node_modules

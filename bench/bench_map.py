@@ -20,15 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from conftest import CHROMIUM, launch_chromium  # noqa: E402 - the browser is started as in the tests
+
 WEAPONS = ["missile", "drone", "artillery", "mlrs", "aerial bomb", "unknown"]
 SIDES = ["strikes on Ukraine", "strikes on Russia", "other"]
 WORDS = (
@@ -187,11 +181,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     browser = pw = None
-    if Path(CHROMIUM).exists():
+    if CHROMIUM.exists():
         from playwright.sync_api import sync_playwright
 
         pw = sync_playwright().start()
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch_chromium(pw)
     else:
         print(f"note: {CHROMIUM} missing, render times not measured")
 

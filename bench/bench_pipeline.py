@@ -255,21 +255,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=600, help="articles for the full pipeline (0: skip)")
     ap.add_argument("--fast-articles", type=int, default=10_000, help="articles for the fast pipeline (0: skip)")
-    ap.add_argument("--batch-size", type=int, default=32,
-                    help="articles per nlp.pipe call and per Dask task, in both engines")
+    ap.add_argument("--batch-size", type=int,
+                    help="articles per nlp.pipe call and per Dask task, in both engines (default 32; "
+                         "16 with --quick, so that each worker gets several batches)")
     ap.add_argument("--spacy-mp-articles", type=int, default=1000,
                     help="articles for the spaCy n_process=2 and NER-only baselines")
     ap.add_argument("--no-baselines", action="store_true", help="skip the spaCy baselines")
-    ap.add_argument("--quick", action="store_true", help="60 / 600 articles")
+    ap.add_argument("--quick", action="store_true", help="120 / 600 articles")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
-    full_n, fast_n = (60, 600) if args.quick else (args.articles, args.fast_articles)
+    full_n, fast_n = (120, 600) if args.quick else (args.articles, args.fast_articles)
+    batch_size = args.batch_size or (16 if args.quick else 32)
     figures = []
     if full_n:
-        figures.append(run(full_n, fast=False, batch_size=args.batch_size, mp_cap=args.spacy_mp_articles,
+        figures.append(run(full_n, fast=False, batch_size=batch_size, mp_cap=args.spacy_mp_articles,
                            baselines=not args.no_baselines))
     if fast_n:
-        figures.append(run(fast_n, fast=True, batch_size=args.batch_size, seed=1, mp_cap=args.spacy_mp_articles,
+        figures.append(run(fast_n, fast=True, batch_size=batch_size, seed=1, mp_cap=args.spacy_mp_articles,
                            baselines=not args.no_baselines))
     if args.json:
         args.json.write_text(json.dumps([asdict(f) for f in figures], indent=1))

@@ -6,25 +6,15 @@ render, filter and escape with none made.  A screenshot goes to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-from test_render import HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, sample_events
+from conftest import CHROMIUM, HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, event_row, launch_chromium, sample_events
 
 from geomap import render
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path(os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium"))
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
@@ -34,7 +24,7 @@ def browser():
         pytest.skip(f"{CHROMIUM} not found: apt-get install chromium chromium-driver")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 
@@ -265,13 +255,12 @@ def test_nothing_executed_from_article_text(loaded):
 def test_many_events_are_batched_and_clickable(browser, tmp_path):
     import geopandas as gpd
     import numpy as np
-    from test_render import _event
 
     rng = np.random.default_rng(7)
     n = 4000
     lat, lon = rng.uniform(48, 51, n), rng.uniform(30, 37, n)
     rows = [
-        _event(
+        event_row(
             event_id=f"m{i}",
             lat=float(lat[i]),
             lon=float(lon[i]),

@@ -2,15 +2,23 @@
 
 Whatever the input, geomap may only fail with a :class:`~geomap.exc.GeomapError`
 whose message is one line; anything else (a crash) fails the test. Every example
-runs under a wall-clock alarm (no hangs). ``derandomize=True`` makes CI repeatable;
-the bulk of the extraction examples use the fast (gazetteer-only) pipeline and a
-smaller share the full spaCy model. Budget: about 1-2 minutes on 2 cores.
+runs under a wall-clock alarm (no hangs). A failing input does not stop its test:
+it is recorded (one line: the input, then the problem), hypothesis goes on with the
+others, and the test fails at the end listing every failing input.
+
+CI time is bounded by construction: ``derandomize=True`` fixes the inputs, each test
+has a fixed ``max_examples`` and each example at most ``LIMIT_S`` seconds. The bulk of
+the extraction examples use the fast (gazetteer-only) pipeline and a smaller share the
+full spaCy model. Takes about 2-3 minutes on 2 cores.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import signal
+import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,8 +38,10 @@ LIMIT_S = 20  # per example, wall clock (generous: CI machines are shared)
 
 
 @contextmanager
-def time_limit(seconds: float = LIMIT_S) -> Iterator[None]:
-    """Raise TimeoutError if the block runs longer than ``seconds`` (SIGALRM, main thread)."""
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise TimeoutError if the block runs longer than ``seconds`` (default ``LIMIT_S``; SIGALRM, main thread)."""
+    seconds = LIMIT_S if seconds is None else seconds
+
     def on_alarm(signum: int, frame: Any) -> None:
         raise TimeoutError(f"example ran longer than {seconds} s")
 
@@ -44,14 +54,68 @@ def time_limit(seconds: float = LIMIT_S) -> Iterator[None]:
         signal.signal(signal.SIGALRM, old)
 
 
-def only_geomap_errors(fn: Callable[[], Any]) -> Any:
-    """Run ``fn``; a GeomapError is an accepted, reported outcome (one line), anything else propagates."""
-    with time_limit():
+class Failures:
+    """Every input that crashed, hung or broke a check, one line each; reported at the end of the test.
+
+    Failing examples are recorded rather than raised, so that hypothesis goes on
+    with the remaining inputs (no shrinking: the input is reported as generated),
+    and the test fails once with the whole list.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.items: list[str] = []
+
+    def check(self, fn: Callable[[], Any], **inputs: Any) -> Any:
+        """Run ``fn`` under the time limit; a one-line GeomapError is an accepted outcome.
+
+        Anything else (another exception, a failed assertion, a multi-line
+        message, a time-out) is recorded with ``inputs``; returns ``fn``'s
+        result, the GeomapError, or None after a failure.
+        """
         try:
-            return fn()
+            with time_limit():
+                return fn()
         except GeomapError as exc:
-            assert "\n" not in str(exc), f"multi-line error: {exc!r}"
-            return exc
+            if "\n" not in str(exc):
+                return exc
+            problem = f"multi-line {type(exc).__name__}: {exc!r}"
+        except Exception as exc:  # noqa: BLE001 - every crash is reported with its input
+            lines = str(exc).splitlines()
+            problem = f"{type(exc).__name__}: {lines[0] if lines else ''}"
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in inputs.items())
+        line = f"{self.name}({shown}) -> {problem[:300]}"
+        print(f"fuzz failure: {line}", file=sys.stderr)
+        self.items.append(line)
+        return None
+
+    def report(self) -> None:
+        """Fail the test with one line per failing input, if any."""
+        if self.items:
+            pytest.fail(f"{len(self.items)} input(s) failed:\n" + "\n".join(self.items), pytrace=False)
+
+
+def _short(value: Any, limit: int = 160) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} chars)"
+
+
+def fuzz(test: Callable[[Failures], Callable[[], None]]) -> Callable[..., None]:
+    """Turn ``test(failures) -> hypothesis-run`` into a pytest test that reports every failing input."""
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        failures = Failures(test.__name__)
+        test(failures, *args, **kwargs)()
+        failures.report()
+
+    run.__name__, run.__qualname__, run.__doc__ = test.__name__, test.__qualname__, test.__doc__
+    run.__signature__ = _without_first(test)  # type: ignore[attr-defined]
+    return run
+
+
+def _without_first(fn: Callable[..., Any]) -> inspect.Signature:
+    sig = inspect.signature(fn)
+    return sig.replace(parameters=list(sig.parameters.values())[1:])
 
 
 # --------------------------------------------------------------------------- strategies
@@ -112,7 +176,7 @@ def _read(path: Path) -> list[Article]:
     errors: list[GeomapError] = []
     articles = list(read_articles([path], on_error=errors.append))
     for err in errors:
-        assert isinstance(err, GeomapError) and "\n" not in str(err)
+        assert isinstance(err, GeomapError) and "\n" not in str(err), f"bad error: {err!r}"
         assert str(err).startswith(str(path)), f"error does not name the file: {err}"
     for a in articles:
         assert isinstance(a.text, str) and a.text.strip()
@@ -120,50 +184,79 @@ def _read(path: Path) -> list[Article]:
     return articles
 
 
-@settings(FUZZ, max_examples=2500)
-@given(data=st.binary(max_size=4000), suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl", ".htm"]))
-def test_random_bytes_as_files(workdir: Path, data: bytes, suffix: str) -> None:
-    path = workdir / f"bytes{suffix}"
-    path.write_bytes(data)
-    only_geomap_errors(lambda: _read(path))
+@fuzz
+def test_random_bytes_as_files(failures: Failures, workdir: Path) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=2500)
+    @given(data=st.binary(max_size=4000), suffix=st.sampled_from([".txt", ".md", ".html", ".jsonl", ".htm"]))
+    def examples(data: bytes, suffix: str) -> None:
+        path = workdir / f"bytes{suffix}"
+        path.write_bytes(data)
+        failures.check(lambda: _read(path), data=data, suffix=suffix)
+
+    return examples
 
 
-@settings(FUZZ, max_examples=1500)
-@given(doc=broken_html, encoding=st.sampled_from(["utf-8", "utf-16", "cp1251", "latin-1"]))
-def test_broken_html(workdir: Path, doc: str, encoding: str) -> None:
-    path = workdir / "page.html"
-    path.write_bytes(doc.encode(encoding, errors="replace") if encoding != "utf-8"
-                     else doc.encode("utf-8", errors="surrogatepass"))
-    only_geomap_errors(lambda: _read(path))
+@fuzz
+def test_broken_html(failures: Failures, workdir: Path) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=1500)
+    @given(doc=broken_html, encoding=st.sampled_from(["utf-8", "utf-16", "cp1251", "latin-1"]))
+    def examples(doc: str, encoding: str) -> None:
+        path = workdir / "page.html"
+        path.write_bytes(doc.encode(encoding, errors="replace") if encoding != "utf-8"
+                         else doc.encode("utf-8", errors="surrogatepass"))
+        failures.check(lambda: _read(path), doc=doc, encoding=encoding)
+
+    return examples
 
 
-@settings(FUZZ, max_examples=300)
-@given(line=huge_line, suffix=st.sampled_from([".txt", ".html", ".md"]))
-def test_huge_lines(workdir: Path, line: str, suffix: str) -> None:
-    path = workdir / f"huge{suffix}"
-    path.write_text("Published 14 January 2024\n" + line + "\nDrones hit Kyiv.", encoding="utf-8")
-    only_geomap_errors(lambda: _read(path))
+@fuzz
+def test_huge_lines(failures: Failures, workdir: Path) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=300)
+    @given(line=huge_line, suffix=st.sampled_from([".txt", ".html", ".md"]))
+    def examples(line: str, suffix: str) -> None:
+        path = workdir / f"huge{suffix}"
+        path.write_text("Published 14 January 2024\n" + line + "\nDrones hit Kyiv.", encoding="utf-8")
+        failures.check(lambda: _read(path), line=line, suffix=suffix)
+
+    return examples
 
 
-@settings(FUZZ, max_examples=1500)
-@given(doc=jsonl_doc)
-def test_jsonl_with_garbage(workdir: Path, doc: str) -> None:
-    path = workdir / "batch.jsonl"
-    path.write_bytes(doc.encode("utf-8", errors="surrogatepass"))
-    articles = only_geomap_errors(lambda: _read(path))
-    if not isinstance(articles, GeomapError):
-        assert len({a.id for a in articles}) == len(articles)  # ids unique within the call
+@fuzz
+def test_jsonl_with_garbage(failures: Failures, workdir: Path) -> Callable[[], None]:
+    def read_unique(path: Path) -> None:
+        articles = _read(path)
+        assert len({a.id for a in articles}) == len(articles), "ids not unique within the call"
+
+    @settings(FUZZ, max_examples=1500)
+    @given(doc=jsonl_doc)
+    def examples(doc: str) -> None:
+        path = workdir / "batch.jsonl"
+        path.write_bytes(doc.encode("utf-8", errors="surrogatepass"))
+        failures.check(lambda: read_unique(path), doc=doc)
+
+    return examples
 
 
-@settings(FUZZ, max_examples=2500)
-@given(text=st.one_of(nasty_text, st.text(max_size=300), broken_html))
-def test_text_dates_and_cleaning(text: str) -> None:
-    with time_limit():
-        iso, source = detect_published(text)
-        assert iso is None or parse_date(iso) == iso
-        assert parse_date(text) is None or len(parse_date(text) or "") == 10
-    article = only_geomap_errors(lambda: article_from_text(text, id="fuzz"))
-    assert isinstance(article, (Article, GeomapError))
+def _dates_and_cleaning(text: str) -> None:
+    iso, _source = detect_published(text)
+    assert iso is None or parse_date(iso) == iso, f"detect_published gave {iso!r}"
+    assert parse_date(text) is None or len(parse_date(text) or "") == 10
+    try:
+        article = article_from_text(text, id="fuzz")
+    except GeomapError as exc:
+        assert "\n" not in str(exc), f"multi-line error: {exc!r}"
+        return
+    assert isinstance(article, Article)
+
+
+@fuzz
+def test_text_dates_and_cleaning(failures: Failures) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=2500)
+    @given(text=st.one_of(nasty_text, st.text(max_size=300), broken_html))
+    def examples(text: str) -> None:
+        failures.check(lambda: _dates_and_cleaning(text), text=text)
+
+    return examples
 
 
 # --------------------------------------------------------------------------- places and events
@@ -174,44 +267,81 @@ sentence = st.tuples(st.sampled_from(["Drones hit", "A missile struck", "Shellin
                      st.sampled_from(["on February 30.", "on 31 April.", "overnight.", "on Jan. 13.",
                                       "killing 3 and injuring 999999999999.", "", "."]))
 event_text = st.lists(sentence.map(" ".join), min_size=1, max_size=6).map(" ".join)
-
-
-def _extract(text: str, published: str | None, fast: bool) -> Any:
-    from geomap import api
-
-    def run() -> Any:
-        article = article_from_text(text, id="fuzz", published=published)
-        events = api.extract_article(article, fast=fast)
-        for ev in events:
-            assert ev.date is None or parse_date(ev.date) == ev.date
-            assert ev.lat is None or -90 <= ev.lat <= 90
-            assert ev.lon is None or -180 <= ev.lon <= 180
-        return events
-
-    return only_geomap_errors(run)
-
-
 published = st.sampled_from([None, "2024-01-14", "2022-02-28", "2025-12-31"])
 
 
-@settings(FUZZ, max_examples=1500)
-@given(text=st.one_of(event_text, nasty_text), published=published)
-def test_extract_fast_pipeline(text: str, published: str | None) -> None:
-    _extract(text, published, fast=True)
-
-
-@settings(FUZZ, max_examples=150)
-@given(text=event_text, published=published)
-def test_extract_full_model(text: str, published: str | None) -> None:
-    _extract(text, published, fast=False)
-
-
-@settings(FUZZ, max_examples=1000)
-@given(text=st.one_of(nasty_text, event_text))
-def test_places_fast(text: str) -> None:
+def _extract(text: str, published: str | None, fast: bool) -> list[Any]:
     from geomap import api
 
-    mentions = only_geomap_errors(lambda: api.places(text, fast=True))
-    if not isinstance(mentions, GeomapError):
-        for m in mentions:
-            assert 0 <= m.start <= m.end <= len(text)
+    article = article_from_text(text, id="fuzz", published=published)
+    events = api.extract_article(article, fast=fast)
+    for ev in events:
+        assert ev.date is None or parse_date(ev.date) == ev.date, f"bad date {ev.date!r}"
+        assert ev.lat is None or -90 <= ev.lat <= 90, f"bad lat {ev.lat!r}"
+        assert ev.lon is None or -180 <= ev.lon <= 180, f"bad lon {ev.lon!r}"
+    return events
+
+
+@fuzz
+def test_extract_fast_pipeline(failures: Failures) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=1500)
+    @given(text=st.one_of(event_text, nasty_text), published=published)
+    def examples(text: str, published: str | None) -> None:
+        failures.check(lambda: _extract(text, published, fast=True), text=text, published=published)
+
+    return examples
+
+
+@fuzz
+def test_extract_full_model(failures: Failures) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=150)
+    @given(text=event_text, published=published)
+    def examples(text: str, published: str | None) -> None:
+        failures.check(lambda: _extract(text, published, fast=False), text=text, published=published)
+
+    return examples
+
+
+def _places(text: str) -> None:
+    from geomap import api
+
+    for m in api.places(text, fast=True):
+        assert 0 <= m.start <= m.end <= len(text), f"span {m.start}:{m.end} outside the text"
+
+
+@fuzz
+def test_places_fast(failures: Failures) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=1000)
+    @given(text=st.one_of(nasty_text, event_text))
+    def examples(text: str) -> None:
+        failures.check(lambda: _places(text), text=text)
+
+    return examples
+
+
+def test_failures_are_reported_per_input() -> None:
+    """The collector itself: crashes, multi-line errors and hangs are recorded with their input."""
+    failures = Failures("demo")
+    assert failures.check(lambda: 1 + 1, x=1) == 2
+    assert isinstance(failures.check(lambda: _raise(GeomapError("one line")), x=2), GeomapError)
+    assert failures.check(lambda: _raise(ValueError("boom\nmore")), x="a" * 500) is None
+    assert failures.check(lambda: _raise(GeomapError("two\nlines")), x=4) is None
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sys.modules[__name__], "LIMIT_S", 0.05)
+        assert failures.check(lambda: _spin(1.0), x=5) is None
+    assert [line.split(" -> ")[1] for line in failures.items] == [
+        "ValueError: boom", "multi-line GeomapError: GeomapError('two\\nlines')",
+        "TimeoutError: example ran longer than 0.05 s"]
+    assert failures.items[0].startswith("demo(x='aaaa") and "(502 chars)" in failures.items[0]
+    with pytest.raises(pytest.fail.Exception, match=r"3 input\(s\) failed:\ndemo\(x="):
+        failures.report()
+
+
+def _raise(exc: Exception) -> None:
+    raise exc
+
+
+def _spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass

@@ -11,217 +11,8 @@ import pytest
 from geomap import _assets, render
 from geomap.exc import GeomapError, InputError, OutputError
 
-HOSTILE_QUOTE = '<img src=x onerror="window.__pwned=1">'
-HOSTILE_TITLE = "</script><script>window.__pwned=2</script>"
-JINJA = "{{ 7*7 }} {% raw %}"
-
-
-def _box(w: float, s: float, e: float, n: float) -> dict:
-    return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
-
-
-def tiny_base_layers() -> dict:
-    """Stand-ins for geomap.boundaries: two countries, two admin-1 units."""
-    return {
-        "countries": {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "properties": {"name": "Ukraine"},
-                    "geometry": _box(22, 44, 40, 52.4),
-                },
-                {
-                    "type": "Feature",
-                    "properties": {"name": "Russia"},
-                    "geometry": _box(40, 44, 60, 60),
-                },
-                {
-                    "type": "Feature",
-                    "properties": {"name": "Chile"},
-                    "geometry": _box(-76, -56, -66, -17),
-                },
-            ],
-        },
-        "admin1": {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "properties": {
-                        "gn_a1_code": "UA.07",
-                        "country_code": "UA",
-                        "admin1": "07",
-                        "iso_3166_2": "UA-63",
-                        "name": "Kharkiv Oblast",
-                        "name_local": "Харківська",
-                        "label_lat": 49.5,
-                        "label_lon": 36.5,
-                    },
-                    "geometry": _box(35, 48.5, 38.5, 50.5),
-                },
-                {
-                    "type": "Feature",
-                    "properties": {
-                        "gn_a1_code": "UA.17",
-                        "country_code": "UA",
-                        "admin1": "17",
-                        "iso_3166_2": "UA-51",
-                        "name": "Odesa Oblast",
-                        "name_local": "Одеська",
-                        "label_lat": 46.8,
-                        "label_lon": 30.2,
-                    },
-                    "geometry": _box(28.5, 45.2, 31.5, 48.2),
-                },
-            ],
-        },
-    }
-
-
-def _event(**kw) -> dict:
-    from shapely.geometry import Point, shape
-
-    base = {
-        "event_id": "e",
-        "date": "2024-01-13",
-        "time_precision": 1,
-        "date_source": "stated",
-        "place_text": "Kharkiv",
-        "place_name": "Kharkiv",
-        "geonameid": 706483,
-        "lat": 49.98,
-        "lon": 36.25,
-        "country_code": "UA",
-        "admin1": "07",
-        "admin1_name": "Kharkiv Oblast",
-        "geo_precision": 1,
-        "event_type": "Air/drone strike",
-        "weapon": "drone",
-        "weapon_model": None,
-        "actor": "Russian forces",
-        "target": "residential",
-        "killed": 0,
-        "injured": 0,
-        "intercepted": False,
-        "side": "strikes on Ukraine",
-        "quote": "A drone hit a house.",
-        "confidence": 0.7,
-        "source": "a1",
-        "n_sources": 1,
-        "source_titles": "Title",
-        "source_urls": "https://example.org/a",
-        "sources_json": json.dumps(
-            [
-                {
-                    "id": "a1",
-                    "title": "Title",
-                    "url": "https://example.org/a",
-                    "published": "2024-01-13",
-                }
-            ]
-        ),
-    }
-    base.update(kw)
-    if "geometry" not in kw:
-        base["geometry"] = Point(base["lon"], base["lat"])
-    elif isinstance(kw["geometry"], dict):
-        base["geometry"] = shape(kw["geometry"])
-    return base
-
-
-def sample_events():
-    """Synthetic events: a town pin, a "near" circle, a region polygon, both sides,
-    three dates and one undated event, hostile article text."""
-    import geopandas as gpd
-
-    rows = [
-        _event(
-            event_id="town-1",
-            quote=HOSTILE_QUOTE,
-            killed=2,
-            injured=5,
-            sources_json=json.dumps(
-                [
-                    {
-                        "id": "a1",
-                        "title": HOSTILE_TITLE,
-                        "url": "https://example.org/a?x=1&y='2'",
-                        "published": "2024-01-13",
-                    }
-                ]
-            ),
-        ),
-        _event(
-            event_id="near-1",
-            date="2024-01-14",
-            place_text="near Odesa",
-            place_name="Odesa",
-            lat=46.48,
-            lon=30.72,
-            admin1="17",
-            admin1_name="Odesa Oblast",
-            geo_precision=2,
-            weapon="missile",
-            weapon_model="Kh-101",
-            target="port",
-            killed=None,
-            injured=3,
-            quote=JINJA,
-            sources_json=json.dumps(
-                [{"id": "a2", "title": "Bad link", "url": "javascript:alert(1)", "published": None}]
-            ),
-        ),
-        _event(
-            event_id="region-1",
-            date="2024-01-15",
-            place_text="Belgorod region",
-            place_name="Belgorod Oblast",
-            lat=50.7,
-            lon=37.0,
-            country_code="RU",
-            admin1="09",
-            admin1_name="Belgorod Oblast",
-            geo_precision=3,
-            weapon="drone",
-            intercepted=True,
-            side="strikes on Russia",
-            actor="Ukrainian forces",
-            quote="Drones were shot down over the region.",
-            geometry=_box(35.5, 50.0, 38.5, 51.5),
-        ),
-        _event(
-            event_id="town-2",
-            date=None,
-            time_precision=None,
-            date_source="none",
-            place_text="Kyiv",
-            place_name="Kyiv",
-            lat=50.45,
-            lon=30.52,
-            admin1="12",
-            admin1_name="Kyiv City",
-            weapon="aerial bomb",
-            killed=1,
-            injured=None,
-            quote="Undated report.",
-        ),
-        _event(
-            event_id="town-3",
-            date="2024-01-15",
-            place_text="Belgorod",
-            place_name="Belgorod",
-            lat=50.6,
-            lon=36.6,
-            country_code="RU",
-            admin1="09",
-            admin1_name="Belgorod Oblast",
-            weapon="mlrs",
-            side="strikes on Russia",
-            quote="Shelling of Belgorod.",
-        ),
-    ]
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+from conftest import HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, sample_events, tiny_base_layers
+from conftest import event_row as _event
 
 
 def _data_block(page: str) -> dict:
@@ -306,8 +97,8 @@ def test_same_input_same_bytes(tmp_path):
     assert "map_1" in a.read_text(encoding="utf-8")
 
 
-def test_map_save_is_offline_too(tmp_path):
-    m = render.render_map(sample_events(), base_layers={})
+def test_map_save_is_offline_too(tmp_path, sample_frame):
+    m = render.render_map(sample_frame, base_layers={})
     m.save(str(tmp_path / "m.html"))
     assert _assets.external_refs((tmp_path / "m.html").read_text(encoding="utf-8")) == []
 
@@ -460,8 +251,8 @@ def test_empty_events_render():
     assert d["n"] == 0 and d["bounds"] is None and d["t0"] is None
 
 
-def test_no_tiles():
-    d = render.encode_events(sample_events(), tiles=False, base_layers={})
+def test_no_tiles(sample_frame):
+    d = render.encode_events(sample_frame, tiles=False, base_layers={})
     assert d["tiles"] is None and d["base"] == {}
 
 
@@ -481,34 +272,34 @@ def test_not_a_geodataframe():
         render.render_map(pd.DataFrame({"a": [1]}))
 
 
-def test_save_to_missing_directory(tmp_path):
-    m = render.render_map(sample_events(), base_layers={})
+def test_save_to_missing_directory(tmp_path, sample_frame):
+    m = render.render_map(sample_frame, base_layers={})
     with pytest.raises(OutputError) as err:
         render.save_map(m, tmp_path / "nope" / "map.html")
     assert "\n" not in str(err.value) and "does not exist" in str(err.value)
 
 
-def test_save_is_atomic_and_leaves_no_temp_files(tmp_path):
+def test_save_is_atomic_and_leaves_no_temp_files(tmp_path, sample_frame):
     target = tmp_path / "map.html"
     target.write_text("old", encoding="utf-8")
-    render.write_map(sample_events(), target, base_layers={})
+    render.write_map(sample_frame, target, base_layers={})
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]
 
 
-def test_cdn_element_is_refused(tmp_path):
+def test_cdn_element_is_refused(tmp_path, sample_frame):
     from branca.element import JavascriptLink
 
-    m = render.render_map(sample_events(), base_layers={})
+    m = render.render_map(sample_frame, base_layers={})
     m.get_root().header.add_child(JavascriptLink("https://cdn.example.org/x.js"), name="x")
     with pytest.raises(OutputError, match="self-contained"):
         render.save_map(m, tmp_path / "m.html")
     assert not (tmp_path / "m.html").exists()
 
 
-def test_missing_vendored_asset_says_make_install(tmp_path, monkeypatch):
+def test_missing_vendored_asset_says_make_install(tmp_path, monkeypatch, sample_frame):
     monkeypatch.setattr(_assets, "vendor_dir", lambda: tmp_path / "vendor")
-    m = render.render_map(sample_events(), base_layers={})
+    m = render.render_map(sample_frame, base_layers={})
     with pytest.raises(GeomapError) as err:
         render.save_map(m, tmp_path / "m.html")
     assert isinstance(err.value, FileNotFoundError)
