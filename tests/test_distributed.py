@@ -166,13 +166,16 @@ def test_one_bad_text_does_not_spoil_its_nlp_pipe_batch() -> None:
         [_as_dicts(distributed.default_process(x, fast=True)) for x in (a, b)]
 
 
-def test_local_cluster_workers_run_without_profiler(client: object) -> None:
+def _config(keys: list[str]) -> list[object]:
     import dask
 
-    def profiling() -> bool:
-        return bool(dask.config.get("distributed.worker.profile.enabled"))
+    return [dask.config.get(k) for k in keys]
 
-    assert list(client.run(profiling).values()) == [False, False]  # type: ignore[attr-defined]
+
+def test_local_cluster_workers_get_the_quiet_config(client: object) -> None:
+    keys = list(distributed.LOCAL_CLUSTER_CONFIG)
+    want = list(distributed.LOCAL_CLUSTER_CONFIG.values())
+    assert want[0] is False and list(client.run(_config, keys).values()) == [want, want]  # type: ignore[attr-defined]
     assert list(client.nthreads().values()) == [1, 1]  # type: ignore[attr-defined]
 
 
