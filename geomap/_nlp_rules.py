@@ -652,39 +652,104 @@ def _agrees(c: "Candidate", h: "Hints") -> bool:
     return any(_haversine_km(c.lat, c.lon, la, lo) <= HINT_RADIUS_KM for la, lo in h.points)
 
 
-def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, context: Sequence[RawMention],
-             countries: frozenset[str]) -> None:
+class _Context:
+    """What a document says about where it is, for :func:`_resolve`.
+
+    * region hints (admin-1 units of the regions and countries named), merged once
+      per (level, sentence/paragraph, excluded name) instead of once per mention;
+    * a country profile: how many mentions of each country the document has (regions
+      and countries by their first reading, cities of 50,000+), so that a name can be
+      weighed against the *other* names of the document ("Georgia" among Atlanta and
+      Texas is the US state; "Paris" in a story naming Texas is Paris, Texas).
+    """
+
+    def __init__(self, regions: Sequence[RawMention], bases: dict[str, "Candidate | None"],
+                 counts: dict[str, int]) -> None:
+        self.items = [(c, h) for c in regions if c.match is not None
+                      for h in (_hint_from(c.match, local=False),) if h.admin1s]
+        self._merged: dict[tuple[str, int, str], "Hints"] = {}
+        self.total: dict[str, int] = {}
+        self.by_key: dict[str, dict[str, int]] = {}
+        #: admin-1 units of the places and regions named, by first reading
+        self.units: dict[tuple[str, str], int] = {}
+        self.unit_of: dict[str, tuple[str, str]] = {}
+        for key, base in bases.items():
+            if base is not None and base.admin1 and base.kind != "country":
+                unit = (base.country_code, base.admin1)
+                self.units[unit] = self.units.get(unit, 0) + 1
+                self.unit_of[key] = unit
+            if base is None or not (base.kind in ("country", "admin1", "admin2")
+                                    or base.population >= 50_000):
+                continue
+            cc = base.country_code
+            self.total[cc] = self.total.get(cc, 0) + counts[key]
+            self.by_key[key] = {cc: counts[key]}
+
+    def level(self, name: str, group: int, exclude_key: str) -> "Hints":
+        """Merged region hints of a sentence/paragraph (``group``) or the document."""
+        from geomap.gazetteer import Hints
+
+        cache_key = (name, group, exclude_key)
+        h = self._merged.get(cache_key)
+        if h is None:
+            h = Hints()
+            for c, hc in self.items:
+                if c.key == exclude_key or (name == "sentence" and c.sent != group) or (
+                        name == "paragraph" and c.para != group):
+                    continue
+                h = h.merge(hc)
+            self._merged[cache_key] = h
+        return h
+
+    def others(self, cc: str, key: str) -> int:
+        """Mentions of country ``cc`` in the document, not counting the name ``key``."""
+        return self.total.get(cc, 0) - self.by_key.get(key, {}).get(cc, 0)
+
+    def named_units(self, key: str, at_least: int = 2) -> frozenset[tuple[str, str]]:
+        """Admin-1 units that ``at_least`` other distinct names of the document are in."""
+        own = self.unit_of.get(key)
+        return frozenset(u for u, n in self.units.items() if n - (u == own) >= at_least)
+
+    def dominant(self, key: str) -> str | None:
+        """The country named most often by the other names (at least twice), or None."""
+        best, n = None, 1
+        for cc in self.total:
+            k = self.others(cc, key)
+            if k > n:
+                best, n = cc, k
+        return best
+
+
+def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
+             local: Sequence[RawMention], countries: frozenset[str]) -> None:
     """Set ``m.match``/``m.hint_source``/``m.supported`` from the nearest agreeing hints."""
     from geomap.gazetteer import Hints
 
     base = gaz.resolve(m.text, None, Hints()).match
-    levels: list[tuple[str, Hints]] = [("local", Hints()), ("sentence", Hints()),
-                                       ("paragraph", Hints()), ("document", Hints())]
-    for c in context:
-        if c is m or c.match is None or c.key == m.key:
-            continue
-        if _is_local(v, m, c):
-            levels[0] = (levels[0][0], levels[0][1].merge(_hint_from(c.match, local=True)))
-        h = _hint_from(c.match, local=False)
-        if not h.admin1s:
-            continue
-        if c.sent == m.sent:
-            levels[1] = ("sentence", levels[1][1].merge(h))
-        if c.para == m.para:
-            levels[2] = ("paragraph", levels[2][1].merge(h))
-        levels[3] = ("document", levels[3][1].merge(h))
+    levels: list[tuple[str, Hints]] = [("local", Hints())]
+    for c in local:
+        if c is not m and c.match is not None and c.key != m.key and _is_local(v, m, c):
+            levels[0] = ("local", levels[0][1].merge(_hint_from(c.match, local=True)))
+    if ctx is not None:
+        levels += [("sentence", ctx.level("sentence", m.sent, m.key)),
+                   ("paragraph", ctx.level("paragraph", m.para, m.key)),
+                   ("document", ctx.level("document", -1, m.key))]
     keep_base = base is not None and (base.kind in ("country", "admin1") or (
         base.population >= 100_000
         and loose_key(normalize(base.name)) == loose_key(split_admin_word(m.key)[0])))
+    # a reading in a country no other name of the document is in gives way to a
+    # reading inside the regions the document names
+    foreign = base is not None and ctx is not None and base.kind != "country" and \
+        ctx.others(base.country_code, m.key) == 0
     for name, h in levels:
         if not (h.admin1s or h.points):
             continue
-        if keep_base and name != "local":
+        if keep_base and name != "local" and not foreign:
             break
         r = gaz.resolve(m.text, None, h).match
         if r is None or not _agrees(r, h):
             continue
-        if name in ("paragraph", "document") and base is not None and \
+        if name in ("paragraph", "document") and base is not None and not foreign and \
                 r.population * 10 < base.population:
             continue  # a distant hint does not turn a town into a hamlet of its name
         m.match, m.hint_source, m.supported = r, name, name != "document"
@@ -696,6 +761,9 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, context: Sequence[RawMen
             m.match, m.hint_source = r, "document"
             return
     m.match, m.hint_source = base, None
+    if ctx is not None:
+        _prefer_document_country(gaz, m, ctx)
+        _prefer_document_units(gaz, m, ctx)
 
 
 # ---------------------------------------------------------------------- driver
@@ -706,6 +774,8 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
 
     ``view`` is :func:`token_view` of ``doc`` when the caller has built it already.
     """
+    from geomap.gazetteer import Hints
+
     v = view or _View(doc)
     line_starts = _lines(v.text)
     cands = candidates(v, table, line_starts, settings)
@@ -720,17 +790,26 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
             rejected.append(m)
         else:
             live.append(m)
+    counts: dict[str, int] = {}
+    for m in live:
+        counts[m.key] = counts.get(m.key, 0) + 1
+    bases = {key: gaz.resolve(m.text, None, Hints()).match
+             for m in live for key in (m.key,) if key}
+    profile = _Context((), bases, counts)
     regions = [m for m in live if m.region_like]
     for m in regions:
-        _resolve(gaz, v, m, (), frozenset())
+        _resolve(gaz, v, m, None, (), frozenset())
+        _prefer_document_country(gaz, m, profile)
     countries = frozenset(m.match.country_code for m in regions
                           if m.match is not None and m.match.kind == "country")
-    context = [m for m in live if m.region_like and m.match is not None]
+    ctx = _Context([m for m in live if m.region_like and m.match is not None], bases, counts)
+    by_sent: dict[int, list[RawMention]] = {}
+    for m in live:
+        by_sent.setdefault(m.sent, []).append(m)
     accepted: list[RawMention] = []
     for m in live:
-        _resolve(gaz, v, m, context + [c for c in live if c.match is not None
-                                       and not c.region_like and _is_local(v, m, c)],
-                 countries)
+        near = [c for c in by_sent[m.sent] if c.match is not None]
+        _resolve(gaz, v, m, ctx, near, countries)
         why = _needs_support(doc, v, m, facts, settings)
         if why and not (m.supported or _cue_before(v, m)) or m.match is None:
             m.reason = why or "no gazetteer match"
@@ -738,6 +817,46 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
             continue
         accepted.append(m)
     return _drop_foreign(accepted, rejected, facts, settings), v.sent_spans, rejected
+
+
+def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> None:
+    """A place whose first reading lies in an admin-1 unit no other name of the document
+    is in, while other names agree on a unit that has a place of this name: take that
+    place ("Gainesville" among Hall County and Atlanta is Gainesville, Georgia)."""
+    from geomap.gazetteer import Hints
+
+    base = m.match
+    if base is None or base.kind in ("country", "admin1") or m.hint_source is not None:
+        return
+    units = ctx.named_units(m.key, _UNIT_SUPPORT)
+    if not units or (base.country_code, base.admin1) in units:
+        return
+    r = gaz.resolve(m.text, None, Hints(admin1s=units)).match
+    if r is not None and (r.country_code, r.admin1) in units and r.kind == base.kind and \
+            r.population * 10 >= base.population:  # Washington, D.C. stays itself
+        m.match, m.hint_source = r, "document"
+
+
+#: Distinct other names of a document that must lie in an admin-1 unit before a
+#: place's reading is moved there.
+_UNIT_SUPPORT = 2
+
+
+def _prefer_document_country(gaz: "Gazetteer", m: RawMention, profile: _Context) -> None:
+    """A region name read as a country (or a region) that no other name of the document
+    is in, while the document's main country has a region of that name: take the
+    region ("Georgia" in a story naming Atlanta and Savannah)."""
+    from geomap.gazetteer import Hints
+
+    base = m.match
+    if base is None or base.kind not in ("country", "admin1", "admin2"):
+        return
+    dom = profile.dominant(m.key)
+    if dom is None or dom == base.country_code or profile.others(base.country_code, m.key):
+        return
+    r = gaz.resolve(m.text, None, Hints(countries=frozenset({dom}))).match
+    if r is not None and r.country_code == dom and r.kind in ("admin1", "admin2"):
+        m.match, m.hint_source = r, "document"
 
 
 def _anchors_country(m: RawMention, settings: Settings) -> bool:
@@ -749,7 +868,14 @@ def _anchors_country(m: RawMention, settings: Settings) -> bool:
         return True
     if c.kind == "admin1":
         return m.label == "GPE" or m.admin_word
-    return c.kind in ("city", "district") and c.population >= settings.strong_population
+    if c.kind not in ("city", "district"):
+        return False
+    if m.hint_source == "document" and c.population < settings.strong_population:
+        # moved to a smaller namesake by the document's other names, which were
+        # counted already: "Charleston" read as Charleston, West Virginia still anchors
+        # the US as its first reading (Charleston, South Carolina) did
+        return m.population >= settings.strong_population
+    return c.population >= settings.strong_population
 
 
 def _drop_foreign(accepted: list[RawMention], rejected: list[RawMention], facts: _DocFacts,

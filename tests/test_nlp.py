@@ -277,3 +277,26 @@ def test_parse_many_multiprocess_and_doc_bytes():
     again = Doc(nlp.vocab).from_bytes(doc.to_bytes())
     assert again._.geomap_places == doc._.geomap_places
     assert again._.geomap_dates[0].text == "on Tuesday"
+
+
+# ---------------------------------------------------------------------- document context
+def test_georgia_among_us_places_is_the_state(blank):
+    ms = blank("Storms hit Atlanta and Savannah on Monday. Georgia officials closed "
+               "schools.")._.geomap_places
+    ga = [m for m in ms if m.text == "Georgia"]
+    assert ga and ga[0].match.country_code == "US" and ga[0].match.kind == "admin1"
+
+
+def test_georgia_among_caucasus_places_is_the_country(blank):
+    ms = blank("Georgia and Armenia met in Tbilisi and Yerevan.")._.geomap_places
+    assert [m.match.kind for m in ms if m.text == "Georgia"] == ["country"]
+
+
+def test_state_named_in_the_document_moves_a_foreign_namesake(blank):
+    text = ("The Texas Department of Transportation closed roads on Monday.\n\n"
+            "In Paris, crews cleared debris.")
+    ms = blank(text)._.geomap_places
+    paris = [m for m in ms if m.text == "Paris"]
+    assert paris and paris[0].match.country_code == "US" and paris[0].hint_source == "document"
+    again = blank("France's president spoke in Paris.")._.geomap_places
+    assert [m.match.country_code for m in again if m.text == "Paris"] == ["FR"]
