@@ -10,12 +10,15 @@ Prints words/s on the seed articles and on LGL/GWN texts (../shared/devdata) for
   + geomap_places (target >= 85 % of the baseline);
 * events: ``load_pipeline()``, with the tagger and parser that geomap.events reads
   (no target; shown for scale);
-* fast: ``load_pipeline(fast=True)`` = blank English tokenizer + sentencizer +
-  geomap_places, no statistical model (target >= 10x the baseline);
+* fast pipeline: ``load_pipeline(fast=True)`` = blank English tokenizer + sentencizer +
+  geomap_places, no statistical model (the Doc that ``extract --fast`` needs);
+* fast text: ``find_places(fast=True)`` = the same rules over a regular-expression
+  tokenisation, no spaCy Doc (target >= 10x the baseline);
 * places with ``n_process=2``;
 
 and start-up times in fresh interpreters. The pipelines are timed in interleaved rounds
-(best of ``--rounds``) so that load from other processes hits them alike; the machine
+(best of ``--rounds``) so that load from other processes hits them alike, with geomap's
+name caches cleared before every pass (no round is a warm re-run); the machine
 load (``os.getloadavg``) is printed before and after. No assertions.
 """
 
@@ -53,8 +56,30 @@ def words(texts: list[str]) -> int:
     return sum(len(t.split()) for t in texts)
 
 
+class TextPlaces:
+    """``find_places(fast=True)`` behind a ``pipe`` method: no spaCy Doc at all."""
+
+    pipe_names = ["text_places"]
+
+    def __init__(self, nlp) -> None:
+        self.comp = nlp.get_pipe("geomap_places")
+
+    def pipe(self, texts, **_kw):
+        return (self.comp.text_places(t) for t in texts)
+
+
+def cold_caches() -> None:
+    """Forget resolved names, so that repeated rounds do not flatter geomap."""
+    from geomap import _nlp_rules
+    from geomap.gazetteer import Gazetteer
+
+    Gazetteer.default()._resolve_cached.cache_clear()
+    _nlp_rules._norm_cache.clear()
+
+
 def seconds(nlp, texts: list[str], n_process: int = 1) -> float:
-    """Wall time of one ``nlp.pipe`` pass over ``texts``."""
+    """Wall time of one ``nlp.pipe`` pass over ``texts`` (caches cleared first)."""
+    cold_caches()
     t0 = time.perf_counter()
     for _doc in nlp.pipe(texts, batch_size=16, n_process=n_process):
         pass
@@ -92,9 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     ner_only = spacy.load(model, exclude=exclude)
     pipes = {"places (ner + sentencizer + geomap_places)": load_pipeline(parser=False),
              "events (load_pipeline(), + tagger, parser)": load_pipeline(),
-             "fast (blank + sentencizer + geomap_places)": load_pipeline(fast=True)}
+             "fast pipeline (blank + sentencizer + places)": load_pipeline(fast=True),
+             "fast text (find_places(fast=True), no Doc)":
+                 TextPlaces(load_pipeline(fast=True))}
     print(f"pipelines: ner-only {ner_only.pipe_names} | "
-          + " | ".join(f"{k.split()[0]} {v.pipe_names}" for k, v in pipes.items()))
+          + " | ".join(f"{k.split('(')[0].strip()} {v.pipe_names}" for k, v in pipes.items()))
 
     for label, texts in (("seeds", seed_texts()), ("devdata", dev_texts(args.docs))):
         if not texts:

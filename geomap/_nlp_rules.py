@@ -829,7 +829,8 @@ def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> No
     if base is None or base.kind in ("country", "admin1") or m.hint_source is not None:
         return
     units = ctx.named_units(m.key, _UNIT_SUPPORT)
-    if not units or (base.country_code, base.admin1) in units:
+    if not units or (base.country_code, base.admin1) in units or \
+            len(gaz.ids_for_key(m.key)) < 2:  # one place of that name: nothing to move to
         return
     r = gaz.resolve(m.text, None, Hints(admin1s=units)).match
     if r is not None and (r.country_code, r.admin1) in units and r.kind == base.kind and \
