@@ -30,7 +30,7 @@ import numpy as np
 
 from geomap._text import is_cyrillic, is_latin_or_cyrillic, loose_key, normalize
 from geomap._text import split_admin_word, translit_ru, translit_uk
-from geomap.gazetteer import FORMAT_VERSION, KINDS
+from geomap.gazetteer import BLOCK, FORMAT_VERSION, KINDS
 
 __all__ = ["build_gazetteer"]
 
@@ -518,13 +518,29 @@ def _blob(values: list[str]) -> np.ndarray:
     return np.frombuffer("\n".join(values).encode("utf-8"), dtype=np.uint8)
 
 
+def _line_blocks(blob: np.ndarray) -> np.ndarray:
+    """Byte offset of every ``BLOCK``-th line of a newline-separated blob."""
+    starts = np.concatenate(([0], np.flatnonzero(blob == 10) + 1))
+    return starts[::BLOCK].astype(np.int32)
+
+
 def _write(places: list[_Place], out: Path,
            capitals: dict[str, tuple[float, float]]) -> dict[str, int]:
     exact, loose = _index(places)
     ekeys, eoff, epost = _postings(exact)
     lkeys, loff, lpost = _postings(loose)
     admin1_names = {f"{p.country}.{p.admin1}": p.name for p in places if p.kind == "admin1"}
+    admin1_rows: dict[str, int] = {}
+    centres: dict[str, int] = {}
+    for i, p in enumerate(places):
+        unit = f"{p.country}.{p.admin1}"
+        if p.kind == "admin1":
+            admin1_rows.setdefault(unit, i)
+        elif p.kind in ("city", "village", "district") and p.population > 0 and (
+                unit not in centres or p.population > places[centres[unit]].population):
+            centres[unit] = i
     meta = {"format": FORMAT_VERSION, "kinds": list(KINDS), "admin1_names": admin1_names,
+            "admin1_rows": admin1_rows, "admin1_centres": centres,
             "counts": {k: sum(p.kind == k for p in places) for k in KINDS},
             "capitals": {cc: [round(la, 5), round(lo, 5)] for cc, (la, lo) in capitals.items()}}
     arrays = {
@@ -542,6 +558,8 @@ def _write(places: list[_Place], out: Path,
         "loose_postings": lpost,
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
     }
+    for blob in ("name", "country", "admin1", "exact_keys", "loose_keys"):
+        arrays[blob.removesuffix("_keys") + "_blocks"] = _line_blocks(arrays[blob])
     tmp = out.with_name(out.name + ".tmp.npz")
     # Stored uncompressed so that loading is a plain read (git compresses the blob).
     np.savez(tmp, **arrays)

@@ -80,9 +80,12 @@ def normalize(name: str) -> str:
     >>> normalize("Ivano-Frankivsk")
     'ivano frankivsk'
     """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = _APOS_RE.sub("", text)
-    text = _strip_latin_marks(text).replace("ё", "е").replace("ł", "l").replace("ß", "ss")
+    if name.isascii():  # fast path: NFKC, case folding and mark stripping are trivial
+        text = _APOS_RE.sub("", name.lower())
+    else:
+        text = unicodedata.normalize("NFKC", name).casefold()
+        text = _APOS_RE.sub("", text)
+        text = _strip_latin_marks(text).replace("ё", "е").replace("ł", "l").replace("ß", "ss")
     text = _NON_WORD_RE.sub(" ", text).replace("_", " ")
     return _SPACE_RE.sub(" ", text).strip()
 

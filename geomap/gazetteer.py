@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 import re
+import sys
 import threading
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
-
-import numpy as np
 
 from geomap import settings
 from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word
@@ -167,30 +167,36 @@ class Gazetteer:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        arrays = _read_npz(self.path, skip=("loose_keys", "loose_offsets", "loose_postings"))
+        arrays = _map_npz(self.path)
         try:
             self._meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-            if self._meta.get("format") != FORMAT_VERSION:
-                raise GazetteerError(f"{self.path}: gazetteer format {self._meta.get('format')!r}"
+            if not isinstance(self._meta, dict) or self._meta.get("format") != FORMAT_VERSION:
+                version = self._meta.get("format") if isinstance(self._meta, dict) else None
+                raise GazetteerError(f"{self.path}: gazetteer format {version!r}"
                                      f" is not {FORMAT_VERSION}; rebuild with `make gazetteer`")
-            self._lat = arrays["lat"].tolist()
-            self._lon = arrays["lon"].tolist()
-            self._pop = arrays["population"].tolist()
-            self._gid = arrays["geonameid"].tolist()
-            self._kind = [KINDS[k] for k in arrays["kind"].tolist()]
-            self._name = _split_blob(arrays["name"])
-            self._cc = _split_blob(arrays["country"])
-            self._a1 = _split_blob(arrays["admin1"])
+            self._lat = _NumColumn(arrays["lat"])
+            self._lon = _NumColumn(arrays["lon"])
+            self._pop = _NumColumn(arrays["population"])
+            self._gid = _NumColumn(arrays["geonameid"])
+            self._kind_codes = arrays["kind"]
+            self._kind = _KindColumn(self._kind_codes)
+            n = len(self._lat)
+            self._name = _StrColumn(arrays["name"], n, arrays.get("name_blocks"))
+            self._cc = _StrColumn(arrays["country"], n, arrays.get("country_blocks"))
+            self._a1 = _StrColumn(arrays["admin1"], n, arrays.get("admin1_blocks"))
             self._exact = _KeyIndex(arrays["exact_keys"], arrays["exact_offsets"],
-                                    arrays["exact_postings"])
+                                    arrays["exact_postings"], arrays.get("exact_blocks"))
+            self._loose = _KeyIndex(arrays["loose_keys"], arrays["loose_offsets"],
+                                    arrays["loose_postings"], arrays.get("loose_blocks"))
         except (KeyError, ValueError, IndexError, UnicodeDecodeError) as exc:
             raise GazetteerError(f"{self.path}: corrupt gazetteer ({exc}); "
                                  "rebuild with `make gazetteer`") from exc
-        if not (len(self._lat) == len(self._name) == len(self._cc) == len(self._a1)
-                == len(self._kind)):
+        if bytes(self._kind_codes).translate(None, bytes(range(len(KINDS)))):
+            raise GazetteerError(f"{self.path}: corrupt gazetteer (unknown feature kind)")
+        if not (len(self._lat) == len(self._lon) == len(self._pop) == len(self._gid)
+                == len(self._kind) == len(self._name) == len(self._cc) == len(self._a1)):
             raise GazetteerError(f"{self.path}: corrupt gazetteer (column lengths differ)")
         self._admin1_names: dict[str, str] = self._meta.get("admin1_names", {})
-        self._loose: _KeyIndex | None = None
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._countries: dict[str, int] | None = None
         self._loose_names: dict[int, str] = {}
@@ -281,13 +287,6 @@ class Gazetteer:
         return max((self._pop[i] for i in self.ids_for_key(key)), default=0)
 
     def _loose_ids(self, key: str) -> list[int]:
-        if self._loose is None:
-            with self._lock:
-                if self._loose is None:
-                    arrays = _read_npz(self.path, only=("loose_keys", "loose_offsets",
-                                                        "loose_postings"))
-                    self._loose = _KeyIndex(arrays["loose_keys"], arrays["loose_offsets"],
-                                            arrays["loose_postings"])
         return self._loose.ids(loose_key(key))
 
     def lookup(self, name: str) -> tuple[list[int], str, str | None]:
@@ -350,19 +349,39 @@ class Gazetteer:
         return sorted(set(out))
 
     def _admin1_tables(self) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-        """(row of the most populous place, admin-1 row) per admin-1 unit."""
+        """(row of the most populous place, admin-1 row) per admin-1 unit.
+
+        Stored in the file's metadata by the builder; computed here for older files.
+        """
+        if self._a1_tables is None and "admin1_centres" in self._meta:
+            def units(table: dict[str, int]) -> dict[tuple[str, str], int]:
+                return {(k.split(".", 1)[0], k.split(".", 1)[1]): int(v)
+                        for k, v in table.items()}
+
+            self._a1_tables = (units(self._meta["admin1_centres"]),
+                               units(self._meta["admin1_rows"]))
         if self._a1_tables is None:
             with self._lock:
                 if self._a1_tables is None:
                     centre: dict[tuple[str, str], int] = {}
                     rows: dict[tuple[str, str], int] = {}
-                    for i, kind in enumerate(self._kind):
-                        unit = (self._cc[i], self._a1[i])
-                        if kind == "admin1":
-                            rows.setdefault(unit, i)
-                        elif kind in POPULATED and self._pop[i] > 0 and \
-                                (unit not in centre or self._pop[i] > self._pop[centre[unit]]):
-                            centre[unit] = i
+                    import numpy as np
+
+                    cc, a1, pop = self._cc.tolist(), self._a1.tolist(), self._pop.array
+                    for i in self._rows_of_kind("admin1"):
+                        rows.setdefault((cc[i], a1[i]), i)
+                    populated = np.isin(np.asarray(self._kind_codes),
+                                        [KINDS.index(k) for k in POPULATED])
+                    cand = np.flatnonzero(populated & (pop > 0))
+                    ids: dict[str, int] = {}
+                    units = np.fromiter((ids.setdefault(f"{cc[i]}.{a1[i]}", len(ids))
+                                         for i in cand.tolist()), dtype=np.int64,
+                                        count=len(cand))
+                    # per unit: most populous first, then the lower row
+                    order = np.lexsort((cand, -pop[cand], units))
+                    _, first = np.unique(units[order], return_index=True)
+                    for i in cand[order[first]].tolist():
+                        centre[(cc[i], a1[i])] = i
                     self._a1_tables = (centre, rows)
         return self._a1_tables
 
@@ -451,7 +470,8 @@ class Gazetteer:
         distance 1 of the name's (2 for names of 10 letters or more; a swap of two
         letters counts 1); names shorter than 5 letters (8 with only a country to search
         in) never match. Only the places at the smallest distance are ranked, as usual,
-        with a lower score (``matched="fuzzy"``, at most 0.75). Returns ``[]`` without a region or country to search in.
+        with a lower score (``matched="fuzzy"``, at most 0.75). Returns ``[]`` without
+        a region or country to search in.
         """
         core, admin_kind = split_admin_word(normalize(name))
         target = _primary_key(core)
@@ -492,10 +512,11 @@ class Gazetteer:
         return pool
 
     def _rows_of_kind(self, kind: str) -> list[int]:
-        return [i for i, k in enumerate(self._kind) if k == kind]
+        code = re.escape(bytes([KINDS.index(kind)]))
+        return [m.start() for m in re.finditer(code, bytes(self._kind_codes))]
 
-    def _country_rows(self, country: str) -> Iterable[int]:
-        return (i for i in range(len(self)) if self._cc[i] == country)
+    def _country_rows(self, country: str) -> list[int]:
+        return [i for i, cc in enumerate(self._cc.tolist()) if cc == country]
 
     def hints_for(self, texts: Iterable[str], *, country: str | None = None) -> Hints:
         """Turn context names ("Kherson Oblast", "Ukraine", "Kyiv") into :class:`Hints`."""
@@ -660,11 +681,15 @@ class Gazetteer:
             with self._lock:
                 if self._grid is None:
                     grid: dict[tuple[int, int], list[int]] = {}
-                    for i, kind in enumerate(self._kind):
-                        if kind in POPULATED:
-                            cell = (int(math.floor(self._lat[i] * 4)),
-                                    int(math.floor(self._lon[i] * 4)))
-                            grid.setdefault(cell, []).append(i)
+                    import numpy as np
+
+                    populated = np.isin(np.asarray(self._kind_codes),
+                                        [KINDS.index(k) for k in POPULATED])
+                    rows = np.flatnonzero(populated)
+                    cells_i = np.floor(self._lat.array[rows] * 4).astype(np.int64).tolist()
+                    cells_j = np.floor(self._lon.array[rows] * 4).astype(np.int64).tolist()
+                    for i, ci, cj in zip(rows.tolist(), cells_i, cells_j):
+                        grid.setdefault((ci, cj), []).append(i)
                     self._grid = grid
         return self._grid
 
@@ -676,65 +701,296 @@ ARRAYS = ("lat", "lon", "population", "geonameid", "kind", "name", "country", "a
           "loose_postings", "meta")
 
 
-def _read_npz(path: Path, *, skip: Sequence[str] = (),
-              only: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+#: Arrays a ``places.npz`` may hold: line checkpoints of the string blobs (see ``_Lines``).
+OPTIONAL_ARRAYS = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks",
+                   "loose_blocks")
+
+
+def _map_npz(path: Path) -> dict[str, memoryview]:
+    """The arrays of an (uncompressed) ``.npz`` file as typed views of a memory map:
+    nothing is read until it is used, and NumPy is not needed to read them.
+
+    Members are located through the zip directory and their ``.npy`` headers; every
+    array in :data:`ARRAYS` must be present and lie inside the file. A member that is
+    compressed or of an unexpected type is read with NumPy instead.
+    """
     if not path.exists():
         raise GazetteerError(f"{path}: gazetteer file not found; rebuild it with "
                              "`make gazetteer` or set geomap.settings.gazetteer_dir")
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            missing = [k for k in ARRAYS if k not in npz.files]
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+            infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
+            missing = [k for k in ARRAYS if k not in infos]
             if missing:
                 raise GazetteerError(f"{path}: corrupt gazetteer (missing arrays: "
                                      f"{', '.join(missing)}); rebuild it with `make gazetteer`")
-            names = [k for k in npz.files if k not in skip and (only is None or k in only)]
-            return {k: npz[k] for k in names}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            out = {}
+            for name in (*ARRAYS, *(k for k in OPTIONAL_ARRAYS if k in infos)):
+                info = infos[name]
+                view = _mapped_member(mm, info) if info.compress_type == zipfile.ZIP_STORED \
+                    else None
+                if view is None:
+                    import numpy as np
+
+                    with zf.open(info) as member:
+                        arr = np.lib.format.read_array(member, allow_pickle=False)
+                    view = memoryview(np.ascontiguousarray(arr))
+                out[name] = view
+            return out
+    except (OSError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile, EOFError,
+            KeyError) as exc:
         raise GazetteerError(f"{path}: corrupt gazetteer file ({exc}); "
                              "rebuild it with `make gazetteer`") from exc
+
+
+#: ``.npy`` dtypes read without NumPy -> :mod:`struct` format of the memory view.
+_NPY_FORMATS = {"<f8": "d", "<i8": "q", "<i4": "i", "|i1": "b", "|u1": "B"}
+
+
+def _mapped_member(mm: mmap.mmap, info: zipfile.ZipInfo) -> memoryview | None:
+    """One stored 1-D ``.npy`` member as a typed view of ``mm`` (None: use NumPy)."""
+    import ast
+    import struct
+
+    if sys.byteorder != "little":
+        return None
+    head = mm[info.header_offset:info.header_offset + 30]
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise ValueError(f"bad zip entry {info.filename!r}")
+    name_len, extra_len = struct.unpack("<HH", head[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    end = start + info.file_size
+    if end > len(mm):
+        raise ValueError(f"zip entry {info.filename!r} runs past the end of the file")
+    if mm[start:start + 6] != b"\x93NUMPY":
+        raise ValueError(f"{info.filename!r} is not a .npy array")
+    major = mm[start + 6]
+    if major == 1:
+        (hlen,), hstart = struct.unpack("<H", mm[start + 8:start + 10]), start + 10
+    else:
+        (hlen,), hstart = struct.unpack("<I", mm[start + 8:start + 12]), start + 12
+    header = ast.literal_eval(mm[hstart:hstart + hlen].decode("latin-1"))
+    fmt = _NPY_FORMATS.get(header.get("descr")) if isinstance(header, dict) else None
+    shape = header.get("shape") if isinstance(header, dict) else None
+    if fmt is None or header.get("fortran_order") or not isinstance(shape, tuple) \
+            or len(shape) != 1:
+        return None
+    offset = hstart + hlen
+    size = shape[0] * struct.calcsize(fmt)
+    if offset + size > end:
+        raise ValueError(f"array {info.filename!r} is truncated")
+    return memoryview(mm)[offset:offset + size].cast(fmt)
+
+
+class _NumColumn:
+    """A numeric column: Python numbers per row; :attr:`array` for whole-table work."""
+
+    __slots__ = ("_view", "_list")
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+        self._list: list | None = None
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+    def __getitem__(self, i: int):  # noqa: ANN204
+        return self._view[i]
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self.tolist())
+
+    @property
+    def array(self):  # noqa: ANN201
+        """The column as a NumPy array (imports NumPy)."""
+        import numpy as np
+
+        return np.asarray(self._view)
+
+    def tolist(self) -> list:
+        if self._list is None:
+            self._list = self._view.tolist()
+        return self._list
+
+
+class _KindColumn:
+    """Feature kind names per row, decoded from their codes on access."""
+
+    __slots__ = ("_codes",)
+
+    def __init__(self, codes: memoryview) -> None:
+        self._codes = codes
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __getitem__(self, i: int) -> str:
+        return KINDS[self._codes[i]]
+
+    def __iter__(self):  # noqa: ANN204
+        return (KINDS[k] for k in self._codes.tolist())
+
+
+#: Rows per checkpoint in the ``*_blocks`` arrays: the byte offset of every 64th line.
+BLOCK = 64
+
+
+class _Lines:
+    """``n`` newline-separated UTF-8 strings in one blob.
+
+    With ``blocks`` (the byte offset of every :data:`BLOCK`-th line, written by the
+    builder) line ``i`` is found by skipping at most 63 lines from a checkpoint, so
+    nothing is scanned up front; without it all line starts are found on first use.
+    """
+
+    __slots__ = ("_raw", "_n", "_blocks", "_bytes", "_starts")
+
+    def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
+        self._raw = raw
+        self._n = n
+        self._bytes: bytes | None = None
+        self._starts: list[int] | None = None
+        self._blocks: list[int] | None = None
+        if blocks is not None:
+            self._blocks = blocks.tolist()
+            if len(self._blocks) != -(-n // BLOCK) or any(
+                    not 0 <= b <= len(raw) for b in self._blocks[:1] + self._blocks[-1:]):
+                raise ValueError("line checkpoints do not match the strings")
+        elif self.blob.count(b"\n") + 1 != n:
+            raise ValueError("string count does not match the table")
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def blob(self) -> bytes:
+        if self._bytes is None:
+            self._bytes = bytes(self._raw)
+        return self._bytes
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Byte range of line ``i`` (0 <= i < n)."""
+        blob = self.blob
+        if self._blocks is not None:
+            start = self._blocks[i // BLOCK]
+            for _ in range(i % BLOCK):
+                start = blob.find(b"\n", start) + 1
+                if start == 0:
+                    raise GazetteerError("corrupt gazetteer (string column too short); "
+                                         "rebuild with `make gazetteer`")
+        else:
+            if self._starts is None:
+                self._starts = [0, *(m.end() for m in re.finditer(b"\n", blob))]
+            start = self._starts[i]
+        end = blob.find(b"\n", start)
+        return start, len(blob) if end < 0 else end
+
+    def get(self, i: int) -> bytes:
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        start, end = self.span(i)
+        return self.blob[start:end]
+
+    def find(self, target: bytes) -> int | None:
+        """Position of ``target`` in a sorted blob, or None."""
+        blob, n = self.blob, self._n
+        if self._blocks is None:
+            lo, hi = 0, n
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self.get(mid) < target:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo if lo < n and self.get(lo) == target else None
+        blocks = self._blocks
+        lo, hi = 0, len(blocks)
+        while lo < hi:  # the last checkpoint whose line is <= target
+            mid = (lo + hi) // 2
+            start = blocks[mid]
+            end = blob.find(b"\n", start)
+            if blob[start:len(blob) if end < 0 else end] <= target:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == 0:
+            return None
+        i, pos = (lo - 1) * BLOCK, blocks[lo - 1]
+        for _ in range(BLOCK):
+            if i >= n:
+                return None
+            end = blob.find(b"\n", pos)
+            end = len(blob) if end < 0 else end
+            line = blob[pos:end]
+            if line == target:
+                return i
+            if line > target:
+                return None
+            i, pos = i + 1, end + 1
+        return None
+
+    def tolist(self) -> list[str]:
+        return self.blob.decode("utf-8").split("\n")
+
+
+class _StrColumn:
+    """A text column (names, country and admin-1 codes), decoded per row on access."""
+
+    __slots__ = ("_lines", "_list")
+
+    def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
+        self._lines = _Lines(raw, n, blocks)
+        self._list: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i: int) -> str:
+        if self._list is not None:
+            return self._list[i]
+        if i < 0:
+            i += len(self._lines)
+        return self._lines.get(i).decode("utf-8")
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self.tolist())
+
+    def tolist(self) -> list[str]:
+        if self._list is None:
+            self._list = self._lines.tolist()
+        return self._list
 
 
 class _KeyIndex:
     """Sorted name keys -> posting lists of row ids.
 
     Answers the first few thousand look-ups by binary search over the UTF-8 key
-    blob (no start-up cost), then builds a dict once it pays off.
+    blob, then builds a dict once that pays off (bulk users such as the place
+    matcher's table).
     """
 
     DICT_AFTER = 2000
 
-    def __init__(self, blob: np.ndarray, offsets: np.ndarray, postings: np.ndarray) -> None:
-        self._blob = blob.tobytes()
-        ends = np.flatnonzero(blob == 10)
-        self._starts = np.concatenate(([0], ends + 1)).tolist()
-        self._ends = ends.tolist() + [len(self._blob)]
-        self._offsets = offsets.tolist() if len(offsets) < 50_000 else offsets
+    def __init__(self, blob: memoryview, offsets: memoryview, postings: memoryview,
+                 blocks: memoryview | None = None) -> None:
+        self._lines = _Lines(blob, len(offsets) - 1, blocks)
+        self._offsets = offsets
         self._postings = postings
         self._dict: dict[str, int] | None = None
         self._misses = 0
         self._lock = threading.Lock()
-        if len(self._starts) + 1 != len(offsets):
-            raise ValueError("key and offset counts differ")
+        if len(offsets) < 2 or int(offsets[0]) != 0 or int(offsets[-1]) != len(postings):
+            raise ValueError("posting offsets do not match the postings")
 
     def __len__(self) -> int:
-        return len(self._starts)
+        return len(self._lines)
 
     def keys(self) -> list[str]:
-        return self._blob.decode("utf-8").split("\n")
+        return self._lines.tolist()
 
     def _search(self, key: str) -> int | None:
-        target = key.encode("utf-8")
-        lo, hi = 0, len(self._starts)
-        blob, starts, ends = self._blob, self._starts, self._ends
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if blob[starts[mid]:ends[mid]] < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(starts) and blob[starts[lo]:ends[lo]] == target:
-            return lo
-        return None
+        return self._lines.find(key.encode("utf-8"))
 
     def position(self, key: str) -> int | None:
         if self._dict is not None:
@@ -764,6 +1020,7 @@ def _score(total: float, matched: str) -> float:
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
 
 
+@lru_cache(maxsize=1 << 16)
 def _primary_key(key: str) -> str:
     """Loose key with leading abbreviations spelt out ("st petersburg" = "saint petersburg")."""
     words = key.split(" ")
@@ -775,10 +1032,6 @@ def _primary_key(key: str) -> str:
 def _radius_km(population: int) -> float:
     """Rough radius of a populated place: ~5 km for 250,000 people, ~12 km for 1.5 M."""
     return min(REVERSE_MAX_RADIUS_KM, math.sqrt(max(population, 0)) / 100.0)
-
-
-def _split_blob(blob: np.ndarray) -> list[str]:
-    return bytes(blob).decode("utf-8").split("\n")
 
 
 def _check_query(query: object) -> None:
@@ -799,5 +1052,5 @@ def _check_country(gaz: Gazetteer, country: str) -> str:
 
 @lru_cache(maxsize=4)
 def _known_countries(gaz: Gazetteer) -> frozenset[str]:
-    return frozenset(gaz._cc)
+    return frozenset(gaz._cc.tolist()) - {""}
 

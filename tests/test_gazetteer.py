@@ -476,7 +476,8 @@ def _osa(a: str, b: str) -> int:
     d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
     for i in range(1, len(a) + 1):
         for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
+                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
     return d[-1][-1]
@@ -692,6 +693,64 @@ def test_missing_loose_index_is_a_gazetteer_error(tmp_path: Path) -> None:
     assert gz.resolve("Kremenchuk", None, Hints()).match is not None  # exact: no loose index
     with pytest.raises(GazetteerError):
         gz.resolve("Kremenchuq", None, Hints())
+
+
+def _sample_queries() -> list[str]:
+    return ["Kremenchuk", "Shostka", "Stanislav, Kherson Oblast", "Kharkov Oblast",
+            "Melitropol, Zaporizhia Oblast", "Odessa", "Kremenchuq", "Snake Island"]
+
+
+def test_file_without_line_checkpoints(tmp_path: Path, gaz: Gazetteer) -> None:
+    # *_blocks arrays are optional: without them line starts are found by a scan.
+    blocks = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks",
+              "loose_blocks")
+    plain = Gazetteer(_rewrite_npz(tmp_path, **dict.fromkeys(blocks)))
+    for q in _sample_queries():
+        assert plain.resolve(q, None, Hints()) == gaz.resolve(q, None, Hints())
+    assert plain.keys()[:50] == gaz.keys()[:50]
+
+
+def test_compressed_file_is_read_with_numpy(tmp_path: Path, gaz: Gazetteer) -> None:
+    import numpy as np
+
+    with np.load(PLACES, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    p = tmp_path / "places.npz"
+    np.savez_compressed(p, **arrays)
+    packed = Gazetteer(p)
+    for q in _sample_queries():
+        assert packed.resolve(q, None, Hints()) == gaz.resolve(q, None, Hints())
+
+
+def test_wrong_line_checkpoints_are_a_gazetteer_error(tmp_path: Path) -> None:
+    import numpy as np
+
+    with np.load(PLACES, allow_pickle=False) as npz:
+        blocks = npz["name_blocks"]
+    with pytest.raises(GazetteerError, match="corrupt"):
+        Gazetteer(_rewrite_npz(tmp_path, name_blocks=blocks[:-3]))
+
+
+def test_unknown_kind_code_is_a_gazetteer_error(tmp_path: Path) -> None:
+    import numpy as np
+
+    with np.load(PLACES, allow_pickle=False) as npz:
+        kind = npz["kind"].copy()
+    kind[5] = 99
+    with pytest.raises(GazetteerError, match="kind"):
+        Gazetteer(_rewrite_npz(tmp_path, kind=kind))
+
+
+def test_a_lookup_does_not_import_numpy() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from geomap.gazetteer import Gazetteer, Hints; "
+            "g = Gazetteer.default(); m = g.resolve('Kremenchuk', None, Hints()).match; "
+            "print(m.geonameid, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.split()
+    assert out == [str(KREMENCHUK), "False"]
 
 
 # ---------------------------------------------------------------------- CIR accuracy
