@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas
     from spacy.language import Language
-
     from spacy.tokens import Doc
 
     from geomap.events import StrikeEvent
