@@ -251,6 +251,22 @@ def test_store_keeps_events_of_inputs_not_given_again(news: Path, tmp_path: Path
     assert again == both
 
 
+def test_store_merges_an_event_reported_before_and_again_now(tmp_path: Path) -> None:
+    store, old, new = tmp_path / "events.gpkg", tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    (old / "first.txt").write_text("Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility "
+                                   "in Shostka, Sumy Oblast, the regional governor said.\n", encoding="utf-8")
+    (new / "second.txt").write_text("Published 3 June 2024\n\nRussian drones hit an energy facility in Shostka, "
+                                    "Sumy Oblast, on June 1, officials said.\n", encoding="utf-8")
+    _extract([old], store)
+    events, summary = _extract([new], store)  # only the new article is processed ...
+    assert summary.processed == 1
+    assert [(e["place_name"], e["date"], sorted(s["id"] for s in e["sources"])) for e in events] == \
+        [("Shostka", "2024-06-01", ["first", "second"])]  # ... and merged with the stored one
+    assert events == _extract([old, new])[0]
+
+
 def test_store_rebuild_starts_from_scratch(news: Path, tmp_path: Path) -> None:
     store = tmp_path / "events.gpkg"
     _extract([news], store)
