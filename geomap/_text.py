@@ -135,6 +135,8 @@ def bounded_edit_distance(a: str, b: str, limit: int) -> int:
     if a == b:
         return 0
     big = limit + 1
+    if len(set(a).symmetric_difference(b)) > 2 * limit:  # each edit changes <= 2 letters
+        return big
     n = len(b)
     before: list[int] = []
     prev = [j if j <= limit else big for j in range(n + 1)]

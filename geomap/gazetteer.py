@@ -51,7 +51,10 @@ FUZZY_MIN_LENGTH = 5
 #: ... when only a country restricts the search (a far bigger pool of names).
 FUZZY_MIN_LENGTH_COUNTRY = 8
 #: Trailing words that say what kind of place a name is ("Dvorichna village").
-_PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township"})
+_PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township",
+                          "airbase", "airfield"})
+#: Leading words that say the place is only near the name ("near Saltivka").
+_NEAR_WORDS = frozenset({"near", "outside", "around"})
 
 # Kind weights for a bare name and for a name carrying a region word.
 _BARE_KIND = {"country": 1.3, "city": 1.0, "district": 0.75, "village": 0.7, "admin1": 0.85,
@@ -296,14 +299,19 @@ class Gazetteer:
         word ("Sumy Oblast", "Kstovsky district"). A region named after its centre in
         another spelling ("Kharkov Oblast") gives the centre's admin-1 unit; a
         misspelt one ("Zaporizja Oblast") the closest admin-1 name. A trailing place
-        word ("Dvorichna village") is dropped when the whole name finds nothing.
+        word ("Dvorichna village", "Voznesensk airbase") or a leading "near" is
+        dropped when the whole name finds nothing.
         """
         key = normalize(name)
         ids, matched, admin_kind = self._lookup_key(key)
         if not ids:
-            words = key.rsplit(" ", 1)
-            if len(words) == 2 and words[1] in _PLACE_WORDS:
-                ids, matched, admin_kind = self._lookup_key(words[0])
+            words = key.split(" ")
+            if len(words) > 1 and words[0] in _NEAR_WORDS:
+                words = words[1:]
+            if len(words) > 1 and words[-1] in _PLACE_WORDS:
+                words = words[:-1]
+            if " ".join(words) != key:
+                ids, matched, admin_kind = self._lookup_key(" ".join(words))
         return ids, matched, admin_kind
 
     def _lookup_key(self, key: str) -> tuple[list[int], str, str | None]:
@@ -451,8 +459,8 @@ class Gazetteer:
              limit: int = 10) -> list[Candidate]:
         """Ranked candidates for one name (no query parsing)."""
         ids, matched, admin_kind = self.lookup(name)
-        if country:
-            ids = [i for i in ids if self._cc[i] == country]
+        if country:  # seas and continents belong to no country: a restriction keeps them
+            ids = [i for i in ids if self._cc[i] in (country, "")]
         core, _ = split_admin_word(normalize(name))
         ranked = self._rank(ids, core, hints=hints, admin_kind=admin_kind, matched=matched)
         out = []
@@ -466,7 +474,7 @@ class Gazetteer:
         """Candidates for a misspelt name ("Melitropol"), searched only inside ``units``
         (admin-1 ``(country, code)`` pairs) or else inside ``country``.
 
-        A populated place matches when the loose key of its current name is within edit
+        A populated place matches when the loose key of one of its names is within edit
         distance 1 of the name's (2 for names of 10 letters or more; a swap of two
         letters counts 1); names shorter than 5 letters (8 with only a country to search
         in) never match. Only the places at the smallest distance are ranked, as usual,
@@ -500,23 +508,39 @@ class Gazetteer:
                 for total, i in ranked[:limit]]
 
     def _fuzzy_pool(self, country: str) -> dict[str, dict[int, list[tuple[str, int]]]]:
-        """Loose keys of a country's populated places' current names, by admin-1 and length."""
+        """Loose keys of all names of a country's populated places, by admin-1 and length.
+
+        Built once per country by inverting the loose index (imports NumPy).
+        """
         pool = self._fuzzy_pools.get(country)
         if pool is None:
-            pool = {}
-            for i in self._country_rows(country):
-                if self._kind[i] in POPULATED:
-                    key = self._primary_loose(i)
-                    pool.setdefault(self._a1[i], {}).setdefault(len(key), []).append((key, i))
-            self._fuzzy_pools[country] = pool
+            with self._lock:
+                pool = self._fuzzy_pools.get(country)
+                if pool is None:
+                    pool = self._build_fuzzy_pool(country)
+                    self._fuzzy_pools[country] = pool
+        return pool
+
+    def _build_fuzzy_pool(self, country: str) -> dict[str, dict[int, list[tuple[str, int]]]]:
+        import numpy as np
+
+        index = self._loose
+        offsets = np.asarray(index._offsets)
+        rows = np.asarray(index._postings)
+        key_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+        cc = np.asarray(self._cc.tolist(), dtype=object)
+        populated = np.isin(np.asarray(self._kind_codes), [KINDS.index(k) for k in POPULATED])
+        keep = populated[rows] & (cc[rows] == country)
+        keys, a1 = index.keys(), self._a1.tolist()
+        pool: dict[str, dict[int, list[tuple[str, int]]]] = {}
+        for k, i in zip(key_of[keep].tolist(), rows[keep].tolist()):
+            key = keys[k]
+            pool.setdefault(a1[i], {}).setdefault(len(key), []).append((key, i))
         return pool
 
     def _rows_of_kind(self, kind: str) -> list[int]:
         code = re.escape(bytes([KINDS.index(kind)]))
         return [m.start() for m in re.finditer(code, bytes(self._kind_codes))]
-
-    def _country_rows(self, country: str) -> list[int]:
-        return [i for i, cc in enumerate(self._cc.tolist()) if cc == country]
 
     def hints_for(self, texts: Iterable[str], *, country: str | None = None) -> Hints:
         """Turn context names ("Kherson Oblast", "Ukraine", "Kyiv") into :class:`Hints`."""
@@ -614,6 +638,13 @@ class Gazetteer:
             else hints
         cands = self.rank(name, hints=all_hints, country=country,
                           limit=1 + settings.max_alternatives)
+        if not cands and "/" in name:  # "Snake Island/Bile": alternatives, first that resolves
+            for part in (p.strip() for p in name.split("/")):
+                if part and normalize(part):
+                    cands = self.rank(part, hints=all_hints, country=country,
+                                      limit=1 + settings.max_alternatives)
+                    if cands:
+                        break
         if not cands and (hint_texts or country):
             query_hints = self.hints_for(hint_texts, country=country) if hint_texts else Hints()
             cands = self.fuzzy_rank(name, units=query_hints.admin1s, country=country,
@@ -937,11 +968,13 @@ class _Lines:
 class _StrColumn:
     """A text column (names, country and admin-1 codes), decoded per row on access."""
 
-    __slots__ = ("_lines", "_list")
+    __slots__ = ("_lines", "_list", "_reads")
+    LIST_AFTER = 50_000
 
     def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
         self._lines = _Lines(raw, n, blocks)
         self._list: list[str] | None = None
+        self._reads = 0
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -949,6 +982,9 @@ class _StrColumn:
     def __getitem__(self, i: int) -> str:
         if self._list is not None:
             return self._list[i]
+        self._reads += 1
+        if self._reads > self.LIST_AFTER:  # a bulk reader: decode the column once
+            return self.tolist()[i]
         if i < 0:
             i += len(self._lines)
         return self._lines.get(i).decode("utf-8")

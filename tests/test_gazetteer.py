@@ -407,6 +407,28 @@ def test_trailing_village_word(gaz: Gazetteer) -> None:
     assert resolve(gaz, "Stanislav village, Kherson Oblast").match.geonameid == STANISLAV_KHERSON
 
 
+def test_place_and_near_words_are_dropped_when_nothing_matches(gaz: Gazetteer,
+                                                               cities500: dict) -> None:
+    base = resolve(gaz, "Kremenchuk").match
+    for q in ("Kremenchuk airbase", "near Kremenchuk", "outside Kremenchuk airfield"):
+        assert resolve(gaz, q).match.geonameid == base.geonameid, q
+    # only when nothing matches: a name that ends in a place word keeps it
+    assert resolve(gaz, "Mexico City").match.kind == "city"
+    assert resolve(gaz, "Kansas City").match.name == "Kansas City"
+
+
+def test_slash_alternatives(gaz: Gazetteer) -> None:
+    assert resolve(gaz, "Qqqzzxvw/Shostka").match.geonameid == SHOSTKA
+    assert resolve(gaz, "Snake Island/Bile").match.name == "Zmiinyi Island"
+    assert resolve(gaz, "Qqqzzxvw/Zzqqxx").match is None
+
+
+def test_country_restriction_keeps_seas(gaz: Gazetteer) -> None:
+    assert resolve(gaz, "Black Sea", "UA").match.kind == "area"
+    assert resolve(gaz, "Sea of Azov", "RU").match.kind == "area"
+    assert resolve(gaz, "Kursk, Kursk Oblast", "UA").match is None  # a Russian city
+
+
 MELITOPOL, BAKHMUT, RUBIZHNE, POPASNA, DONETSK = 701404, 713174, 695274, 696566, 709717
 
 
