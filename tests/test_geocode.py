@@ -235,3 +235,14 @@ def test_resolution_matches_gazetteer() -> None:
     res = g.resolve("Stanislav, Kherson Oblast")
     direct = Gazetteer.default().resolve("Stanislav, Kherson Oblast", "UA", Hints())
     assert res == direct
+
+
+def test_features_seas_and_misspellings_through_geopy(geocoder: GazetteerGeocoder) -> None:
+    sea = geocoder.geocode("Black Sea")
+    assert sea.address == "Black Sea" and sea.raw["precision"] == "region"
+    assert sea.raw["kind"] == "area" and set(sea.raw) == RAW_KEYS
+    island = geocoder.geocode("Snake Island")
+    assert island.raw["kind"] == "feature" and island.raw["precision"] == "point"
+    assert island.address.endswith(", UA")
+    fuzzy = geocoder.geocode("Melitropol, Zaporizhia Oblast")
+    assert fuzzy.raw["matched"] == "fuzzy" and fuzzy.raw["name"] == "Melitopol"
