@@ -81,7 +81,7 @@ def cold_start() -> list[tuple[str, str, str]]:
         ("cold start: geomap geocode Kremenchuk", f"{ours * 1000:.0f} ms{note}",
          f"target < 1000 ms; {ours - base:.2f} s over python"),
         ("cold start: geomap geocode 'Kharkov Oblast'", f"{region * 1000:.0f} ms{note2}",
-         "builds the admin-1 tables"),
+         "region word: admin-1 tables from the metadata"),
     ]
 
 

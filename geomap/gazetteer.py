@@ -3,8 +3,9 @@
 The data file (``data/gazetteer/places.npz``, built by :mod:`geomap._build_gazetteer`)
 holds one row per place (countries, admin-1 and admin-2 units, GeoNames cities500,
 Ukrainian and Belarusian villages) and two name indexes: exact normalised keys and
-"loose" keys that fold transliteration variants. Loading is read-only; a loaded
-:class:`Gazetteer` is safe to share between threads.
+"loose" keys that fold transliteration variants. The file is memory-mapped and read
+without NumPy, so loading costs a few milliseconds; rows and keys are decoded on use.
+Loading is read-only; a loaded :class:`Gazetteer` is safe to share between threads.
 
 Ranking, for a name and optional hints (oblasts, countries, nearby places):
 
@@ -14,6 +15,10 @@ Ranking, for a name and optional hints (oblasts, countries, nearby places):
    name prefers populated places, and a place whose *current* name matches beats
    one that only has it as a historical or foreign alternate);
 3. population.
+
+A name that matches nothing, in a query that names its region ("Melitropol,
+Zaporizhia Oblast") or under a country restriction, gets a bounded fuzzy match
+(:meth:`Gazetteer.fuzzy_rank`), reported with ``matched="fuzzy"`` and a lower score.
 """
 
 from __future__ import annotations
@@ -203,7 +208,7 @@ class Gazetteer:
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._countries: dict[str, int] | None = None
         self._loose_names: dict[int, str] = {}
-        self._fuzzy_pools: dict[str, dict[int, list[tuple[str, int]]]] = {}
+        self._fuzzy_pools: dict[str, dict[str, dict[int, list[tuple[str, int]]]]] = {}
         self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None \
             = None
         self._lock = threading.Lock()
