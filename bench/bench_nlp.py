@@ -17,8 +17,9 @@ Prints words/s on the seed articles and on LGL/GWN texts (../shared/devdata) for
 * places with ``n_process=2``;
 
 and start-up times in fresh interpreters. The pipelines are timed in interleaved rounds
-(best of ``--rounds``) so that load from other processes hits them alike, with geomap's
-name caches cleared before every pass (no round is a warm re-run); the machine
+(best of ``--rounds``) so that load from other processes hits them alike, with a freshly
+loaded gazetteer and geomap's name caches cleared before every pass (no round is a
+warm re-run); the machine
 load (``os.getloadavg``) is printed before and after. No assertions.
 """
 
@@ -69,12 +70,19 @@ class TextPlaces:
 
 
 def cold_caches() -> None:
-    """Forget resolved names, so that repeated rounds do not flatter geomap."""
-    from geomap import _nlp_rules
-    from geomap.gazetteer import Gazetteer
+    """Start every pass from a freshly loaded gazetteer with empty name caches, so that
+    repeated rounds do not flatter geomap: resolved names, memoised keys and hints, and
+    the gazetteer's lazily decoded columns are all dropped."""
+    from geomap import _nlp_rules, gazetteer
+    from geomap import nlp as geomap_nlp
 
-    Gazetteer.default()._resolve_cached.cache_clear()
+    gazetteer.Gazetteer._default = None
+    for pipeline in geomap_nlp._pipelines.values():
+        pipeline.get_pipe(geomap_nlp.COMPONENT)._gazetteer = None
+    gazetteer._primary_key.cache_clear()
+    gazetteer._known_countries.cache_clear()
     _nlp_rules._norm_cache.clear()
+    _nlp_rules._hint_from.cache_clear()
 
 
 def seconds(nlp, texts: list[str], n_process: int = 1) -> float:

@@ -144,6 +144,10 @@ _DATE_RE = re.compile(
     r"|overnight|yesterday|today|tonight|last\s+night|this\s+morning|earlier\s+(?:this|"
     r"that)\s+(?:day|week|month)|(?:the\s+)?previous\s+(?:day|night|week))\b",
     re.IGNORECASE)
+#: The same expression in lower case, run over ``text.lower()``: case-insensitive
+#: matching costs about twice as much in :mod:`re` (the pattern has no upper-case
+#: escapes such as ``\S`` that lower-casing would change).
+_DATE_RE_LOWER = re.compile(_DATE_RE.pattern.lower())
 
 
 def date_mentions(doc: Any, text: str | None = None) -> list[DateMention]:
@@ -151,10 +155,16 @@ def date_mentions(doc: Any, text: str | None = None) -> list[DateMention]:
     ``doc.text``), sorted, exact duplicates removed."""
     out = {(e.start_char, e.end_char): DateMention(e.text, e.start_char, e.end_char, e.label_)
            for e in (doc.ents if doc is not None else ()) if e.label_ in ("DATE", "TIME")}
-    for m in _DATE_RE.finditer(doc.text if text is None else text):
-        if _is_weekday_case_ok(m.group(0)):
-            out.setdefault((m.start(), m.end()), DateMention(m.group(0), m.start(), m.end(),
-                                                             "RULE"))
+    text = doc.text if text is None else text
+    lower = text.lower()
+    if len(lower) == len(text):  # offsets carry over ("İ" lower-cases to two characters)
+        hits = ((m.start(), m.end()) for m in _DATE_RE_LOWER.finditer(lower))
+    else:
+        hits = (m.span() for m in _DATE_RE.finditer(text))
+    for start, end in hits:
+        found = text[start:end]
+        if _is_weekday_case_ok(found):
+            out.setdefault((start, end), DateMention(found, start, end, "RULE"))
     return sorted(out.values(), key=lambda d: (d.start, -d.end))
 
 

@@ -23,6 +23,7 @@ Zaporizhia Oblast") or under a country restriction, gets a bounded fuzzy match
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import mmap
@@ -211,6 +212,8 @@ class Gazetteer:
         self._fuzzy_pools: dict[str, dict[str, dict[int, list[tuple[str, int]]]]] = {}
         self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None \
             = None
+        self._a1_keys: dict[int, list[tuple[str, str, int, int]]] | None = None
+        self._rows: dict[int, tuple[str, str, str, float, float, int]] = {}
         self._lock = threading.Lock()
         self._resolve_cached = lru_cache(maxsize=65536)(self._resolve)
 
@@ -238,11 +241,20 @@ class Gazetteer:
     # ------------------------------------------------------------------ rows
     def candidate(self, i: int, *, score: float = 0.0, matched: str = "exact") -> Candidate:
         """Row ``i`` as a :class:`Candidate`."""
-        cc, a1 = self._cc[i], self._a1[i]
-        return Candidate(
-            geonameid=self._gid[i], name=self._name[i], lat=self._lat[i], lon=self._lon[i],
-            country_code=cc, admin1=a1, admin1_name=self._admin1_names.get(f"{cc}.{a1}"),
-            kind=self._kind[i], population=self._pop[i], score=score, matched=matched)
+        kind, cc, a1, lat, lon, pop = self._row(i)
+        return Candidate(self._gid[i], self._name[i], lat, lon, cc, a1,
+                         self._admin1_names.get(f"{cc}.{a1}"), kind, pop, score, matched)
+
+    def _row(self, i: int) -> tuple[str, str, str, float, float, int]:
+        """``(kind, country, admin1, lat, lon, population)`` of row ``i``, read from the
+        columns once and then kept (ranking reads them for every candidate and hint)."""
+        row = self._rows.get(i)
+        if row is None:
+            if not 0 <= i < len(self._lat):
+                raise IndexError(i)
+            row = self._rows[i] = (KINDS[self._kind_codes[i]], self._cc[i], self._a1[i],
+                                   self._lat[i], self._lon[i], self._pop[i])
+        return row
 
     def country_row(self, country_code: str) -> Candidate | None:
         """The country-level row of an ISO code (at a label point inside the country)."""
@@ -409,19 +421,18 @@ class Gazetteer:
     def _hint_agreement(self, i: int, hints: Hints) -> float:
         if not hints:
             return 0.0
-        kind = self._kind[i]
+        kind, cc, a1, lat, lon, _ = self._row(i)
         if kind == "admin1":  # a region is no evidence for itself
-            return 1.0 if self._cc[i] in hints.countries else 0.0
-        if (self._cc[i], self._a1[i]) in hints.admin1s:
+            return 1.0 if cc in hints.countries else 0.0
+        if (cc, a1) in hints.admin1s:
             return 3.0
         if kind in POPULATED and hints.names and normalize(self._name[i]) in hints.names and \
-                any(cc == self._cc[i] for cc, _ in hints.admin1s):
+                any(c == cc for c, _ in hints.admin1s):
             return 3.0
-        lat, lon = self._lat[i], self._lon[i]
         for plat, plon in hints.points:
             if _haversine_km(lat, lon, plat, plon) <= HINT_RADIUS_KM:
                 return 2.5
-        if self._cc[i] in hints.countries:
+        if cc in hints.countries:
             return 1.0
         return 0.0
 
@@ -430,20 +441,19 @@ class Gazetteer:
         weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
         lkey = _primary_key(key)
         scored = []
+        penalty = 0.3 if matched == "loose" else 0.6 if matched == "fuzzy" else 0.0
         for i in ids:
-            kind = self._kind[i]
+            kind, _, _, _, _, population = self._row(i)
             w = weights.get(kind)
             if w is None:
                 w = 0.2  # e.g. a village for "X Oblast": possible, unlikely
             primary = 0.6 if self._primary_loose(i) == lkey else 0.0
-            pop = math.log10(self._pop[i] + 1) / 7.0
+            pop = math.log10(population + 1) / 7.0
             total = self._hint_agreement(i, hints) + w + primary + pop
-            if matched == "loose":
-                total -= 0.3
-            elif matched == "fuzzy":
-                total -= 0.6
+            if penalty:
+                total -= penalty
             scored.append((total, i))
-        scored.sort(key=lambda t: (-t[0], -self._pop[t[1]], t[1]))
+        scored.sort(key=lambda t: (-t[0], -self._row(t[1])[5], t[1]))
         if admin_kind is None:
             scored = self._prefer_eponymous_city(scored)
         return scored
@@ -595,29 +605,37 @@ class Gazetteer:
         if len(target) < 5:
             return []
         limit = 2 if len(target) >= 8 else 1
+        by_length = self._admin1_key_table()
         best: tuple[int, int, int] | None = None
-        for i in self._admin1_rows():
-            if country and self._cc[i] != country:
-                continue
-            for key in self._admin1_keys(i):
+        for n in range(len(target) - limit, len(target) + limit + 1):
+            for key, cc, neg_pop, i in by_length.get(n, ()):
+                if country and cc != country:
+                    continue
                 d = bounded_edit_distance(target, key, limit)
                 if d <= limit:
-                    rank = (d, -self._pop[i], i)
+                    rank = (d, neg_pop, i)
                     if best is None or rank < best:
                         best = rank
         return [best[2]] if best else []
 
-    def _admin1_rows(self) -> list[int]:
-        return sorted(self._admin1_tables()[1].values())
-
-    @lru_cache(maxsize=8192)
-    def _admin1_keys(self, i: int) -> tuple[str, ...]:
-        unit = (self._cc[i], self._a1[i])
-        names = {self._name[i], self._admin1_names.get(f"{unit[0]}.{unit[1]}", "")}
-        centre = self._admin1_tables()[0].get(unit)
-        if centre is not None:
-            names.add(self._name[centre])
-        return tuple(sorted({loose_key(split_admin_word(normalize(n))[0]) for n in names if n}))
+    def _admin1_key_table(self) -> dict[int, list[tuple[str, str, int, int]]]:
+        """``(loose key, country, -population, row)`` of each admin-1 unit's names (its
+        own, its English label, its largest place's), by key length; built once."""
+        table = self._a1_keys
+        if table is None:
+            centres, rows = self._admin1_tables()
+            table = {}
+            for i in sorted(rows.values()):
+                unit = (self._cc[i], self._a1[i])
+                names = {self._name[i], self._admin1_names.get(f"{unit[0]}.{unit[1]}", "")}
+                centre = centres.get(unit)
+                if centre is not None:
+                    names.add(self._name[centre])
+                keys = {loose_key(split_admin_word(normalize(n))[0]) for n in names if n}
+                for key in sorted(keys):
+                    table.setdefault(len(key), []).append((key, unit[0], -self._pop[i], i))
+            self._a1_keys = table
+        return table
 
     # ------------------------------------------------------------------ resolve
     def resolve(self, query: str, country: str | None = None,
@@ -630,9 +648,9 @@ class Gazetteer:
                  hints: Hints = Hints()) -> Resolution:
         """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"``.
 
-        The result is cached (the method is wrapped in an LRU cache per instance).
+        The result is cached (the method is wrapped in an LRU cache per instance);
+        :meth:`resolve` has checked the query.
         """
-        _check_query(query)
         if country is not None:
             country = _check_country(self, country)
         name, hint_texts = parse_query(query)
@@ -873,26 +891,32 @@ BLOCK = 64
 
 
 class _Lines:
-    """``n`` newline-separated UTF-8 strings in one blob.
+    """``n`` newline-separated UTF-8 strings in one blob, decoded a block at a time.
 
     With ``blocks`` (the byte offset of every :data:`BLOCK`-th line, written by the
-    builder) line ``i`` is found by skipping at most 63 lines from a checkpoint, so
-    nothing is scanned up front; without it all line starts are found on first use.
+    builder) nothing is scanned up front: the first read of a line decodes its block of
+    64 lines into a list, which later reads index directly. A sorted blob is searched
+    by bisecting the blocks' first lines, then the block (UTF-8 byte order is code
+    point order, so ``str`` comparison agrees with the blob's order). Without
+    ``blocks`` the whole blob is decoded on first use.
     """
 
-    __slots__ = ("_raw", "_n", "_blocks", "_bytes", "_starts")
+    __slots__ = ("_raw", "_n", "_blocks", "_bytes", "_chunks", "_firsts", "_all")
 
     def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
         self._raw = raw
         self._n = n
         self._bytes: bytes | None = None
-        self._starts: list[int] | None = None
+        self._all: list[str] | None = None
         self._blocks: list[int] | None = None
+        self._chunks: list[list[str] | None] = []
+        self._firsts: list[str] | None = None
         if blocks is not None:
             self._blocks = blocks.tolist()
             if len(self._blocks) != -(-n // BLOCK) or any(
                     not 0 <= b <= len(raw) for b in self._blocks[:1] + self._blocks[-1:]):
                 raise ValueError("line checkpoints do not match the strings")
+            self._chunks = [None] * len(self._blocks)
         elif self.blob.count(b"\n") + 1 != n:
             raise ValueError("string count does not match the table")
 
@@ -905,113 +929,86 @@ class _Lines:
             self._bytes = bytes(self._raw)
         return self._bytes
 
-    def span(self, i: int) -> tuple[int, int]:
-        """Byte range of line ``i`` (0 <= i < n)."""
-        blob = self.blob
-        if self._blocks is not None:
-            start = self._blocks[i // BLOCK]
-            for _ in range(i % BLOCK):
-                start = blob.find(b"\n", start) + 1
-                if start == 0:
-                    raise GazetteerError("corrupt gazetteer (string column too short); "
-                                         "rebuild with `make gazetteer`")
-        else:
-            if self._starts is None:
-                self._starts = [0, *(m.end() for m in re.finditer(b"\n", blob))]
-            start = self._starts[i]
-        end = blob.find(b"\n", start)
-        return start, len(blob) if end < 0 else end
+    def chunk(self, b: int) -> list[str]:
+        """The decoded lines of block ``b`` (decoded once, then kept)."""
+        lines = self._chunks[b]
+        if lines is None:
+            blocks = self._blocks
+            assert blocks is not None
+            blob = self.blob
+            end = blocks[b + 1] - 1 if b + 1 < len(blocks) else len(blob)
+            lines = blob[blocks[b]:end].decode("utf-8").split("\n")
+            if len(lines) != min(BLOCK, self._n - b * BLOCK):
+                raise GazetteerError("corrupt gazetteer (line checkpoints do not match "
+                                     "the strings); rebuild with `make gazetteer`")
+            self._chunks[b] = lines
+        return lines
 
-    def get(self, i: int) -> bytes:
+    def get(self, i: int) -> str:
+        """Line ``i`` (0 <= i < n)."""
         if not 0 <= i < self._n:
             raise IndexError(i)
-        start, end = self.span(i)
-        return self.blob[start:end]
-
-    def find(self, target: bytes) -> int | None:
-        """Position of ``target`` in a sorted blob, or None."""
-        blob, n = self.blob, self._n
         if self._blocks is None:
-            lo, hi = 0, n
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if self.get(mid) < target:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            return lo if lo < n and self.get(lo) == target else None
-        blocks = self._blocks
-        lo, hi = 0, len(blocks)
-        while lo < hi:  # the last checkpoint whose line is <= target
-            mid = (lo + hi) // 2
-            start = blocks[mid]
-            end = blob.find(b"\n", start)
-            if blob[start:len(blob) if end < 0 else end] <= target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo == 0:
+            return self.tolist()[i]
+        return self.chunk(i >> 6)[i & 63]
+
+    def find(self, target: str) -> int | None:
+        """Position of ``target`` in a sorted blob, or None."""
+        if self._blocks is None:
+            lines = self.tolist()
+            i = bisect.bisect_left(lines, target)
+            return i if i < self._n and lines[i] == target else None
+        firsts = self._firsts
+        if firsts is None:
+            blob, firsts = self.blob, []
+            for start in self._blocks:
+                end = blob.find(b"\n", start)
+                firsts.append(blob[start:len(blob) if end < 0 else end].decode("utf-8"))
+            self._firsts = firsts
+        b = bisect.bisect_right(firsts, target) - 1
+        if b < 0:
             return None
-        i, pos = (lo - 1) * BLOCK, blocks[lo - 1]
-        for _ in range(BLOCK):
-            if i >= n:
-                return None
-            end = blob.find(b"\n", pos)
-            end = len(blob) if end < 0 else end
-            line = blob[pos:end]
-            if line == target:
-                return i
-            if line > target:
-                return None
-            i, pos = i + 1, end + 1
-        return None
+        lines = self.chunk(b)
+        j = bisect.bisect_left(lines, target)
+        return b * BLOCK + j if j < len(lines) and lines[j] == target else None
 
     def tolist(self) -> list[str]:
-        return self.blob.decode("utf-8").split("\n")
+        if self._all is None:
+            self._all = self.blob.decode("utf-8").split("\n")
+        return self._all
 
 
 class _StrColumn:
-    """A text column (names, country and admin-1 codes), decoded per row on access."""
+    """A text column (names, country and admin-1 codes), decoded by blocks on access."""
 
-    __slots__ = ("_lines", "_list", "_reads")
-    LIST_AFTER = 50_000
+    __slots__ = ("_lines",)
 
     def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
         self._lines = _Lines(raw, n, blocks)
-        self._list: list[str] | None = None
-        self._reads = 0
 
     def __len__(self) -> int:
         return len(self._lines)
 
     def __getitem__(self, i: int) -> str:
-        if self._list is not None:
-            return self._list[i]
-        self._reads += 1
-        if self._reads > self.LIST_AFTER:  # a bulk reader: decode the column once
-            return self.tolist()[i]
         if i < 0:
             i += len(self._lines)
-        return self._lines.get(i).decode("utf-8")
+        return self._lines.get(i)
 
     def __iter__(self):  # noqa: ANN204
         return iter(self.tolist())
 
     def tolist(self) -> list[str]:
-        if self._list is None:
-            self._list = self._lines.tolist()
-        return self._list
+        return self._lines.tolist()
 
 
 class _KeyIndex:
     """Sorted name keys -> posting lists of row ids.
 
-    Answers the first few thousand look-ups by binary search over the UTF-8 key
-    blob, then builds a dict once that pays off (bulk users such as the place
-    matcher's table).
+    Answers the first few thousand look-ups by bisecting the decoded key blocks, then
+    builds a dict once that pays off (bulk users such as the place matcher's table).
     """
 
-    DICT_AFTER = 2000
+    DICT_AFTER = 20_000
 
     def __init__(self, blob: memoryview, offsets: memoryview, postings: memoryview,
                  blocks: memoryview | None = None) -> None:
@@ -1031,7 +1028,7 @@ class _KeyIndex:
         return self._lines.tolist()
 
     def _search(self, key: str) -> int | None:
-        return self._lines.find(key.encode("utf-8"))
+        return self._lines.find(key)
 
     def position(self, key: str) -> int | None:
         if self._dict is not None:

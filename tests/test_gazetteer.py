@@ -753,6 +753,29 @@ def test_wrong_line_checkpoints_are_a_gazetteer_error(tmp_path: Path) -> None:
         Gazetteer(_rewrite_npz(tmp_path, name_blocks=blocks[:-3]))
 
 
+def test_block_reads_agree_with_whole_column_decode() -> None:
+    fresh = Gazetteer(PLACES)  # nothing decoded yet: every read below goes through blocks
+    names = Gazetteer(PLACES)._name.tolist()
+    rows = [*range(0, len(names), 997), len(names) - 1, 63, 64, 65]
+    assert [fresh._name[i] for i in rows] == [names[i] for i in rows]
+    keys = Gazetteer(PLACES).keys()
+    for n in [*range(0, len(keys), 4099), 0, len(keys) - 1]:
+        assert fresh._exact._search(keys[n]) == n
+    for missing in ("", " ", "aaaaaaa zzz", "\uffff", keys[0][:-1], keys[-1] + "z"):
+        assert missing in keys or fresh._exact._search(missing) is None
+
+
+def test_shifted_line_checkpoint_is_a_gazetteer_error(tmp_path: Path) -> None:
+    import numpy as np
+
+    with np.load(PLACES, allow_pickle=False) as npz:
+        blocks = npz["name_blocks"].copy()
+    blocks[10] = blocks[11]  # block 10 now seems to hold no lines
+    gz = Gazetteer(_rewrite_npz(tmp_path, name_blocks=blocks))
+    with pytest.raises(GazetteerError, match="corrupt"):
+        gz._name[10 * 64]
+
+
 def test_unknown_kind_code_is_a_gazetteer_error(tmp_path: Path) -> None:
     import numpy as np
 

@@ -117,6 +117,19 @@ def test_dates_exposed_not_resolved(blank):
     assert all(doc.text[d.start:d.end] == d.text for d in doc._.geomap_dates)
 
 
+def test_date_rules_keep_offsets_when_lower_case_changes_length():
+    # "İ".lower() is two characters: the rules must still report offsets into the text
+    from geomap._nlp_rules import date_mentions
+
+    text = "İzmir, İstanbul: strikes on Tuesday, May 5 and overnight; may resume."
+    assert len(text.lower()) != len(text)
+    found = date_mentions(None, text)
+    assert [(d.text, text[d.start:d.end]) for d in found] == \
+        [(t, t) for t in ("on Tuesday", "May 5", "overnight")]
+    ascii_text = text.replace("İ", "I")
+    assert [d[1:] for d in date_mentions(None, ascii_text)] == [d[1:] for d in found]
+
+
 def test_to_disk_from_disk_round_trip(blank, tmp_path):
     blank.to_disk(tmp_path / "pipe")
     assert (tmp_path / "pipe" / "geomap_places" / "table.npz").exists()
