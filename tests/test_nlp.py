@@ -148,7 +148,32 @@ def test_table_cache_is_reused(tmp_path):
     files = list(tmp_path.glob("place-table-*.npz"))
     assert len(files) == 1
     t2 = cached_table(gaz, tmp_path)
-    assert t2.index.keys() == t1.index.keys() and len(t1) > 100_000
+    assert t2.keys() == t1.keys() and len(t1) > 100_000
+
+
+def test_table_save_load_round_trip(tmp_path):
+    import numpy as np
+
+    from geomap._nlp_table import PlaceTable, cached_table
+    from geomap.exc import GazetteerError
+    from geomap.gazetteer import Gazetteer
+
+    table = cached_table(Gazetteer.default(), tmp_path)
+    keys = table.keys()
+    table.save(tmp_path / "t.npz")
+    again = PlaceTable.load(tmp_path / "t.npz")
+    sample = keys[::997] + keys[:3] + keys[-3:]
+    assert [again.get(k) for k in sample] == [table.get(k) for k in sample]
+    assert all(table.get(k) is not None for k in sample)
+    assert table.get("kremenchuk")[1] > 100_000 and table.get("kremenchuk")[0] & 8
+    for missing in ("zzzz qqqq", keys[0][:-1], keys[-1] + "z"):
+        assert missing in keys or again.get(missing) is None
+    with np.load(tmp_path / "t.npz") as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["kinds"] = arrays["kinds"][:-5]
+    np.savez(tmp_path / "bad.npz", **arrays)
+    with pytest.raises(GazetteerError, match="bad.npz"):
+        PlaceTable.load(tmp_path / "bad.npz")
 
 
 def test_parse_many_and_mention_dict(full):
