@@ -5,8 +5,8 @@ Usage: ``.venv/bin/python bench/run_all.py [--quick]``
 1. pipeline throughput (bench_pipeline.py): words/s in one process and with 2 Dask
    workers, the scaling ratio, peak memory per worker, pipeline load times, spaCy's
    NER-only pipeline and ``nlp.pipe(n_process=2)`` as baselines, and whether the Dask
-   output equals the one-process output (full model on 600 articles, fast pipeline on
-   the 10k-article synthetic corpus);
+   output equals the one-process output (full model on 600 synthetic articles, fast
+   pipeline on 2,000; ``make bench-10k`` checks the 10k-article corpus);
 2. geocoder queries/s and memory against naive lookups (bench_geocode.py);
 3. map write and render times against a naive folium-Marker map (bench_map.py; the
    render times need /usr/bin/chromium).
@@ -90,7 +90,8 @@ def _pipeline_table(path: Path) -> list[str]:
             f"{f['single_peak_mb']:,.0f} MB; pipeline load per worker "
             f"{', '.join(f'{s:.1f}' for s in f['worker_load_s'])} s (one process {f['single_load_s']:.1f} s)",
             f"    Dask output == one process: {'yes' if f['identical'] else 'NO'} "
-            f"({f['merged_events']:,} merged events)",
+            f"({f['article_events']:,} events of {f['articles']:,} articles); merge on the driver "
+            f"{f['merge_s']:.1f} s -> {f['merged_events']:,} events",
         ]
     return out
 
