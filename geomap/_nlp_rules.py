@@ -731,11 +731,17 @@ class _Context:
 
 
 def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
-             local: Sequence[RawMention], countries: frozenset[str]) -> None:
-    """Set ``m.match``/``m.hint_source``/``m.supported`` from the nearest agreeing hints."""
+             local: Sequence[RawMention], countries: frozenset[str],
+             base_of: dict[str, "Candidate | None"]) -> None:
+    """Set ``m.match``/``m.hint_source``/``m.supported`` from the nearest agreeing hints.
+
+    ``base_of`` maps mention texts to their reading without hints (filled on use)."""
     from geomap.gazetteer import Hints
 
-    base = gaz.resolve(m.text, None, Hints()).match
+    if m.text in base_of:
+        base = base_of[m.text]
+    else:
+        base = base_of[m.text] = gaz.resolve(m.text, None, Hints()).match
     levels: list[tuple[str, Hints]] = [("local", Hints())]
     for c in local:
         if c is not m and c.match is not None and c.key != m.key and _is_local(v, m, c):
@@ -803,12 +809,15 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
     counts: dict[str, int] = {}
     for m in live:
         counts[m.key] = counts.get(m.key, 0) + 1
-    bases = {key: gaz.resolve(m.text, None, Hints()).match
-             for m in live for key in (m.key,) if key}
+    base_of: dict[str, "Candidate | None"] = {}
+    for m in live:
+        if m.text not in base_of:
+            base_of[m.text] = gaz.resolve(m.text, None, Hints()).match
+    bases = {m.key: base_of[m.text] for m in live if m.key}
     profile = _Context((), bases, counts)
     regions = [m for m in live if m.region_like]
     for m in regions:
-        _resolve(gaz, v, m, None, (), frozenset())
+        _resolve(gaz, v, m, None, (), frozenset(), base_of)
         _prefer_document_country(gaz, m, profile)
     countries = frozenset(m.match.country_code for m in regions
                           if m.match is not None and m.match.kind == "country")
@@ -819,7 +828,7 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
     accepted: list[RawMention] = []
     for m in live:
         near = [c for c in by_sent[m.sent] if c.match is not None]
-        _resolve(gaz, v, m, ctx, near, countries)
+        _resolve(gaz, v, m, ctx, near, countries, base_of)
         why = _needs_support(doc, v, m, facts, settings)
         if why and not (m.supported or _cue_before(v, m)) or m.match is None:
             m.reason = why or "no gazetteer match"

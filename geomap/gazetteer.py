@@ -216,6 +216,7 @@ class Gazetteer:
         self._rows: dict[int, tuple[str, str, str, float, float, int]] = {}
         self._lock = threading.Lock()
         self._resolve_cached = lru_cache(maxsize=65536)(self._resolve)
+        self._lookup_cached = lru_cache(maxsize=65536)(self._lookup)
 
     # ------------------------------------------------------------------ loading
     _default: "Gazetteer | None" = None
@@ -319,7 +320,12 @@ class Gazetteer:
         word ("Dvorichna village", "Voznesensk airbase") or a leading "near" is
         dropped when the whole name finds nothing.
         """
-        key = normalize(name)
+        ids, matched, admin_kind = self._lookup_cached(normalize(name))
+        return list(ids), matched, admin_kind
+
+    def _lookup(self, key: str) -> tuple[tuple[int, ...], str, str | None]:
+        """:meth:`lookup` of a normalised key; cached per instance (the ranking asks for
+        the same name once per set of hints)."""
         ids, matched, admin_kind = self._lookup_key(key)
         if not ids:
             words = key.split(" ")
@@ -329,7 +335,7 @@ class Gazetteer:
                 words = words[:-1]
             if " ".join(words) != key:
                 ids, matched, admin_kind = self._lookup_key(" ".join(words))
-        return ids, matched, admin_kind
+        return tuple(ids), matched, admin_kind
 
     def _lookup_key(self, key: str) -> tuple[list[int], str, str | None]:
         core, admin_kind = split_admin_word(key)
