@@ -40,7 +40,7 @@ RSS_VARIANTS = {
     "geomap Gazetteer.default() + 1 query":
         "from geomap.gazetteer import Gazetteer, Hints\n"
         "Gazetteer.default().resolve('Kremenchuk', None, Hints())",
-    "geomap after 5,000 names (dicts built)":
+    "geomap after 5,000 names (blocks decoded)":
         "from geomap.gazetteer import Gazetteer, Hints\n"
         "g = Gazetteer.default()\n"
         "ks = g.keys()[::100][:5000]\n"
@@ -121,7 +121,7 @@ def warm(n_names: int, repeats: int) -> tuple[list[tuple[str, str, str]], list[s
         (f"geomap first pass ({len(names):,} distinct names)", _rate(len(names), first),
          f"uncached; {100 * found / len(names):.1f}% matched"),
         (f"geomap next {len(others):,} other names", _rate(len(others), steady),
-         "uncached, after the one-time indexes are built"),
+         "uncached, after the first pass decoded its blocks"),
         (f"geomap repeated x{repeats} (cached)", _rate(len(names) * repeats, cached),
          "target >= 200,000 q/s"),
     ]
