@@ -641,12 +641,17 @@ def merge_events(events: "list[StrikeEvent]") -> list[StrikeEvent]:
     deterministic whatever the input order.
     """
     merged: list[StrikeEvent] = []
+    # _compatible needs date, interception flag and country equal, and _combine keeps
+    # them, so only events sharing that triple are ever compared (linear, not quadratic).
+    buckets: dict[tuple, list[int]] = {}
     for ev in sorted(events, key=lambda e: (e.date or "", e.geo_precision, e.event_id)):
-        for k, have in enumerate(merged):
-            if _compatible(have, ev):
-                merged[k] = _combine(have, ev)
+        slots = buckets.setdefault((ev.date, ev.intercepted, ev.country_code), [])
+        for k in slots:
+            if _compatible(merged[k], ev):
+                merged[k] = _combine(merged[k], ev)
                 break
         else:
+            slots.append(len(merged))
             merged.append(ev)
     return sorted(merged, key=lambda e: (e.date or "9999", e.country_code or "",
                                          e.admin1 or "", e.place_name or "", e.event_id))
