@@ -1,4 +1,5 @@
-"""Helpers shared by the tests and the benchmarks: headless Chromium, synthetic event frames.
+"""Helpers shared by the tests and the benchmarks: headless Chromium, synthetic event frames,
+and the ``bundled_gazetteer`` fixture.
 
 ``bench/bench_map.py`` imports :data:`CHROMIUM`, :data:`CHROMIUM_ARGS` and
 :func:`launch_chromium` from here, so the browser is started one way everywhere.
@@ -14,6 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+#: The gazetteer committed in the repository (data/gazetteer/).
+BUNDLED_GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+
+
+@pytest.fixture
+def bundled_gazetteer(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point geomap at the committed gazetteer, whatever ``GEOMAP_GAZETTEER_DIR`` says."""
+    from geomap import settings
+
+    monkeypatch.setattr(settings, "gazetteer_dir", BUNDLED_GAZETTEER)
+    monkeypatch.delenv("GEOMAP_GAZETTEER_DIR", raising=False)
+    return BUNDLED_GAZETTEER
 
 #: The Chromium binary (Debian's ``chromium``); ``GEOMAP_CHROMIUM`` overrides it.
 CHROMIUM = Path(os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium"))

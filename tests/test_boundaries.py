@@ -34,10 +34,7 @@ CITIES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _bundled_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "gazetteer_dir", DATA)
-    monkeypatch.delenv("GEOMAP_GAZETTEER_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("bundled_gazetteer")
 
 
 @pytest.fixture(scope="module")

@@ -19,10 +19,7 @@ DATA = REPO / "data" / "gazetteer"
 KREMENCHUK, SHOSTKA = 704147, 693942
 
 
-@pytest.fixture(autouse=True)
-def _bundled_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "gazetteer_dir", DATA)
-    monkeypatch.delenv("GEOMAP_GAZETTEER_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("bundled_gazetteer")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict], str]:

@@ -51,10 +51,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
-@pytest.fixture(autouse=True)
-def _bundled_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "gazetteer_dir", DATA)
-    monkeypatch.delenv("GEOMAP_GAZETTEER_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("bundled_gazetteer")
 
 
 @pytest.fixture(scope="module")

@@ -26,10 +26,7 @@ RAW_KEYS = {"name", "lat", "lon", "geonameid", "country_code", "admin1", "admin1
             "population", "score", "query", "precision", "matched"}
 
 
-@pytest.fixture(autouse=True)
-def _bundled_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(settings, "gazetteer_dir", DATA)
-    monkeypatch.delenv("GEOMAP_GAZETTEER_DIR", raising=False)
+pytestmark = pytest.mark.usefixtures("bundled_gazetteer")
 
 
 @pytest.fixture(scope="module")
