@@ -261,7 +261,7 @@ class _View:
         strings = doc.vocab.strings
         words = self.words = [strings[r[0]] for r in arr]
         # Doc.text joins Token objects; the same string from the vocabulary is ~10x cheaper
-        self.text = text = "".join([w + " " if r[1] else w for w, r in zip(words, arr)])
+        self.text = "".join([w + " " if r[1] else w for w, r in zip(words, arr)])
         self.n = len(arr)
         idx = self.idx = []
         ends = self.ends = []
@@ -741,7 +741,7 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
     if m.text in base_of:
         base = base_of[m.text]
     else:
-        base = base_of[m.text] = gaz.resolve(m.text, None, Hints()).match
+        base = base_of[m.text] = gaz.best(m.text, None, Hints())
     levels: list[tuple[str, Hints]] = [("local", Hints())]
     for c in local:
         if c is not m and c.match is not None and c.key != m.key and _is_local(v, m, c):
@@ -762,7 +762,7 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
             continue
         if keep_base and name != "local" and not foreign:
             break
-        r = gaz.resolve(m.text, None, h).match
+        r = gaz.best(m.text, None, h)
         if r is None or not _agrees(r, h):
             continue
         if name in ("paragraph", "document") and base is not None and not foreign and \
@@ -771,7 +771,7 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
         m.match, m.hint_source, m.supported = r, name, name != "document"
         return
     if base is not None and countries and base.country_code not in countries:
-        r = gaz.resolve(m.text, None, Hints(countries=countries)).match
+        r = gaz.best(m.text, None, Hints(countries=countries))
         if r is not None and r.country_code in countries and (
                 not keep_base or r.population >= base.population):
             m.match, m.hint_source = r, "document"
@@ -812,7 +812,7 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
     base_of: dict[str, "Candidate | None"] = {}
     for m in live:
         if m.text not in base_of:
-            base_of[m.text] = gaz.resolve(m.text, None, Hints()).match
+            base_of[m.text] = gaz.best(m.text, None, Hints())
     bases = {m.key: base_of[m.text] for m in live if m.key}
     profile = _Context((), bases, counts)
     regions = [m for m in live if m.region_like]
@@ -851,7 +851,7 @@ def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> No
     if not units or (base.country_code, base.admin1) in units or \
             len(gaz.ids_for_key(m.key)) < 2:  # one place of that name: nothing to move to
         return
-    r = gaz.resolve(m.text, None, Hints(admin1s=units)).match
+    r = gaz.best(m.text, None, Hints(admin1s=units))
     if r is not None and (r.country_code, r.admin1) in units and r.kind == base.kind and \
             r.population * 10 >= base.population:  # Washington, D.C. stays itself
         m.match, m.hint_source = r, "document"
@@ -874,7 +874,7 @@ def _prefer_document_country(gaz: "Gazetteer", m: RawMention, profile: _Context)
     dom = profile.dominant(m.key)
     if dom is None or dom == base.country_code or profile.others(base.country_code, m.key):
         return
-    r = gaz.resolve(m.text, None, Hints(countries=frozenset({dom}))).match
+    r = gaz.best(m.text, None, Hints(countries=frozenset({dom})))
     if r is not None and r.country_code == dom and r.kind in ("admin1", "admin2"):
         m.match, m.hint_source = r, "document"
 

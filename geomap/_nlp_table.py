@@ -11,13 +11,12 @@ a time on use: loading reads ~9 MB and creates no per-key objects (a dict of the
 microsecond.
 
 The table is written next to a pipeline by ``to_disk`` and cached in
-``settings.cache_dir`` keyed by the gazetteer file's identity (path, size, mtime), so it
-is built once per gazetteer.
+``settings.cache_dir``, one file per gazetteer location, rebuilt when that file
+changes, so it is built once per gazetteer.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -28,9 +27,8 @@ from typing import Sequence
 
 import numpy as np
 
-from geomap import settings
 from geomap.exc import GazetteerError
-from geomap.gazetteer import BLOCK, _Lines
+from geomap.gazetteer import BLOCK, _Lines, derived_cache_path, gazetteer_identity
 
 __all__ = ["KIND_BITS", "MAX_WORDS", "PlaceTable", "cached_table"]
 
@@ -161,22 +159,16 @@ def _keep_key(key: str) -> bool:
             and _HAS_LETTER_RE.search(key) is not None)
 
 
-def gazetteer_identity(path: Path) -> str:
-    """A string that changes whenever the gazetteer file changes."""
-    st = path.stat()
-    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
-
-
 def cached_table(gazetteer: object, cache_dir: Path | None = None) -> PlaceTable:
     """The table for ``gazetteer``: read from the cache, or built and cached.
 
-    The cache file name hashes the gazetteer identity and the table format version.
-    An unwritable cache directory only costs a rebuild on the next start.
+    One cache file per gazetteer location (see
+    :func:`geomap.gazetteer.derived_cache_path`), rebuilt when the gazetteer file
+    changes. An unwritable cache directory only costs a rebuild on the next start.
     """
-    source = gazetteer_identity(Path(gazetteer.path))  # type: ignore[attr-defined]
-    digest = hashlib.sha1(f"{TABLE_VERSION}|{source}".encode()).hexdigest()[:16]
-    base = Path(cache_dir or settings.get("cache_dir"))  # type: ignore[arg-type]
-    path = base / f"place-table-{digest}.npz"
+    gaz_path = Path(gazetteer.path)  # type: ignore[attr-defined]
+    source = gazetteer_identity(gaz_path)
+    path = derived_cache_path(gaz_path, "place-table", TABLE_VERSION, ".npz", cache_dir)
     if path.exists():
         try:
             table = PlaceTable.load(path)

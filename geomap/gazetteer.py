@@ -24,6 +24,7 @@ Zaporizhia Oblast") or under a country restriction, gets a bounded fuzzy match
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import math
 import mmap
@@ -34,9 +35,10 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from geomap import settings
+from geomap._fileio import write_text_atomic
 from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word
 from geomap.exc import GazetteerError, QueryError
 
@@ -50,6 +52,8 @@ KINDS = ("country", "admin1", "admin2", "city", "village", "district", "feature"
 POPULATED = frozenset({"city", "village", "district"})
 ADMIN = frozenset({"admin1", "admin2"})
 HINT_RADIUS_KM = 50.0
+#: Version of the tables cached in ``settings.cache_dir`` (see ``_cached_derived``).
+_DERIVED_VERSION = 1
 #: Largest radius (km) a populated place is given by :meth:`Gazetteer.reverse`.
 REVERSE_MAX_RADIUS_KM = 12.0
 #: Shortest loose key that a misspelt name may be matched with (see ``fuzzy_rank``).
@@ -61,6 +65,10 @@ _PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "to
                           "airbase", "airfield"})
 #: Leading words that say the place is only near the name ("near Saltivka").
 _NEAR_WORDS = frozenset({"near", "outside", "around"})
+
+#: ``(kind weight, current-name bonus, population weight, row, kind, country, admin1,
+#: lat, lon, population)``: the hint-independent part of ranking one row for one name.
+_RankRow = tuple[float, float, float, int, str, str, str, float, float, int]
 
 # Kind weights for a bare name and for a name carrying a region word.
 _BARE_KIND = {"country": 1.3, "city": 1.0, "district": 0.75, "village": 0.7, "admin1": 0.85,
@@ -217,6 +225,8 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._resolve_cached = lru_cache(maxsize=65536)(self._resolve)
         self._lookup_cached = lru_cache(maxsize=65536)(self._lookup)
+        self._name_rows_cached = lru_cache(maxsize=65536)(self._name_rows)
+        self._best_cached = lru_cache(maxsize=65536)(self._best)
 
     # ------------------------------------------------------------------ loading
     _default: "Gazetteer | None" = None
@@ -425,9 +435,13 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ ranking
     def _hint_agreement(self, i: int, hints: Hints) -> float:
+        kind, cc, a1, lat, lon, _ = self._row(i)
+        return self._agreement(i, kind, cc, a1, lat, lon, hints)
+
+    def _agreement(self, i: int, kind: str, cc: str, a1: str, lat: float, lon: float,
+                   hints: Hints) -> float:
         if not hints:
             return 0.0
-        kind, cc, a1, lat, lon, _ = self._row(i)
         if kind == "admin1":  # a region is no evidence for itself
             return 1.0 if cc in hints.countries else 0.0
         if (cc, a1) in hints.admin1s:
@@ -442,27 +456,45 @@ class Gazetteer:
             return 1.0
         return 0.0
 
-    def _rank(self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None,
-              matched: str) -> list[tuple[float, int]]:
+    def _rank_rows(self, ids: Sequence[int], key: str, admin_kind: str | None
+                   ) -> tuple[_RankRow, ...]:
+        """The hint-independent part of ranking ``ids`` for the name ``key``: per row,
+        the kind weight, the current-name bonus, the population weight and the row."""
         weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
         lkey = _primary_key(key)
-        scored = []
-        penalty = 0.3 if matched == "loose" else 0.6 if matched == "fuzzy" else 0.0
+        rows = []
         for i in ids:
-            kind, _, _, _, _, population = self._row(i)
+            kind, cc, a1, lat, lon, population = self._row(i)
             w = weights.get(kind)
             if w is None:
                 w = 0.2  # e.g. a village for "X Oblast": possible, unlikely
             primary = 0.6 if self._primary_loose(i) == lkey else 0.0
             pop = math.log10(population + 1) / 7.0
-            total = self._hint_agreement(i, hints) + w + primary + pop
+            rows.append((w, primary, pop, i, kind, cc, a1, lat, lon, population))
+        return tuple(rows)
+
+    def _score_rows(self, rows: Sequence[_RankRow], *, hints: Hints, admin_kind: str | None,
+                    matched: str) -> list[tuple[float, int]]:
+        """``(total, row)`` best first: hint agreement + kind + current name + population,
+        less a penalty for spelling variants and misspellings; ties by population."""
+        penalty = 0.3 if matched == "loose" else 0.6 if matched == "fuzzy" else 0.0
+        agreement = self._agreement
+        scored = []
+        for w, primary, pop, i, kind, cc, a1, lat, lon, population in rows:
+            total = agreement(i, kind, cc, a1, lat, lon, hints) + w + primary + pop
             if penalty:
                 total -= penalty
-            scored.append((total, i))
-        scored.sort(key=lambda t: (-t[0], -self._row(t[1])[5], t[1]))
+            scored.append((total, -population, i))
+        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+        out = [(total, i) for total, _, i in scored]
         if admin_kind is None:
-            scored = self._prefer_eponymous_city(scored)
-        return scored
+            out = self._prefer_eponymous_city(out)
+        return out
+
+    def _rank(self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None,
+              matched: str) -> list[tuple[float, int]]:
+        rows = self._rank_rows(ids, key, admin_kind)
+        return self._score_rows(rows, hints=hints, admin_kind=admin_kind, matched=matched)
 
     def _prefer_eponymous_city(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """"Kherson" alone means the city, not Kherson Oblast, when the city is inside it."""
@@ -479,15 +511,20 @@ class Gazetteer:
     def rank(self, name: str, *, hints: Hints = Hints(), country: str | None = None,
              limit: int = 10) -> list[Candidate]:
         """Ranked candidates for one name (no query parsing)."""
+        matched, admin_kind, rows = self._name_rows_cached(name, country)
+        ranked = self._score_rows(rows, hints=hints, admin_kind=admin_kind, matched=matched)
+        return [self.candidate(i, score=_score(total, matched), matched=matched)
+                for total, i in ranked[:limit]]
+
+    def _name_rows(self, name: str, country: str | None
+                   ) -> tuple[str, str | None, tuple[_RankRow, ...]]:
+        """``(matched, admin_kind, rank rows)`` of a name; cached per instance (a document
+        ranks the same name under several sets of hints)."""
         ids, matched, admin_kind = self.lookup(name)
         if country:  # seas and continents belong to no country: a restriction keeps them
             ids = [i for i in ids if self._cc[i] in (country, "")]
         core, _ = split_admin_word(normalize(name))
-        ranked = self._rank(ids, core, hints=hints, admin_kind=admin_kind, matched=matched)
-        out = []
-        for total, i in ranked[:limit]:
-            out.append(self.candidate(i, score=_score(total, matched), matched=matched))
-        return out
+        return matched, admin_kind, self._rank_rows(ids, core, admin_kind)
 
     def fuzzy_rank(self, name: str, *, units: Iterable[tuple[str, str]] = (),
                    country: str | None = None, hints: Hints = Hints(),
@@ -626,22 +663,54 @@ class Gazetteer:
 
     def _admin1_key_table(self) -> dict[int, list[tuple[str, str, int, int]]]:
         """``(loose key, country, -population, row)`` of each admin-1 unit's names (its
-        own, its English label, its largest place's), by key length; built once."""
+        own, its English label, its largest place's), by key length; built once per
+        gazetteer file and kept in ``settings.cache_dir``."""
         table = self._a1_keys
         if table is None:
-            centres, rows = self._admin1_tables()
             table = {}
-            for i in sorted(rows.values()):
-                unit = (self._cc[i], self._a1[i])
-                names = {self._name[i], self._admin1_names.get(f"{unit[0]}.{unit[1]}", "")}
-                centre = centres.get(unit)
-                if centre is not None:
-                    names.add(self._name[centre])
-                keys = {loose_key(split_admin_word(normalize(n))[0]) for n in names if n}
-                for key in sorted(keys):
-                    table.setdefault(len(key), []).append((key, unit[0], -self._pop[i], i))
+            for key, cc, neg_pop, i in self._cached_derived("admin1-keys",
+                                                            self._admin1_key_rows):
+                table.setdefault(len(key), []).append((key, cc, neg_pop, i))
             self._a1_keys = table
         return table
+
+    def _admin1_key_rows(self) -> list[tuple[str, str, int, int]]:
+        centres, rows = self._admin1_tables()
+        out = []
+        for i in sorted(rows.values()):
+            unit = (self._cc[i], self._a1[i])
+            names = {self._name[i], self._admin1_names.get(f"{unit[0]}.{unit[1]}", "")}
+            centre = centres.get(unit)
+            if centre is not None:
+                names.add(self._name[centre])
+            keys = {loose_key(split_admin_word(normalize(n))[0]) for n in names if n}
+            out += [(key, unit[0], -self._pop[i], i) for key in sorted(keys)]
+        return out
+
+    def _cached_derived(self, name: str, build: Callable[[], list[tuple[str, str, int, int]]]
+                        ) -> list[tuple[str, str, int, int]]:
+        """Rows of ``(str, str, int, row id)`` derived from this gazetteer file alone,
+        read from ``settings.cache_dir`` or built and written there (an unreadable or
+        unwritable cache only costs a rebuild)."""
+        source = gazetteer_identity(self.path)
+        path = derived_cache_path(self.path, name, _DERIVED_VERSION, ".json")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["source"] == source:
+                rows = [(a, b, c, d) for a, b, c, d in data["rows"]]
+                n = len(self)
+                if all(isinstance(a, str) and isinstance(b, str) and isinstance(c, int)
+                       and isinstance(d, int) and 0 <= d < n for a, b, c, d in rows):
+                    return rows
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        rows = build()
+        try:
+            write_text_atomic(path, json.dumps({"source": source, "rows": rows},
+                                               ensure_ascii=False))
+        except OSError:
+            pass
+        return rows
 
     # ------------------------------------------------------------------ resolve
     def resolve(self, query: str, country: str | None = None,
@@ -650,13 +719,27 @@ class Gazetteer:
         _check_query(query)  # before the cache: an unhashable query is a QueryError
         return self._resolve_cached(query, country, hints)
 
+    def best(self, query: str, country: str | None = None,
+             hints: Hints = Hints()) -> Candidate | None:
+        """The match of :meth:`resolve` alone (cached; cheaper: no alternatives are
+        built). For callers that resolve many names under many sets of hints."""
+        if not isinstance(query, str):
+            raise QueryError(f"query must be a string, not {type(query).__name__}")
+        return self._best_cached(query, country, hints)
+
+    def _best(self, query: str, country: str | None, hints: Hints) -> Candidate | None:
+        _check_query(query)  # inside the cache: a cached query passed it before
+        return self._resolve(query, country, hints, alternatives=0).match
+
     def _resolve(self, query: str, country: str | None = None,
-                 hints: Hints = Hints()) -> Resolution:
+                 hints: Hints = Hints(), alternatives: int | None = None) -> Resolution:
         """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"``.
 
         The result is cached (the method is wrapped in an LRU cache per instance);
-        :meth:`resolve` has checked the query.
+        :meth:`resolve` has checked the query. ``alternatives`` defaults to
+        ``settings.max_alternatives``.
         """
+        limit = 1 + (settings.max_alternatives if alternatives is None else alternatives)
         if country is not None:
             country = _check_country(self, country)
         name, hint_texts = parse_query(query)
@@ -665,19 +748,17 @@ class Gazetteer:
         name, hint_texts = self._most_specific(name, hint_texts, country)
         all_hints = hints.merge(self.hints_for(hint_texts, country=country)) if hint_texts \
             else hints
-        cands = self.rank(name, hints=all_hints, country=country,
-                          limit=1 + settings.max_alternatives)
+        cands = self.rank(name, hints=all_hints, country=country, limit=limit)
         if not cands and "/" in name:  # "Snake Island/Bile": alternatives, first that resolves
             for part in (p.strip() for p in name.split("/")):
                 if part and normalize(part):
-                    cands = self.rank(part, hints=all_hints, country=country,
-                                      limit=1 + settings.max_alternatives)
+                    cands = self.rank(part, hints=all_hints, country=country, limit=limit)
                     if cands:
                         break
         if not cands and (hint_texts or country):
             query_hints = self.hints_for(hint_texts, country=country) if hint_texts else Hints()
             cands = self.fuzzy_rank(name, units=query_hints.admin1s, country=country,
-                                    hints=all_hints, limit=1 + settings.max_alternatives)
+                                    hints=all_hints, limit=limit)
         if not cands:
             return Resolution(query, None, (), all_hints)
         return Resolution(query, cands[0], tuple(cands[1:]), all_hints)
@@ -1076,6 +1157,24 @@ def _primary_key(key: str) -> str:
 def _radius_km(population: int) -> float:
     """Rough radius of a populated place: ~5 km for 250,000 people, ~12 km for 1.5 M."""
     return min(REVERSE_MAX_RADIUS_KM, math.sqrt(max(population, 0)) / 100.0)
+
+
+def gazetteer_identity(path: Path) -> str:
+    """A string that changes whenever the gazetteer file changes (for derived caches)."""
+    st = path.stat()
+    return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def derived_cache_path(gazetteer_path: Path, name: str, version: int, suffix: str,
+                       cache_dir: Path | None = None) -> Path:
+    """Where a table derived from a gazetteer file is cached: one file per gazetteer
+    location, table and format version in ``cache_dir`` (default
+    ``settings.cache_dir``). A rebuilt gazetteer overwrites its entry (the entry records
+    :func:`gazetteer_identity`), so the cache does not grow with every rebuild."""
+    key = f"{version}|{gazetteer_path.resolve()}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    base = Path(cache_dir or settings.get("cache_dir"))  # type: ignore[arg-type]
+    return base / f"{name}-{digest}{suffix}"
 
 
 def _check_query(query: object) -> None:

