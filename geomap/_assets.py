@@ -19,15 +19,14 @@ import argparse
 import base64
 import functools
 import json
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geomap._fileio import write_text_atomic
 from geomap.exc import GeomapError
 
 __all__ = [
@@ -232,19 +231,6 @@ def _inline_css_images(css: str, base: Path) -> str:
     return _CSS_URL_RE.sub(repl, css)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _package_meta(pkg_dir: Path) -> dict[str, Any]:
     try:
         return json.loads((pkg_dir / "package.json").read_text(encoding="utf-8"))
@@ -301,9 +287,9 @@ def vendor(node_modules: Path, dest: Path | None = None) -> list[Path]:
             raise AssetError(msg) from None
         if f.name.endswith(".css"):
             text = _inline_css_images(text, src.parent)
-        _write_atomic(dest / f.name, text)
+        write_text_atomic(dest / f.name, text, make_parents=True)
         written.append(dest / f.name)
-    _write_atomic(dest / "NOTICE", _notice(node_modules))
+    write_text_atomic(dest / "NOTICE", _notice(node_modules), make_parents=True)
     written.append(dest / "NOTICE")
     return written
 

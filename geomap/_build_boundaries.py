@@ -24,16 +24,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from geomap._fileio import write_text_atomic
 from geomap.exc import GazetteerError, OutputError
 
 __all__ = ["ADMIN1_COUNTRIES", "build_boundaries", "decode_topojson", "main"]
@@ -623,22 +622,11 @@ def feature_collection_text(features: list[dict[str, Any]]) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` through a temporary file and :func:`os.replace`."""
+def _write(path: Path, text: str) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        write_text_atomic(path, text)
     except OSError as exc:
-        msg = f"{path}: cannot write ({exc.strerror or exc})"
-        raise OutputError(msg) from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        msg = f"{path}: cannot write ({exc.strerror or exc})"
-        raise OutputError(msg) from exc
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
 
 
 def build_boundaries(out_dir: Path, *, npm_dir: Path) -> dict[str, int]:
@@ -672,7 +660,7 @@ def build_boundaries(out_dir: Path, *, npm_dir: Path) -> dict[str, int]:
         raise OutputError(msg) from exc
     for name, features in (("admin1.geojson", admin1), ("countries.geojson", countries)):
         path = out_dir / name
-        write_text_atomic(path, feature_collection_text(features))
+        _write(path, feature_collection_text(features))
         stats[name.replace(".geojson", "_bytes")] = path.stat().st_size
     return stats
 

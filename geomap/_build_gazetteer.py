@@ -22,7 +22,6 @@ import argparse
 import csv
 import json
 import math
-import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from geomap._fileio import atomic_path
 from geomap._text import is_cyrillic, is_latin_or_cyrillic, loose_key, normalize
 from geomap._text import split_admin_word, translit_ru, translit_uk
 from geomap.gazetteer import BLOCK, FORMAT_VERSION, KINDS
@@ -562,10 +562,9 @@ def _write(places: list[_Place], out: Path,
     }
     for blob in ("name", "country", "admin1", "exact_keys", "loose_keys"):
         arrays[blob.removesuffix("_keys") + "_blocks"] = _line_blocks(arrays[blob])
-    tmp = out.with_name(out.name + ".tmp.npz")
     # Stored uncompressed so that loading is a plain read (git compresses the blob).
-    np.savez(tmp, **arrays)
-    os.replace(tmp, out)
+    with atomic_path(out) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
     return {**meta["counts"], "places": len(places), "keys": len(exact)}
 
 

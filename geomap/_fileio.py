@@ -19,11 +19,12 @@ __all__ = ["atomic_path", "write_bytes_atomic", "write_text_atomic"]
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str], *, make_parents: bool = False
+                ) -> Iterator[Path]:
     """Yield a temporary path to write ``path``'s new content to.
 
-    The parent directory is created if needed. On success the temporary file replaces
-    ``path``; on any exception it is removed and ``path`` is left as it was.
+    On success the temporary file replaces ``path``; on any exception it is removed
+    and ``path`` is left as it was. ``make_parents`` creates missing directories.
 
     Raises
     ------
@@ -31,21 +32,24 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         The directory cannot be created or written, or the write failed.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_parents:
+        target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}.") as tmpdir:
         tmp = Path(tmpdir) / target.name
         yield tmp
         os.replace(tmp, target)
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *,
+                       make_parents: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path, make_parents=make_parents) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *,
+                      make_parents: bool = False) -> None:
     """Write ``text`` as UTF-8 with ``\\n`` line ends to ``path`` atomically."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path, make_parents=make_parents) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

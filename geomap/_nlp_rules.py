@@ -239,20 +239,25 @@ class _View:
         self.ends = [a + len(w) for a, w in zip(idx, words)]
         self.n = len(words)
         self.spaced = [g[:1] == " " for _, g in pairs]
-        self.alpha = [w.isalpha() for w in words]
-        stops = _stop_words()
-        self.stop = [w.lower() in stops for w in words]
-        self.cap = [w[:1].isupper() for w in words]
-        self.newline = ["\n" in w for w in words]
+        self.alpha = list(map(str.isalpha, words))
+        self.stop = list(map(_stop_words().__contains__, map(str.lower, words)))
+        self.cap = [w[0].isupper() for w in words]  # tokens are never empty
+        # only the whitespace-run tokens hold a line break, and they hold one always
+        self.newline = list(map(str.isspace, words))
         self.has_sents = True
+        # a sentence starts at the first token after a run of . ! ? … (and other
+        # punctuation such as closing quotes) that follows one of them
         starts = []
-        seen_end = False
-        for i, w in enumerate(words):
-            if seen_end and not (w in _SENT_END or _PUNCT_RE.fullmatch(w)):
-                starts.append(i)
-                seen_end = False
-            elif w in _SENT_END:
-                seen_end = True
+        n, nxt = len(words), 0
+        for e in [i for i, w in enumerate(words) if w in _SENT_END]:
+            if e < nxt:
+                continue
+            j = e + 1
+            while j < n and (words[j] in _SENT_END or _PUNCT_RE.fullmatch(words[j])):
+                j += 1
+            if j < n:
+                starts.append(j)
+            nxt = j
         self.sent_of, self.sent_spans = self._sentences(None, starts)
         return self
 
@@ -323,13 +328,15 @@ def text_view(text: str) -> _View:
 def _title_case_lines(v: _View, line_starts: list[int]) -> set[int]:
     """Lines where most words (of 4+) are capitalised: headlines, bullets, menus."""
     caps: dict[int, list[int]] = {}
-    import bisect
-
-    for i in range(v.n):
-        if v.alpha[i] and len(v.words[i]) > 3:
-            line = bisect.bisect_right(line_starts, v.idx[i]) - 1
-            c = caps.setdefault(line, [0, 0])
-            c[0] += v.cap[i]
+    line, n_lines = 0, len(line_starts)
+    for word, idx, alpha, cap in zip(v.words, v.idx, v.alpha, v.cap):
+        if alpha and len(word) > 3:
+            while line + 1 < n_lines and line_starts[line + 1] <= idx:  # tokens are in order
+                line += 1
+            c = caps.get(line)
+            if c is None:
+                c = caps[line] = [0, 0]
+            c[0] += cap
             c[1] += 1
     return {line for line, (up, total) in caps.items() if total >= 3 and up / total >= 0.6}
 
@@ -678,6 +685,11 @@ class _Context:
         self.items = [(c, h) for c in regions if c.match is not None
                       for h in (_hint_from(c.match, local=False),) if h.admin1s]
         self._merged: dict[tuple[str, int, str], "Hints"] = {}
+        self._groups: dict[tuple[str, int], list[tuple[RawMention, "Hints"]]] = {}
+        for c, h in self.items:
+            self._groups.setdefault(("sentence", c.sent), []).append((c, h))
+            self._groups.setdefault(("paragraph", c.para), []).append((c, h))
+        self._units_of: dict[str, frozenset[tuple[str, str]]] = {}
         self.total: dict[str, int] = {}
         self.by_key: dict[str, dict[str, int]] = {}
         #: admin-1 units of the places and regions named, by first reading
@@ -702,12 +714,18 @@ class _Context:
         cache_key = (name, group, exclude_key)
         h = self._merged.get(cache_key)
         if h is None:
-            h = Hints()
-            for c, hc in self.items:
-                if c.key == exclude_key or (name == "sentence" and c.sent != group) or (
-                        name == "paragraph" and c.para != group):
-                    continue
-                h = h.merge(hc)
+            items = self.items if name == "document" else \
+                self._groups.get((name, group), ())
+            parts = [hc for c, hc in items if c.key != exclude_key]
+            if not parts:
+                h = Hints()
+            elif len(parts) == 1:
+                h = parts[0]
+            else:  # one union per field (Hints.merge pairwise copies the sets each time)
+                h = Hints(frozenset().union(*(p.admin1s for p in parts)),
+                          frozenset().union(*(p.countries for p in parts)),
+                          tuple(pt for p in parts for pt in p.points),
+                          frozenset().union(*(p.names for p in parts)))
             self._merged[cache_key] = h
         return h
 
@@ -717,8 +735,13 @@ class _Context:
 
     def named_units(self, key: str, at_least: int = 2) -> frozenset[tuple[str, str]]:
         """Admin-1 units that ``at_least`` other distinct names of the document are in."""
-        own = self.unit_of.get(key)
-        return frozenset(u for u, n in self.units.items() if n - (u == own) >= at_least)
+        units = self._units_of.get(key) if at_least == _UNIT_SUPPORT else None
+        if units is None:
+            own = self.unit_of.get(key)
+            units = frozenset(u for u, n in self.units.items() if n - (u == own) >= at_least)
+            if at_least == _UNIT_SUPPORT:
+                self._units_of[key] = units
+        return units
 
     def dominant(self, key: str) -> str | None:
         """The country named most often by the other names (at least twice), or None."""
@@ -728,6 +751,12 @@ class _Context:
             if k > n:
                 best, n = cc, k
         return best
+
+
+@lru_cache(maxsize=65536)
+def _same_name(name: str, key: str) -> bool:
+    """A place's own name is the mention's (up to spelling and a region word)."""
+    return loose_key(normalize(name)) == loose_key(split_admin_word(key)[0])
 
 
 def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
@@ -751,8 +780,7 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
                    ("paragraph", ctx.level("paragraph", m.para, m.key)),
                    ("document", ctx.level("document", -1, m.key))]
     keep_base = base is not None and (base.kind in ("country", "admin1") or (
-        base.population >= 100_000
-        and loose_key(normalize(base.name)) == loose_key(split_admin_word(m.key)[0])))
+        base.population >= 100_000 and _same_name(base.name, m.key)))
     # a reading in a country no other name of the document is in gives way to a
     # reading inside the regions the document names
     foreign = base is not None and ctx is not None and base.kind != "country" and \

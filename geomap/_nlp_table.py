@@ -18,15 +18,14 @@ changes, so it is built once per gazetteer.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from itertools import accumulate
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from geomap._fileio import atomic_path
 from geomap.exc import GazetteerError
 from geomap.gazetteer import BLOCK, _Lines, derived_cache_path, gazetteer_identity
 
@@ -36,6 +35,8 @@ TABLE_VERSION = 2
 MAX_WORDS = 6
 #: Bit of each feature kind in :attr:`PlaceTable.kinds`.
 KIND_BITS = {"country": 1, "admin1": 2, "admin2": 4, "city": 8, "village": 16, "district": 32}
+#: Most answers :meth:`PlaceTable.get` keeps before it starts over.
+_MEMO_SIZE = 200_000
 _KEY_RE = re.compile(r"[a-z0-9 ]+")
 _HAS_LETTER_RE = re.compile(r"[a-z]")
 
@@ -53,7 +54,7 @@ class PlaceTable:
         :func:`gazetteer_identity` of the gazetteer the table was built from.
     """
 
-    __slots__ = ("_keys", "_kinds", "_pops", "source")
+    __slots__ = ("_keys", "_kinds", "_pops", "source", "_memo")
 
     def __init__(self, keys: _Lines, kinds: Sequence[int], pops: Sequence[int],
                  source: str = "") -> None:
@@ -63,6 +64,8 @@ class PlaceTable:
         self._kinds = kinds
         self._pops = pops
         self.source = source
+        #: Answers already looked up (token n-grams repeat across documents).
+        self._memo: dict[str, tuple[int, int] | None] = {}
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -73,10 +76,19 @@ class PlaceTable:
 
     def get(self, key: str) -> tuple[int, int] | None:
         """``(kind_mask, max_population)`` for a normalised key, or None."""
+        memo = self._memo
+        if key in memo:
+            return memo[key]
         n = self._keys.find(key)
-        if n is None:
-            return None
-        return self._kinds[n], self._pops[n]
+        hit = None if n is None else (self._kinds[n], self._pops[n])
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = hit
+        return hit
+
+    def clear_memo(self) -> None:
+        """Forget the answers kept by :meth:`get` (benchmarks start cold with this)."""
+        self._memo.clear()
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -104,22 +116,14 @@ class PlaceTable:
     # ------------------------------------------------------------------ disk
     def save(self, path: str | Path) -> None:
         """Write the table as one ``.npz`` file (atomically)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         blob, blocks = _join_lines(self.keys())
         meta = {"version": TABLE_VERSION, "source": self.source, "max_words": MAX_WORDS}
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.npz")
-        os.close(fd)
-        try:
-            np.savez(tmp, keys=np.frombuffer(blob, dtype=np.uint8),
+        with atomic_path(path, make_parents=True) as tmp, open(tmp, "wb") as fh:
+            np.savez(fh, keys=np.frombuffer(blob, dtype=np.uint8),
                      blocks=np.frombuffer(blocks, dtype=np.int64),
                      kinds=np.asarray(self._kinds, dtype=np.uint8),
                      pops=np.asarray(np.minimum(self._pops, 2**32 - 1), dtype=np.uint32),
                      meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
 
     @classmethod
     def load(cls, path: str | Path) -> "PlaceTable":

@@ -41,11 +41,11 @@ import datetime as dt
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from geomap._fileio import atomic_path
 from geomap.events import Source, StrikeEvent
 from geomap.exc import InputError, OutputError
 
@@ -744,10 +744,8 @@ def write_events(
 def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Run ``write`` on a temp path next to ``path``, then move it into place."""
     try:
-        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".geomap-") as tmpdir:
-            tmp = Path(tmpdir) / path.name
+        with atomic_path(path) as tmp:
             write(tmp)
-            os.replace(tmp, path)
     except OutputError:
         raise
     except Exception as e:  # any driver/IO failure: one line, no traceback

@@ -707,7 +707,7 @@ class Gazetteer:
         rows = build()
         try:
             write_text_atomic(path, json.dumps({"source": source, "rows": rows},
-                                               ensure_ascii=False))
+                                               ensure_ascii=False), make_parents=True)
         except OSError:
             pass
         return rows

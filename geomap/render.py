@@ -26,12 +26,12 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from geomap._fileio import write_text_atomic
 from geomap._assets import asset_url, external_refs, inline_header_links, raw_element
 from geomap.exc import InputError, OutputError
 
@@ -842,14 +842,7 @@ def _write_text_atomic(path: Path, text: str) -> None:
         raise OutputError(
             f"cannot write map {str(path)!r}: directory {str(path.parent)!r} does not exist"
         )
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        write_text_atomic(path, text)
     except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write map {str(path)!r}: {exc.strerror or exc}") from None

@@ -18,12 +18,12 @@ import json
 import os
 import random
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from geomap._fileio import write_text_atomic
 from geomap.ingest import Article, read_articles
 
 __all__ = ["Corpus", "generate", "main", "seed_dir", "write_corpus"]
@@ -164,17 +164,6 @@ def generate(
         yield _article(i, rng, corpus, prefix, size)
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def write_corpus(path: str | os.PathLike[str], n: int, *, seed: int = 0) -> Path:
     """Write ``n`` synthetic articles to ``path``: a ``.jsonl`` file, else a folder of ``.txt`` files.
 
@@ -185,11 +174,11 @@ def write_corpus(path: str | os.PathLike[str], n: int, *, seed: int = 0) -> Path
     if out.suffix == ".jsonl":
         lines = (json.dumps({"id": a.id, "title": a.title, "date": a.published, "text": a.text},
                             ensure_ascii=False) for a in articles)
-        _atomic_write(out, "".join(line + "\n" for line in lines))
+        write_text_atomic(out, "".join(line + "\n" for line in lines))
         return out
     out.mkdir(parents=True, exist_ok=True)
     for a in articles:
-        _atomic_write(out / f"{a.id}.txt", a.text + "\n")
+        write_text_atomic(out / f"{a.id}.txt", a.text + "\n")
     return out
 
 
