@@ -785,11 +785,15 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
     # reading inside the regions the document names
     foreign = base is not None and ctx is not None and base.kind != "country" and \
         ctx.others(base.country_code, m.key) == 0
+    failed: list[Hints] = []  # a level with the hints of one that failed fails alike
     for name, h in levels:
         if not (h.admin1s or h.points):
             continue
         if keep_base and name != "local" and not foreign:
             break
+        if h in failed:
+            continue
+        failed.append(h)
         r = gaz.best(m.text, None, h)
         if r is None or not _agrees(r, h):
             continue
