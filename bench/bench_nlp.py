@@ -89,6 +89,7 @@ def cold_caches() -> None:
         comp._gazetteer = None
         comp.table.clear_memo()
     gazetteer._primary_key.cache_clear()
+    gazetteer._name_key.cache_clear()
     gazetteer._known_countries.cache_clear()
     _nlp_rules._norm_cache.clear()
     _nlp_rules._hint_from.cache_clear()

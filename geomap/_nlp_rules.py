@@ -405,10 +405,11 @@ def candidates(v: _View, table: PlaceTable, line_starts: list[int],
             continue
         end = _run_end(v, i, settings.max_words)
         found = None
+        norms = [_norm(x) for x in w[i:end]]  # _key(v, i, j) for each j from these
         for j in range(end, i, -1):
             if w[j - 1] in _HYPHENS or w[j - 1] in _CONNECTORS:
                 continue
-            key = _key(v, i, j)
+            key = " ".join([x for x in norms[:j - i] if x])
             hit = table.get(key) if key else None
             if hit is not None:
                 found = (j, key, hit)
@@ -684,12 +685,14 @@ class _Context:
                  counts: dict[str, int]) -> None:
         self.items = [(c, h) for c in regions if c.match is not None
                       for h in (_hint_from(c.match, local=False),) if h.admin1s]
-        self._merged: dict[tuple[str, int, str], "Hints"] = {}
+        self._item_keys = {c.key for c, _ in self.items}
+        self._merged: dict[tuple[str, int, str | None], "Hints"] = {}
         self._groups: dict[tuple[str, int], list[tuple[RawMention, "Hints"]]] = {}
         for c, h in self.items:
             self._groups.setdefault(("sentence", c.sent), []).append((c, h))
             self._groups.setdefault(("paragraph", c.para), []).append((c, h))
-        self._units_of: dict[str, frozenset[tuple[str, str]]] = {}
+        self._units_of: dict[tuple[tuple[str, str] | None, int],
+                             frozenset[tuple[str, str]]] = {}
         self.total: dict[str, int] = {}
         self.by_key: dict[str, dict[str, int]] = {}
         #: admin-1 units of the places and regions named, by first reading
@@ -707,10 +710,12 @@ class _Context:
             self.total[cc] = self.total.get(cc, 0) + counts[key]
             self.by_key[key] = {cc: counts[key]}
 
-    def level(self, name: str, group: int, exclude_key: str) -> "Hints":
+    def level(self, name: str, group: int, exclude_key: str | None) -> "Hints":
         """Merged region hints of a sentence/paragraph (``group``) or the document."""
         from geomap.gazetteer import Hints
 
+        if exclude_key not in self._item_keys:
+            exclude_key = None  # the same hints as for any other name outside the items
         cache_key = (name, group, exclude_key)
         h = self._merged.get(cache_key)
         if h is None:
@@ -735,12 +740,11 @@ class _Context:
 
     def named_units(self, key: str, at_least: int = 2) -> frozenset[tuple[str, str]]:
         """Admin-1 units that ``at_least`` other distinct names of the document are in."""
-        units = self._units_of.get(key) if at_least == _UNIT_SUPPORT else None
-        if units is None:
-            own = self.unit_of.get(key)
-            units = frozenset(u for u, n in self.units.items() if n - (u == own) >= at_least)
-            if at_least == _UNIT_SUPPORT:
-                self._units_of[key] = units
+        own = self.unit_of.get(key)
+        units = self._units_of.get((own, at_least))
+        if units is None:  # depends on the name only through its own unit
+            units = self._units_of[own, at_least] = frozenset(
+                u for u, n in self.units.items() if n - (u == own) >= at_least)
         return units
 
     def dominant(self, key: str) -> str | None:
@@ -751,6 +755,10 @@ class _Context:
             if k > n:
                 best, n = cc, k
         return best
+
+
+#: Context levels of :func:`_resolve`, nearest first: (level, group of the mention).
+_LEVELS = (("local", None), ("sentence", "sent"), ("paragraph", "para"), ("document", None))
 
 
 @lru_cache(maxsize=65536)
@@ -771,14 +779,10 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
         base = base_of[m.text]
     else:
         base = base_of[m.text] = gaz.best(m.text, None, Hints())
-    levels: list[tuple[str, Hints]] = [("local", Hints())]
+    local_hints = Hints()
     for c in local:
         if c is not m and c.match is not None and c.key != m.key and _is_local(v, m, c):
-            levels[0] = ("local", levels[0][1].merge(_hint_from(c.match, local=True)))
-    if ctx is not None:
-        levels += [("sentence", ctx.level("sentence", m.sent, m.key)),
-                   ("paragraph", ctx.level("paragraph", m.para, m.key)),
-                   ("document", ctx.level("document", -1, m.key))]
+            local_hints = local_hints.merge(_hint_from(c.match, local=True))
     keep_base = base is not None and (base.kind in ("country", "admin1") or (
         base.population >= 100_000 and _same_name(base.name, m.key)))
     # a reading in a country no other name of the document is in gives way to a
@@ -786,14 +790,19 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
     foreign = base is not None and ctx is not None and base.kind != "country" and \
         ctx.others(base.country_code, m.key) == 0
     failed: list[Hints] = []  # a level with the hints of one that failed fails alike
-    for name, h in levels:
-        if not (h.admin1s or h.points):
-            continue
-        if keep_base and name != "local" and not foreign:
-            break
-        if h in failed:
+    for name, group in _LEVELS if ctx is not None else _LEVELS[:1]:
+        if name == "local":
+            h = local_hints
+        elif keep_base and not foreign:
+            break  # the wider levels (merged lazily) cannot move this reading
+        else:
+            assert ctx is not None
+            h = ctx.level(name, m.sent if group == "sent" else m.para if group else -1, m.key)
+        if not (h.admin1s or h.points) or h in failed:
             continue
         failed.append(h)
+        if not gaz.may_agree(m.text, h):
+            continue  # no place of this name lies in these regions or near these points
         r = gaz.best(m.text, None, h)
         if r is None or not _agrees(r, h):
             continue
@@ -802,7 +811,8 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
             continue  # a distant hint does not turn a town into a hamlet of its name
         m.match, m.hint_source, m.supported = r, name, name != "document"
         return
-    if base is not None and countries and base.country_code not in countries:
+    if base is not None and countries and base.country_code not in countries and \
+            gaz.may_agree(m.text, Hints(countries=countries)):
         r = gaz.best(m.text, None, Hints(countries=countries))
         if r is not None and r.country_code in countries and (
                 not keep_base or r.population >= base.population):
@@ -880,10 +890,13 @@ def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> No
     if base is None or base.kind in ("country", "admin1") or m.hint_source is not None:
         return
     units = ctx.named_units(m.key, _UNIT_SUPPORT)
-    if not units or (base.country_code, base.admin1) in units or \
+    if not units or (base.country_code, base.admin1) in units:
+        return
+    hints = Hints(admin1s=units)
+    if not gaz.may_agree(m.text, hints) or \
             len(gaz.ids_for_key(m.key)) < 2:  # one place of that name: nothing to move to
         return
-    r = gaz.best(m.text, None, Hints(admin1s=units))
+    r = gaz.best(m.text, None, hints)
     if r is not None and (r.country_code, r.admin1) in units and r.kind == base.kind and \
             r.population * 10 >= base.population:  # Washington, D.C. stays itself
         m.match, m.hint_source = r, "document"
@@ -906,7 +919,10 @@ def _prefer_document_country(gaz: "Gazetteer", m: RawMention, profile: _Context)
     dom = profile.dominant(m.key)
     if dom is None or dom == base.country_code or profile.others(base.country_code, m.key):
         return
-    r = gaz.best(m.text, None, Hints(countries=frozenset({dom})))
+    hints = Hints(countries=frozenset({dom}))
+    if not gaz.may_agree(m.text, hints):
+        return
+    r = gaz.best(m.text, None, hints)
     if r is not None and r.country_code == dom and r.kind in ("admin1", "admin2"):
         m.match, m.hint_source = r, "document"
 

@@ -227,6 +227,7 @@ class Gazetteer:
         self._lookup_cached = lru_cache(maxsize=65536)(self._lookup)
         self._name_rows_cached = lru_cache(maxsize=65536)(self._name_rows)
         self._best_cached = lru_cache(maxsize=65536)(self._best)
+        self._plain_rows_cached = lru_cache(maxsize=65536)(self._plain_rows)
 
     # ------------------------------------------------------------------ loading
     _default: "Gazetteer | None" = None
@@ -430,7 +431,7 @@ class Gazetteer:
         """Loose key of row ``i``'s current name (cached)."""
         key = self._loose_names.get(i)
         if key is None:
-            key = self._loose_names[i] = _primary_key(normalize(self._name[i]))
+            key = self._loose_names[i] = _name_key(self._name[i])
         return key
 
     # ------------------------------------------------------------------ ranking
@@ -726,6 +727,38 @@ class Gazetteer:
         if not isinstance(query, str):
             raise QueryError(f"query must be a string, not {type(query).__name__}")
         return self._best_cached(query, country, hints)
+
+    def may_agree(self, query: str, hints: Hints) -> bool:
+        """False when no place that :meth:`best` may return for ``query`` (without a
+        country restriction) lies in one of the countries or admin-1 units of ``hints``
+        or within :data:`HINT_RADIUS_KM` of one of its points, so that no reading under
+        these hints can agree with them: a cheap test before ranking a name under many
+        sets of hints. True when one may, and for queries that carry their own context
+        ("X, Y Oblast") or alternatives ("A/B")."""
+        rows = self._plain_rows_cached(query)
+        if rows is None:
+            return True
+        admin1s, countries, points = hints.admin1s, hints.countries, hints.points
+        reach = HINT_RADIUS_KM / 111.0  # degrees of latitude: a cheap bound first
+        for row in rows:
+            cc, lat = row[5], row[7]
+            if cc in countries or (cc, row[6]) in admin1s:
+                return True
+            for plat, plon in points:
+                if abs(lat - plat) <= reach and \
+                        _haversine_km(lat, row[8], plat, plon) <= HINT_RADIUS_KM:
+                    return True
+        return False
+
+    def _plain_rows(self, query: str) -> tuple[_RankRow, ...] | None:
+        """Rank rows of a query that is a plain name (what :meth:`_resolve` ranks for it
+        without a country), or None for any other query."""
+        if not isinstance(query, str):
+            raise QueryError(f"query must be a string, not {type(query).__name__}")
+        name, hint_texts = parse_query(query)
+        if hint_texts or "/" in name or not name or not normalize(name):
+            return None
+        return self._name_rows_cached(name, None)[2]
 
     def _best(self, query: str, country: str | None, hints: Hints) -> Candidate | None:
         _check_query(query)  # inside the cache: a cached query passed it before
@@ -1152,6 +1185,12 @@ def _primary_key(key: str) -> str:
     if len(words) > 1 and words[0] in _ABBREVIATIONS:
         key = " ".join([_ABBREVIATIONS[words[0]], *words[1:]])
     return loose_key(key)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_key(name: str) -> str:
+    """:func:`_primary_key` of a place name as written (same-named places share it)."""
+    return _primary_key(normalize(name))
 
 
 def _radius_km(population: int) -> float:

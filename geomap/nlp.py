@@ -222,14 +222,15 @@ class PlacesComponent:
         view = text_view(text)
         accepted, sent_spans, _ = find_mentions(None, self.table, self.gazetteer,
                                                 self.settings, date_mentions(None, text), view)
-        return [replace(_to_mention(view, m, sent_spans), doc=doc_id) for m in accepted]
+        return [_to_mention(view, m, sent_spans, doc_id) for m in accepted]
 
 
-def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]]) -> Mention:
+def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]],
+                doc_id: str = "") -> Mention:
     start, end = view.idx[m.start], view.ends[m.end - 1]
     s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (start, end)
     text = view.text
-    return Mention(doc="", text=text[start:end], start=start, end=end,
+    return Mention(doc=doc_id, text=text[start:end], start=start, end=end,
                    sentence=text[s0:s1], sent_start=s0, sent_end=s1, label=m.label,
                    match=m.match, hint_source=m.hint_source)
 

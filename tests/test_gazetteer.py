@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from shapely.geometry import Point, shape
 
-from geomap import boundaries, settings
+from geomap import boundaries, gazetteer, settings
 from geomap._text import (bounded_edit_distance, loose_key, normalize, split_admin_word,
                           translit_ru, translit_uk)
 from geomap.exc import GazetteerError, QueryError
@@ -840,6 +840,37 @@ def test_best_is_the_match_of_resolve(gaz: Gazetteer, hints: Hints) -> None:
         assert gaz.best(q, None, hints) == gaz.resolve(q, None, hints).match, q
     assert gaz.best("Oleksandrivka", "UA", hints) == \
         gaz.resolve("Oleksandrivka", "UA", hints).match
+
+
+def test_may_agree_is_false_only_when_no_reading_can_agree(gaz: Gazetteer) -> None:
+    """``may_agree`` lets the place rules skip ranking under hints that no place of the
+    name lies in: wherever it says False, the hinted best reading agrees with nothing."""
+    kherson = gaz.best("Kherson Oblast")
+    assert kherson is not None
+    unit = (kherson.country_code, kherson.admin1)
+    hint_sets = [Hints(admin1s=frozenset({unit})), Hints(countries=frozenset({"US"})),
+                 Hints(countries=frozenset({"UA"})), Hints(points=((46.64, 32.61),)),
+                 Hints(points=((40.71, -74.0),)), Hints(admin1s=frozenset({("US", "TX")}))]
+    names = ["Stanislav", "Oleksandrivka", "Kherson", "Paris", "Georgia", "Ivanivka",
+             "Kyiv", "Qqqzzxvw", "Springfield", "Kherson Oblast"]
+    said = {}
+    for name in names:
+        for h in hint_sets:
+            said[name, h] = gaz.may_agree(name, h)
+            r = gaz.best(name, None, h)
+            if not said[name, h]:
+                assert r is None or not (
+                    (r.country_code, r.admin1) in h.admin1s or r.country_code in h.countries
+                    or any(gazetteer._haversine_km(r.lat, r.lon, la, lo)
+                           <= gazetteer.HINT_RADIUS_KM for la, lo in h.points)), (name, h)
+    assert said["Stanislav", hint_sets[0]] and not said["Stanislav", hint_sets[1]]
+    assert said["Paris", hint_sets[1]] and not said["Kyiv", hint_sets[4]]
+    assert said["Kherson", hint_sets[3]] and not said["Qqqzzxvw", hint_sets[2]]
+    # queries with their own context or alternatives: no cheap answer, so True
+    assert gaz.may_agree("Kyiv, Kyiv Oblast", hint_sets[4])
+    assert gaz.may_agree("Snake Island/Bile", hint_sets[4])
+    with pytest.raises(QueryError, match="string"):
+        gaz.may_agree(b"Kyiv", hint_sets[0])  # type: ignore[arg-type]
 
 
 def test_best_checks_its_query(gaz: Gazetteer) -> None:
