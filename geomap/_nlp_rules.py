@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
@@ -183,12 +183,12 @@ def _lines(text: str) -> list[int]:
 
 
 # ---------------------------------------------------------------------- token view
-#: Tokens for :meth:`_View.from_text`: whitespace runs with a line break, possessive
+#: Tokens for :meth:`_View.from_text`: whitespace runs from a line break on, possessive
 #: endings, dotted abbreviations ("U.S."), words (inner apostrophes kept), any other
-#: single character.
-_TOKEN_RE = re.compile(r"([^\S\n]*\n\s*|['’]s\b|(?:[^\W\d_]\.){2,}"
-                       r"|[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S)([^\S\n]*)")
-_LEAD_RE = re.compile(r"[^\S\n]*")
+#: single character. No token starts with a space, tab or other non-line-break
+#: whitespace: those runs are the gaps between tokens (``re.split`` returns them).
+_TOKEN_RE = re.compile(r"(\n\s*|['’]s\b|(?:[^\W\d_]\.){2,}"
+                       r"|[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S)")
 _SENT_END = frozenset(".!?…")
 _PUNCT_RE = re.compile(r"[^\w\s]+")
 
@@ -231,14 +231,13 @@ class _View:
         """
         self = cls.__new__(cls)
         self.text = text
-        lead = _LEAD_RE.match(text).end()  # type: ignore[union-attr]
-        pairs = _TOKEN_RE.findall(text, lead)  # (token, the spaces/tabs after it)
-        words = self.words = [w for w, _ in pairs]
-        idx = self.idx = list(accumulate([len(w) + len(g) for w, g in pairs], initial=lead))
-        idx.pop()
-        self.ends = [a + len(w) for a, w in zip(idx, words)]
+        parts = _TOKEN_RE.split(text)  # gap, token, gap, token, ..., gap
+        words = self.words = parts[1::2]
+        bounds = list(accumulate(map(len, parts)))  # the end of each part
+        self.idx = bounds[0:-1:2]
+        self.ends = bounds[1::2]
         self.n = len(words)
-        self.spaced = [g[:1] == " " for _, g in pairs]
+        self.spaced = [g[:1] == " " for g in parts[2::2]]
         self.alpha = list(map(str.isalpha, words))
         self.stop = list(map(_stop_words().__contains__, map(str.lower, words)))
         self.cap = [w[0].isupper() for w in words]  # tokens are never empty
@@ -472,13 +471,9 @@ def _doc_facts(doc: Any, v: _View, table: PlaceTable, line_starts: list[int],
             a = bisect.bisect_right(v.ends, d.start)
             b = bisect.bisect_left(v.idx, d.end)
             date_tokens.update(range(a, b))
-    sent_first: set[int] = set()
-    prev = -1
-    sent_of, newline = v.sent_of, v.newline
-    for i in range(v.n):
-        if sent_of[i] != prev or (i > 0 and newline[i - 1]):
-            prev = sent_of[i]
-            sent_first.add(i)
+    # the first token of each sentence and of each line
+    sent_first = set(v.sent_starts) if v.n else set()
+    sent_first.update(i + 1 for i in compress(range(v.n - 1), v.newline))
     # the first word after an opening quote, bullet or dash also starts a sentence
     for i in sorted(sent_first):
         j = i
@@ -487,7 +482,7 @@ def _doc_facts(doc: Any, v: _View, table: PlaceTable, line_starts: list[int],
             sent_first.add(j)
     return _DocFacts(
         ents=ents,
-        lower_words={w for w, a in zip(v.words, v.alpha) if a and w.islower()},
+        lower_words=set(filter(str.islower, compress(v.words, v.alpha))),
         surnames=surnames,
         title_lines=_title_case_lines(v, line_starts),
         date_tokens=date_tokens,
