@@ -29,11 +29,11 @@ $(STAMP): pyproject.toml package.json package-lock.json
 gazetteer: install
 	$(BIN)/geomap gazetteer build --postal-dir ../shared/gazetteer-sources --npm-dir build/npm-sources
 
-# Every benchmark, each figure beside its same-run baseline (~15 min on 2 idle cores).
+# Every benchmark, each figure beside its same-run baseline (~30 min on 2 idle cores).
 bench: install
 	$(BIN)/python bench/run_all.py
 
-# The same at small sizes (~4 min).
+# The same at small sizes (~5 min).
 bench-quick: install
 	$(BIN)/python bench/run_all.py --quick
 

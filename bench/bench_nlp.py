@@ -16,13 +16,19 @@ Prints words/s on the seed articles and on LGL/GWN texts (../shared/devdata) for
   tokenisation, no spaCy Doc (target >= 10x the baseline);
 * places with ``n_process=2``;
 
-and start-up times in fresh interpreters. The pipelines are timed in interleaved rounds
-(best of ``--rounds``) so that load from other processes hits them alike. Every pass
-starts from a freshly loaded gazetteer with geomap's name caches cleared, so no round
-is a warm re-run of the same texts. Two figures per pipeline on devdata:
+and start-up times in fresh interpreters. The pipelines are timed in ``--rounds``
+interleaved rounds. Within a round, each pipeline with a target runs between two
+NER-only passes over the same texts, and its ratio to the baseline is the mean time
+of those two passes over its own: a slow phase of a shared or virtual machine then
+hits both sides of the ratio. The ratio printed is the median over the rounds, with
+every round's ratio beside it; words/s are the best round. The other pipelines are
+compared with the mean of the round's baseline passes. Every pass starts from a
+freshly loaded gazetteer with geomap's name caches cleared, so no round is a warm
+re-run of the same texts. Two figures per pipeline:
 
 * cold: the timed texts are the first the pipeline sees;
-* steady: ``--warm`` *other* devdata texts run untimed first (the NER baseline too),
+* steady: ``--warm`` *other* devdata texts run untimed first (the NER baseline too;
+  for the seeds as well as for devdata),
   so geomap's per-name caches hold what a long batch has learnt from earlier
   documents, but nothing about the timed ones. This is the throughput of a real run
   over many articles.
@@ -188,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         if not texts:
             print(f"{label}: no texts found, skipped")
             continue
-        warm = all_dev[args.docs:] if label == "devdata" else []
+        warm = all_dev[args.docs:]  # other texts than the timed ones, for both sets
         for nlp in (ner_only, *pipes.values()):  # warm-up: caches, lazy data
             seconds(nlp, texts[:20])
         modes = [("cold", [])] + ([("steady", warm)] if warm else [])
@@ -196,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{label}: {len(texts)} texts, {words(texts):,} words, {args.rounds} rounds")
         print("  cold: caches cleared, the timed texts are the first after start-up")
         if warm:
-            print(f"  steady: caches cleared, then {len(warm)} other devdata texts "
+            print(f"  steady: caches cleared, then {len(warm)} devdata texts not timed here "
                   f"({words(warm):,} words) untimed, then the timed texts")
         print("  words/s: best round; vs NER: median over rounds of the time of the NER-only "
               "passes run\n  just before and after the pipeline's pass (same mode) over "

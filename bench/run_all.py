@@ -9,13 +9,18 @@ Usage: ``.venv/bin/python bench/run_all.py [--quick]``
    pipeline on 2,000; ``make bench-10k`` checks the 10k-article corpus);
 2. geocoder queries/s and memory against naive lookups (bench_geocode.py);
 3. map write and render times against a naive folium-Marker map (bench_map.py; the
-   render times need /usr/bin/chromium).
+   render times need /usr/bin/chromium);
+4. place finding words/s against spaCy's NER-only pipeline, cold and steady, with
+   start-up times (bench_nlp.py);
+5. accuracy: CIR event geocoding against a naive cities500 look-up (bench_cir.py) and
+   LGL/GeoWebNews geoparsing beside Mordecai 3's published figures (eval_geoparse.py);
+   both need ../shared/devdata and say so when it is absent.
 
 Each part runs in its own subprocess, so one failing part is reported and the others
 still run; its output is shown as it comes and the tables are repeated in a summary at
 the end, with the machine load before and after each part (scaling figures taken on a
-busy machine say little). The default takes about 15 minutes on 2 idle cores,
-``--quick`` about 4.
+busy machine say little). The default takes about 30 minutes on 2 idle cores,
+``--quick`` about 5.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ PARTS = (
     ("bench_geocode.py", ["--names", "5000", "--repeats", "20"], ["--names", "1000", "--repeats", "5"], 600),
     ("bench_map.py", ["--sizes", "1000,10000,100000", "--naive-max", "10000"],
      ["--sizes", "1000,10000", "--naive-max", "1000"], 900),
+    ("bench_nlp.py", [], ["--docs", "100", "--rounds", "1", "--warm", "50"], 1800),
+    ("bench_cir.py", [], [], 300),
+    ("eval_geoparse.py", [], ["--limit", "100"], 600),
 )
 
 
@@ -105,7 +113,7 @@ def _table_lines(lines: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Run the parts; exit status 1 when any present part failed."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small sizes (about 4 minutes)")
+    ap.add_argument("--quick", action="store_true", help="small sizes (about 5 minutes)")
     ap.add_argument("--timeout", type=float, help="seconds allowed per part (default: per part)")
     args = ap.parse_args(argv)
     print(f"geomap benchmarks{' (quick)' if args.quick else ''}; {os.cpu_count()} CPUs, load average {_load()}")

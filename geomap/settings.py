@@ -1,8 +1,8 @@
 """Typed defaults for geomap, read at call time (never captured at import time).
 
 Change them by assignment, e.g. ``geomap.settings.spacy_model = "en_core_web_md"``.
-Environment variables of the same name in upper case with a ``GEOMAP_`` prefix
-are read by :func:`get` when the attribute was not set explicitly.
+An environment variable of the same name in upper case with a ``GEOMAP_`` prefix
+(``GEOMAP_CACHE_DIR``) overrides the attribute whenever :func:`get` reads it.
 """
 
 from __future__ import annotations
