@@ -86,6 +86,11 @@ class PlaceTable:
         memo[key] = hit
         return hit
 
+    def prepare(self) -> "PlaceTable":
+        """Decode the key blocks' checkpoints now instead of on the first look-up."""
+        self._keys.prepare()
+        return self
+
     def clear_memo(self) -> None:
         """Forget the answers kept by :meth:`get` (benchmarks start cold with this)."""
         self._memo.clear()

@@ -160,13 +160,13 @@ class PlacesComponent:
         if self._gazetteer is None:
             from geomap.gazetteer import Gazetteer
 
-            self._gazetteer = Gazetteer.default()
+            self._gazetteer = Gazetteer.default().prepare()  # one-time tables: at load
         return self._gazetteer
 
     def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
                    nlp: Language | None = None, cache_dir: str | None = None) -> None:
         """Load the place table from the cache, building it from the gazetteer if needed."""
-        self.table = cached_table(self.gazetteer, Path(cache_dir) if cache_dir else None)
+        self.table = cached_table(self.gazetteer, Path(cache_dir) if cache_dir else None).prepare()
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Write the place table into ``path`` (a directory)."""
@@ -177,7 +177,7 @@ class PlacesComponent:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "PlacesComponent":
         """Read the place table written by :meth:`to_disk`."""
         def load(p: Path) -> None:
-            self.table = PlaceTable.load(p)
+            self.table = PlaceTable.load(p).prepare()
 
         spacy_util.from_disk(path, {"table.npz": load}, exclude)
         return self

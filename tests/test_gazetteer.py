@@ -873,6 +873,18 @@ def test_may_agree_is_false_only_when_no_reading_can_agree(gaz: Gazetteer) -> No
         gaz.may_agree(b"Kyiv", hint_sets[0])  # type: ignore[arg-type]
 
 
+def test_prepare_builds_the_first_use_tables_and_changes_no_answer() -> None:
+    queries = ["Kharkov Oblast", "Zaporizja Oblast", "Stanislav, Kherson Oblast", "Kyiv",
+               "Qqqzzxvw", "Mykolayivs oblast"]
+    lazy, ready = Gazetteer(PLACES), Gazetteer(PLACES)
+    assert ready.prepare() is ready and ready.prepare() is ready  # idempotent
+    assert ready._a1_tables is not None and ready._a1_keys is not None
+    assert ready._exact._lines._firsts and ready._loose._lines._firsts
+    assert lazy._a1_keys is None and lazy._exact._lines._firsts is None
+    for q in queries:
+        assert ready.resolve(q) == lazy.resolve(q), q
+
+
 def test_best_checks_its_query(gaz: Gazetteer) -> None:
     with pytest.raises(QueryError, match="string"):
         gaz.best(b"Kyiv")  # type: ignore[arg-type]
