@@ -387,7 +387,12 @@ def _is_fragment(v: _View, i: int, j: int, run_end: int) -> bool:
 
 
 def _key(v: _View, i: int, j: int) -> str:
-    return " ".join(x for x in map(_norm, v.words[i:j]) if x)
+    return _join_key(map(_norm, v.words[i:j]))
+
+
+def _join_key(norms: Iterable[str]) -> str:
+    """The match key of a run of normalised tokens (empty ones, e.g. possessives, dropped)."""
+    return " ".join([x for x in norms if x])
 
 
 def candidates(v: _View, table: PlaceTable, line_starts: list[int],
@@ -408,7 +413,7 @@ def candidates(v: _View, table: PlaceTable, line_starts: list[int],
         for j in range(end, i, -1):
             if w[j - 1] in _HYPHENS or w[j - 1] in _CONNECTORS:
                 continue
-            key = " ".join([x for x in norms[:j - i] if x])
+            key = _join_key(norms[:j - i])
             hit = table.get(key) if key else None
             if hit is not None:
                 found = (j, key, hit)
@@ -658,11 +663,9 @@ def _is_local(v: _View, a: RawMention, b: RawMention) -> bool:
 
 
 def _agrees(c: "Candidate", h: "Hints") -> bool:
-    from geomap.gazetteer import HINT_RADIUS_KM, _haversine_km
+    from geomap.gazetteer import near_hint_points
 
-    if (c.country_code, c.admin1) in h.admin1s:
-        return True
-    return any(_haversine_km(c.lat, c.lon, la, lo) <= HINT_RADIUS_KM for la, lo in h.points)
+    return (c.country_code, c.admin1) in h.admin1s or near_hint_points(c.lat, c.lon, h.points)
 
 
 class _Context:
@@ -752,10 +755,6 @@ class _Context:
         return best
 
 
-#: Context levels of :func:`_resolve`, nearest first: (level, group of the mention).
-_LEVELS = (("local", None), ("sentence", "sent"), ("paragraph", "para"), ("document", None))
-
-
 @lru_cache(maxsize=65536)
 def _same_name(name: str, key: str) -> bool:
     """A place's own name is the mention's (up to spelling and a region word)."""
@@ -785,14 +784,16 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
     foreign = base is not None and ctx is not None and base.kind != "country" and \
         ctx.others(base.country_code, m.key) == 0
     failed: list[Hints] = []  # a level with the hints of one that failed fails alike
-    for name, group in _LEVELS if ctx is not None else _LEVELS[:1]:
+    wider = () if ctx is None else (("sentence", m.sent), ("paragraph", m.para),
+                                     ("document", -1))
+    for name, group in (("local", -1), *wider):
         if name == "local":
             h = local_hints
         elif keep_base and not foreign:
             break  # the wider levels (merged lazily) cannot move this reading
         else:
             assert ctx is not None
-            h = ctx.level(name, m.sent if group == "sent" else m.para if group else -1, m.key)
+            h = ctx.level(name, group, m.key)
         if not (h.admin1s or h.points) or h in failed:
             continue
         failed.append(h)
@@ -806,9 +807,10 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
             continue  # a distant hint does not turn a town into a hamlet of its name
         m.match, m.hint_source, m.supported = r, name, name != "document"
         return
+    in_countries = Hints(countries=countries)
     if base is not None and countries and base.country_code not in countries and \
-            gaz.may_agree(m.text, Hints(countries=countries)):
-        r = gaz.best(m.text, None, Hints(countries=countries))
+            gaz.may_agree(m.text, in_countries):
+        r = gaz.best(m.text, None, in_countries)
         if r is not None and r.country_code in countries and (
                 not keep_base or r.population >= base.population):
             m.match, m.hint_source = r, "document"

@@ -151,6 +151,18 @@ def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
+#: Degrees of latitude beyond which a point is surely farther than HINT_RADIUS_KM (a
+#: degree of latitude is 111.2 km on the sphere of :func:`_haversine_km`).
+_HINT_REACH_DEG = HINT_RADIUS_KM / 111.0
+
+
+def near_hint_points(lat: float, lon: float, points: Iterable[tuple[float, float]]) -> bool:
+    """A place lies within :data:`HINT_RADIUS_KM` of one of the hinted ``points``."""
+    return any(abs(lat - plat) <= _HINT_REACH_DEG
+               and _haversine_km(lat, lon, plat, plon) <= HINT_RADIUS_KM
+               for plat, plon in points)
+
+
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
 _OF_RE = re.compile(r"^(.+?)\s+(?:district|raion|rayon|region|oblast)\s+of\s+(.+)$", re.I)
 
@@ -462,9 +474,8 @@ class Gazetteer:
         if kind in POPULATED and hints.names and normalize(self._name[i]) in hints.names and \
                 any(c == cc for c, _ in hints.admin1s):
             return 3.0
-        for plat, plon in hints.points:
-            if _haversine_km(lat, lon, plat, plon) <= HINT_RADIUS_KM:
-                return 2.5
+        if near_hint_points(lat, lon, hints.points):
+            return 2.5
         if cc in hints.countries:
             return 1.0
         return 0.0
@@ -736,8 +747,7 @@ class Gazetteer:
              hints: Hints = Hints()) -> Candidate | None:
         """The match of :meth:`resolve` alone (cached; cheaper: no alternatives are
         built). For callers that resolve many names under many sets of hints."""
-        if not isinstance(query, str):
-            raise QueryError(f"query must be a string, not {type(query).__name__}")
+        _check_query_type(query)
         return self._best_cached(query, country, hints)
 
     def may_agree(self, query: str, hints: Hints) -> bool:
@@ -751,22 +761,13 @@ class Gazetteer:
         if rows is None:
             return True
         admin1s, countries, points = hints.admin1s, hints.countries, hints.points
-        reach = HINT_RADIUS_KM / 111.0  # degrees of latitude: a cheap bound first
-        for row in rows:
-            cc, lat = row[5], row[7]
-            if cc in countries or (cc, row[6]) in admin1s:
-                return True
-            for plat, plon in points:
-                if abs(lat - plat) <= reach and \
-                        _haversine_km(lat, row[8], plat, plon) <= HINT_RADIUS_KM:
-                    return True
-        return False
+        return any(row[5] in countries or (row[5], row[6]) in admin1s
+                   or near_hint_points(row[7], row[8], points) for row in rows)
 
     def _plain_rows(self, query: str) -> tuple[_RankRow, ...] | None:
         """Rank rows of a query that is a plain name (what :meth:`_resolve` ranks for it
         without a country), or None for any other query."""
-        if not isinstance(query, str):
-            raise QueryError(f"query must be a string, not {type(query).__name__}")
+        _check_query_type(query)
         name, hint_texts = parse_query(query)
         if hint_texts or "/" in name or not name or not normalize(name):
             return None
@@ -1234,9 +1235,13 @@ def derived_cache_path(gazetteer_path: Path, name: str, version: int, suffix: st
     return base / f"{name}-{digest}{suffix}"
 
 
-def _check_query(query: object) -> None:
+def _check_query_type(query: object) -> None:
     if not isinstance(query, str):
         raise QueryError(f"query must be a string, not {type(query).__name__}")
+
+
+def _check_query(query: object) -> None:
+    _check_query_type(query)
     limit = settings.get("max_query_length")
     if len(query) > limit:  # type: ignore[operator]
         raise QueryError(f"query is {len(query)} characters long; the limit is {limit}")
