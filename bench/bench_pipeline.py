@@ -51,7 +51,8 @@ from dataclasses import asdict, dataclass, field  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from geomap import distributed, synth  # noqa: E402
+from geomap import distributed
+from tools import synth  # noqa: E402
 from geomap.events import StrikeEvent, merge_events  # noqa: E402
 from geomap.ingest import Article  # noqa: E402
 

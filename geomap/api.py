@@ -265,7 +265,8 @@ def make_map(inputs: Iterable[str | Path] | str | Path, *, output: str | Path | 
     its events are merged, ``since``/``until`` apply). With ``output``, writes the
     HTML map and the events GeoJSON beside it (same stem).
     """
-    from geomap import export, render
+    from geomap import export
+    from geomap.map import render
     from geomap.store import is_event_store
 
     if isinstance(inputs, (str, Path)):

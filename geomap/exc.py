@@ -13,6 +13,7 @@ __all__ = [
     "OutputError",
     "ProcessingError",
     "QueryError",
+    "SettingsError",
 ]
 
 
@@ -44,3 +45,7 @@ class ProcessingError(GeomapError, RuntimeError):
 
     The message is one line that starts with the article's path or id.
     """
+
+
+class SettingsError(GeomapError, ValueError):
+    """A setting (or its ``GEOMAP_*`` environment override) is unknown or malformed."""

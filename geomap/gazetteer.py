@@ -1,6 +1,6 @@
 """The bundled gazetteer: load it, look names up, resolve them with context.
 
-The data file (``data/gazetteer/places.npz``, built by :mod:`geomap._build_gazetteer`)
+The data file (``data/gazetteer/places.npz``, built by :mod:`tools.build_gazetteer`)
 holds one row per place (countries, admin-1 and admin-2 units, GeoNames cities500,
 Ukrainian and Belarusian villages) and two name indexes: exact normalised keys and
 "loose" keys that fold transliteration variants. The file is memory-mapped and read

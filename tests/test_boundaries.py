@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from geomap import boundaries, settings
-from geomap._build_boundaries import NPM_PACKAGES, build_boundaries, decode_topojson, node_modules_dir
+from tools.build_boundaries import NPM_PACKAGES, build_boundaries, decode_topojson, node_modules_dir
 from geomap.exc import GazetteerError, QueryError
 
 REPO = Path(__file__).resolve().parent.parent

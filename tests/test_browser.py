@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import CHROMIUM, HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, event_row, launch_chromium, sample_events
 
-from geomap import render
+from geomap.map import render
 
 pytestmark = pytest.mark.browser
 

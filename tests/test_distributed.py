@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from geomap import distributed, synth
+from geomap import distributed
+from tools import synth
 from geomap.distributed import ArticleResult, iter_dask, iter_local, run_dask, run_local
 from geomap.events import StrikeEvent
 from geomap.exc import GeomapError

@@ -1,4 +1,4 @@
-"""Tests of geomap.render and geomap._assets (no browser; see test_browser.py)."""
+"""Tests of geomap.render and geomap.map.assets (no browser; see test_browser.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap import _assets, render
+from geomap.map import assets as _assets, render
 from geomap.exc import GeomapError, InputError, OutputError
 
 from conftest import HOSTILE_QUOTE, HOSTILE_TITLE, JINJA, sample_events, tiny_base_layers
@@ -362,7 +362,7 @@ def test_same_bytes_across_processes(tmp_path):
     root = Path(__file__).resolve().parent.parent
     code = (
         "import sys; from test_render import sample_events, tiny_base_layers; "
-        "from geomap.render import write_map; "
+        "from geomap.map.render import write_map; "
         "write_map(sample_events(), sys.argv[1], base_layers=tiny_base_layers())"
     )
     for seed in ("1", "2"):

@@ -1,11 +1,11 @@
 """Bundled JavaScript/CSS for the offline map and the step that inlines them.
 
 geomap's HTML map must open with no network, so every script and style sheet it
-needs is read from ``geomap/assets/`` and written *into* the page:
+needs is read from ``geomap/map/static/`` and written *into* the page:
 
-* ``geomap/assets/geomap.js`` and ``geomap.css`` are geomap's own code (committed);
-* ``geomap/assets/vendor/`` holds third-party files copied from ``node_modules`` by
-  ``python -m geomap._assets --vendor node_modules`` (run by ``make install``; the
+* ``geomap/map/static/geomap.js`` and ``geomap.css`` are geomap's own code (committed);
+* ``geomap/map/static/vendor/`` holds third-party files copied from ``node_modules`` by
+  ``python -m geomap.map.assets --vendor node_modules`` (run by ``make install``; the
   folder is git-ignored), with a ``NOTICE`` naming each file and its licence.
 
 Folium elements reference an asset with a pseudo-URL ``geomap-asset:<name>`` in
@@ -49,9 +49,9 @@ class AssetError(GeomapError, FileNotFoundError):
 
 @dataclass(frozen=True, slots=True)
 class VendoredFile:
-    """One third-party file copied from ``node_modules`` into ``assets/vendor``."""
+    """One third-party file copied from ``node_modules`` into ``static/vendor``."""
 
-    name: str  # file name inside assets/vendor
+    name: str  # file name inside static/vendor
     package: str  # npm package
     path: str  # path inside the package
     licence: str  # SPDX identifier
@@ -78,17 +78,17 @@ VENDORED: tuple[VendoredFile, ...] = (
     ),
 )
 
-#: geomap's own files (committed, in geomap/assets/).
+#: geomap's own files (committed, in geomap/map/static/).
 OWN = ("geomap.js", "geomap.css")
 
 
 def assets_dir() -> Path:
-    """Directory of the bundled assets (``geomap/assets``)."""
-    return Path(__file__).resolve().parent / "assets"
+    """Directory of the bundled assets (``geomap/map/static``)."""
+    return Path(__file__).resolve().parent / "static"
 
 
 def vendor_dir() -> Path:
-    """Directory of the vendored third-party assets (``geomap/assets/vendor``)."""
+    """Directory of the vendored third-party assets (``geomap/map/static/vendor``)."""
     return assets_dir() / "vendor"
 
 
@@ -126,7 +126,7 @@ def read_asset(name: str) -> str:
     except FileNotFoundError:
         msg = (
             f"bundled map asset {path} is missing; run `make install` "
-            "(or `python -m geomap._assets --vendor node_modules` after `npm ci`)"
+            "(or `python -m geomap.map.assets --vendor node_modules` after `npm ci`)"
         )
         raise AssetError(msg) from None
 
@@ -242,7 +242,7 @@ def _package_meta(pkg_dir: Path) -> dict[str, Any]:
 def _notice(node_modules: Path) -> str:
     lines = [
         "Third-party files bundled into geomap's offline HTML maps",
-        "(copied from node_modules by `python -m geomap._assets --vendor node_modules`).",
+        "(copied from node_modules by `python -m geomap.map.assets --vendor node_modules`).",
         "",
     ]
     packages: dict[str, list[VendoredFile]] = {}
@@ -269,7 +269,7 @@ def vendor(node_modules: Path, dest: Path | None = None) -> list[Path]:
     node_modules
         The ``node_modules`` directory made by ``npm ci``.
     dest
-        Target directory; ``geomap/assets/vendor`` by default.
+        Target directory; ``geomap/map/static/vendor`` by default.
 
     Returns
     -------
@@ -295,8 +295,8 @@ def vendor(node_modules: Path, dest: Path | None = None) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m geomap._assets --vendor node_modules``."""
-    parser = argparse.ArgumentParser(prog="python -m geomap._assets", description=__doc__)
+    """Command line: ``python -m geomap.map.assets --vendor node_modules``."""
+    parser = argparse.ArgumentParser(prog="python -m geomap.map.assets", description=__doc__)
     parser.add_argument("--vendor", type=Path, metavar="NODE_MODULES", required=True)
     parser.add_argument("--dest", type=Path, default=None)
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ Both are simplified as *coverages* (:func:`shapely.coverage_simplify`): shared b
 are simplified once, so neighbouring polygons keep meeting without gaps or overlaps,
 which a per-polygon ``simplify`` cannot guarantee.
 
-Run ``python -m geomap._build_boundaries OUT_DIR --npm-dir DIR``; ``DIR`` is the npm
+Run ``python -m tools.build_boundaries OUT_DIR --npm-dir DIR``; ``DIR`` is the npm
 prefix (the folder holding ``node_modules``), re-created with ``npm install`` when the
 pinned packages are absent.
 """
@@ -666,8 +666,8 @@ def build_boundaries(out_dir: Path, *, npm_dir: Path) -> dict[str, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m geomap._build_boundaries OUT_DIR --npm-dir DIR``."""
-    parser = argparse.ArgumentParser(prog="python -m geomap._build_boundaries", description=__doc__.split("\n")[0])
+    """Command line: ``python -m tools.build_boundaries OUT_DIR --npm-dir DIR``."""
+    parser = argparse.ArgumentParser(prog="python -m tools.build_boundaries", description=__doc__.split("\n")[0])
     parser.add_argument("out_dir", type=Path, help="destination folder, e.g. data/gazetteer")
     parser.add_argument("--npm-dir", type=Path, required=True, help="npm prefix holding node_modules")
     args = parser.parse_args(argv)

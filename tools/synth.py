@@ -6,7 +6,7 @@ town or village becomes a slot, filled with a random town or village of the
 bundled gazetteer. Each article gets a random publication date (2022-2025) and
 a few strike sentences with stated dates. The same ``seed`` gives the same corpus.
 
-Run ``python -m geomap.synth N OUT.jsonl [--seed S]`` (or ``OUT/`` for one
+Run ``python -m tools.synth N OUT.jsonl [--seed S]`` (or ``OUT/`` for one
 ``.txt`` file per article).
 """
 
@@ -183,7 +183,7 @@ def write_corpus(path: str | os.PathLike[str], n: int, *, seed: int = 0) -> Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m geomap.synth N OUT [--seed S]``."""
+    """Command line: ``python -m tools.synth N OUT [--seed S]``."""
     parser = argparse.ArgumentParser(description="Write a synthetic article corpus.")
     parser.add_argument("n", type=int, help="number of articles")
     parser.add_argument("out", help="OUT.jsonl, or a folder for .txt files")

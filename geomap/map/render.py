@@ -2,7 +2,7 @@
 
 :func:`render_map` turns the events GeoDataFrame of :mod:`geomap.export` into a
 ``folium.Map`` whose page needs no network: Leaflet, the heat-map plugin and
-geomap's own JS/CSS are inlined from ``geomap/assets`` (see :mod:`geomap._assets`),
+geomap's own JS/CSS are inlined from ``geomap/map/static`` (see :mod:`geomap.map.assets`),
 and folium's default CDN header (jQuery, Bootstrap, Font Awesome, awesome-markers)
 is not used at all.  Events are embedded once, as compact columns in a JSON
 ``<script type="application/json">`` block; ``geomap.js`` draws them on one canvas
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from geomap._fileio import write_text_atomic
-from geomap._assets import asset_url, external_refs, inline_header_links, raw_element
+from geomap.map.assets import asset_url, external_refs, inline_header_links, raw_element
 from geomap.exc import InputError, OutputError
 
 if TYPE_CHECKING:
@@ -609,7 +609,7 @@ def encode_events(
     Returns
     -------
     dict
-        JSON-ready data (see ``EventData`` in ``geomap/assets/geomap.js``).
+        JSON-ready data (see ``EventData`` in ``geomap/map/static/geomap.js``).
     """
     df = _prepare_frame(events)
     lats_all, lons_all, kinds_all = _coordinates(df)

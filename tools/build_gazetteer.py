@@ -597,7 +597,7 @@ def _stable_id(p: _Place) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry: ``python -m geomap._build_gazetteer OUT_DIR ...``."""
+    """Command-line entry: ``python -m tools.build_gazetteer OUT_DIR ...``."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--postal-dir", type=Path, default=Path("../shared/gazetteer-sources"))
