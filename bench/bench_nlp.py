@@ -88,7 +88,8 @@ def cold_caches() -> None:
     repeated rounds do not flatter geomap: resolved names, memoised keys and hints, and
     the gazetteer's lazily decoded columns are all dropped. The new gazetteer is loaded
     (with the tables the component prepares at load) here, untimed, as in start-up."""
-    from geomap import _nlp_rules, gazetteer
+    from geomap.gazetteer import core as gazetteer
+    from geomap.nlp import rules as _nlp_rules
     from geomap import nlp as geomap_nlp
 
     gazetteer.Gazetteer._default = None

@@ -3,10 +3,10 @@
 Usage: ``.venv/bin/python bench/bench_pipeline.py [--articles N] [--fast-articles M] [--quick] [--json OUT]``
 
 For the full pipeline (spaCy model) on ``N`` synthetic articles and the fast one
-(gazetteer only) on ``M`` (:mod:`geomap.synth`, fixed seeds) it prints, beside
+(gazetteer only) on ``M`` (:mod:`tools.synth`, fixed seeds) it prints, beside
 each figure, its baseline measured in the same run:
 
-* words/s in one process, the baseline: :func:`geomap.distributed.iter_local`
+* words/s in one process, the baseline: :func:`geomap.runners.dask.iter_local`
   in a freshly spawned process (as cold as a fresh worker), the same batches
   (``--batch-size``, one ``nlp.pipe`` call each) and the same batch function as
   the workers; beside it spaCy's own NER-only pipeline (``nlp.pipe`` over the
@@ -51,7 +51,8 @@ from dataclasses import asdict, dataclass, field  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from geomap import distributed
+from geomap import pipeline
+from geomap.runners import dask as distributed
 from tools import synth  # noqa: E402
 from geomap.events import StrikeEvent, merge_events  # noqa: E402
 from geomap.ingest import Article  # noqa: E402
@@ -113,8 +114,8 @@ def _cpu_s() -> float:
 
 def _warm(fast: bool, articles: list[Article]) -> float:
     """Load pipeline, gazetteer and boundaries in this process, then process a few articles; load seconds."""
-    load = distributed.warm_up(fast)
-    distributed.process_batch(articles, fast=fast)
+    load = pipeline.warm_up(fast)
+    pipeline.process_batch(articles, fast=fast)
     return load
 
 
@@ -131,7 +132,7 @@ def _single_job(articles: list[Article], fast: bool, batch_size: int, warm: list
     """The one-process run, in a fresh process (as cold as a fresh Dask worker)."""
     load = _warm(fast, warm)
     cpu0, t0 = _cpu_s(), time.perf_counter()
-    results = list(distributed.iter_local(articles, fast=fast, batch_size=batch_size, on_error=lambda e: None))
+    results = list(pipeline.iter_local(articles, fast=fast, batch_size=batch_size, on_error=lambda e: None))
     elapsed, cpu = time.perf_counter() - t0, _cpu_s() - cpu0
     return {"load": load, "elapsed": elapsed, "cpu": cpu, "peak": _peak_rss_mb(), "results": _per_article(results)}
 

@@ -28,7 +28,7 @@ __all__ = [
 
 _LAZY = {
     "Gazetteer": ("geomap.gazetteer", "Gazetteer"),
-    "GazetteerGeocoder": ("geomap.geocode", "GazetteerGeocoder"),
+    "GazetteerGeocoder": ("geomap.geocoder", "GazetteerGeocoder"),
     "StrikeEvent": ("geomap.events", "StrikeEvent"),
     "extract": ("geomap.api", "extract"),
     "make_map": ("geomap.api", "make_map"),

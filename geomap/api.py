@@ -6,13 +6,15 @@ beyond orchestration (reading inputs, reporting failures, filtering by date).
 
 from __future__ import annotations
 
-import sys
+import logging
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from geomap import pipeline
 from geomap.exc import GeomapError, InputError
+from geomap.pipeline import extract_article, extract_parsed, with_region_geometry
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
@@ -23,7 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from geomap.events import StrikeEvent
     from geomap.ingest import Article
     from geomap.nlp import Mention
-    from geomap.store import EventStore
+    from geomap.runners.store import EventStore
+
+_log = logging.getLogger("geomap")
 
 __all__ = ["Summary", "extract", "extract_article", "extract_events", "extract_parsed", "make_map",
            "places", "store_events"]
@@ -46,6 +50,9 @@ class Summary:
         Events in the result (merged, after the date filter).
     failures
         One line per input or article that failed.
+    on_error
+        Called with each failure as it happens (the CLI prints it); ``None``: logged as a
+        warning on the ``geomap`` logger.
     """
 
     articles: int = 0
@@ -53,6 +60,15 @@ class Summary:
     failures: list[str] = field(default_factory=list)
     processed: int = 0
     unchanged: int = 0
+    on_error: Callable[[GeomapError], None] | None = field(default=None, repr=False, compare=False)
+
+    def fail(self, exc: GeomapError) -> None:
+        """Record one failed input or article."""
+        self.failures.append(str(exc))
+        if self.on_error is not None:
+            self.on_error(exc)
+        else:
+            _log.warning("%s", exc)
 
     def line(self) -> str:
         """One-line summary for the CLI."""
@@ -69,35 +85,6 @@ def places(text_or_article: "str | Article", *, fast: bool = False,
     return _nlp.find_places(text_or_article, nlp=nlp, fast=fast)
 
 
-def _with_region_geometry(ev: "StrikeEvent") -> "StrikeEvent":
-    if ev.geo_precision != 3 or ev.geometry is not None or not ev.admin1:
-        return ev
-    from geomap import boundaries
-
-    try:
-        geom = boundaries.admin1_geometry(ev.country_code or "", ev.admin1)
-    except GeomapError:
-        geom = None
-    return replace(ev, geometry=geom) if geom else ev
-
-
-def extract_article(article: "Article", *, nlp: "Language | None" = None,
-                    fast: bool = False) -> list["StrikeEvent"]:
-    """Strike events reported by one article (merged within the article)."""
-    from geomap import nlp as _nlp
-
-    doc, mentions = _nlp.parse(article, nlp=nlp or _nlp.load_pipeline(fast=fast))
-    return extract_parsed(article, doc=doc, mentions=mentions)
-
-
-def extract_parsed(article: "Article", *, doc: "Doc", mentions: "list[Mention]") -> list["StrikeEvent"]:
-    """Strike events of an article already parsed by :func:`geomap.nlp.parse` / ``parse_many``."""
-    from geomap import events as _events
-
-    found = _events.events_from_doc(article, doc, mentions)
-    return [_with_region_geometry(e) for e in _events.merge_events(found)]
-
-
 def _in_range(ev: "StrikeEvent", since: str | None, until: str | None) -> bool:
     if since is None and until is None:
         return True
@@ -110,18 +97,14 @@ def _articles(inputs: Iterable[str | Path], date: str | None,
               summary: Summary) -> Iterator["Article"]:
     from geomap.ingest import read_articles
 
-    def record(exc: InputError) -> None:
-        summary.failures.append(str(exc))
-        print(f"geomap: {exc}", file=sys.stderr)
-
-    for art in read_articles(inputs, date=date, on_error=record):
+    for art in read_articles(inputs, date=date, on_error=summary.fail):
         summary.articles += 1
         yield art
 
 
 def _open_store(store: "str | Path | EventStore", rebuild: bool) -> tuple["EventStore", bool]:
     """The store and whether this call opened it (and so closes it)."""
-    from geomap.store import EventStore
+    from geomap.runners.store import EventStore
 
     opened = not isinstance(store, EventStore)
     st = EventStore(store) if opened else store  # type: ignore[arg-type]
@@ -138,18 +121,14 @@ def _open_store(store: "str | Path | EventStore", rebuild: bool) -> tuple["Event
 def _results(articles: Iterable["Article"], *, engine: str, fast: bool, scheduler: str | None,
              batch_size: int, summary: Summary,
              progress: Callable[[int], None] | None) -> Iterator[Any]:
-    """One :class:`~geomap.distributed.ArticleResult` per article, in order, failures reported."""
-    from geomap import distributed
-
-    def failed(exc: GeomapError) -> None:
-        summary.failures.append(str(exc))
-        print(f"geomap: {exc}", file=sys.stderr)
+    """One :class:`~geomap.runners.dask.ArticleResult` per article, in order, failures reported."""
+    from geomap.runners import dask as distributed
 
     if engine == "dask":
         results = distributed.iter_dask(articles, fast=fast, scheduler=scheduler,
-                                        batch_size=batch_size, on_error=failed)
+                                        batch_size=batch_size, on_error=summary.fail)
     else:
-        results = distributed.iter_local(articles, fast=fast, batch_size=batch_size, on_error=failed)
+        results = pipeline.iter_local(articles, fast=fast, batch_size=batch_size, on_error=summary.fail)
     for result in results:
         summary.processed += 1
         if progress is not None:
@@ -190,11 +169,11 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
         With ``store``: empty the store first and process everything.
     batch_size
         Articles per ``nlp.pipe`` call, Dask task and store transaction
-        (default :data:`geomap.distributed.BATCH_SIZE`).
+        (default :data:`geomap.runners.dask.BATCH_SIZE`).
     progress
         Called with the number of articles read so far, after each one is processed.
     """
-    from geomap import distributed
+    from geomap.runners import dask as distributed
     from geomap import events as _events
 
     if engine not in ("local", "dask"):
@@ -202,7 +181,7 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
     if rebuild and store is None:
         raise GeomapError("rebuild needs a store: pass store='events.gpkg'")
     summary = summary if summary is not None else Summary()
-    size = batch_size or distributed.BATCH_SIZE
+    size = batch_size or pipeline.BATCH_SIZE
     articles = _articles(inputs, date, summary)
     run = partial(_results, engine=engine, fast=fast, scheduler=scheduler, batch_size=size,
                   summary=summary, progress=progress)
@@ -217,7 +196,7 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
         finally:
             if opened:
                 st.close()
-    merged = [_with_region_geometry(e) for e in _events.merge_events(found)
+    merged = [with_region_geometry(e) for e in _events.merge_events(found)
               if _in_range(e, since, until)]
     summary.events = len(merged)
     return merged
@@ -235,13 +214,13 @@ def store_events(path: str | Path, *, since: str | None = None,
                  until: str | None = None) -> list["StrikeEvent"]:
     """The events kept in an event store written by ``extract(..., store=path)``, merged."""
     from geomap import events as _events
-    from geomap.store import EventStore
+    from geomap.runners.store import EventStore
 
     if not Path(path).is_file():
         raise InputError(f"{path}: no such event store")
     with EventStore(path) as st:
         found = st.events()
-    return [_with_region_geometry(e) for e in _events.merge_events(found) if _in_range(e, since, until)]
+    return [with_region_geometry(e) for e in _events.merge_events(found) if _in_range(e, since, until)]
 
 
 def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> "geopandas.GeoDataFrame":
@@ -249,7 +228,7 @@ def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> "geopan
 
     Keyword arguments are those of :func:`extract_events`.
     """
-    from geomap.export import to_geodataframe
+    from geomap.io.export import to_geodataframe
 
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
@@ -265,9 +244,9 @@ def make_map(inputs: Iterable[str | Path] | str | Path, *, output: str | Path | 
     its events are merged, ``since``/``until`` apply). With ``output``, writes the
     HTML map and the events GeoJSON beside it (same stem).
     """
-    from geomap import export
+    from geomap.io import export
     from geomap.map import render
-    from geomap.store import is_event_store
+    from geomap.runners.store import is_event_store
 
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]

@@ -3,7 +3,7 @@ and the ``bundled_gazetteer`` fixture.
 
 ``bench/bench_map.py`` imports :data:`CHROMIUM`, :data:`CHROMIUM_ARGS` and
 :func:`launch_chromium` from here, so the browser is started one way everywhere.
-The frames are in the export schema (what :func:`geomap.export.to_geodataframe`
+The frames are in the export schema (what :func:`geomap.io.export.to_geodataframe`
 gives), made by hand so that the render tests do not depend on extraction.
 """
 

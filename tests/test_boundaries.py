@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geomap import boundaries, settings
+from geomap import settings
+from geomap.gazetteer import boundaries
 from tools.build_boundaries import NPM_PACKAGES, build_boundaries, decode_topojson, node_modules_dir
 from geomap.exc import GazetteerError, QueryError
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from geomap import distributed
+from geomap import pipeline
+from geomap.runners import dask as distributed
 from tools import synth
-from geomap.distributed import ArticleResult, iter_dask, iter_local, run_dask, run_local
+from geomap.pipeline import ArticleResult, iter_local, run_local
+from geomap.runners.dask import iter_dask, run_dask
 from geomap.events import StrikeEvent
 from geomap.exc import GeomapError
 from geomap.ingest import Article
@@ -45,12 +47,12 @@ def client(cluster: object) -> Iterator[object]:
 def _fail_on(article: Article, *, bad: frozenset[str]) -> list[StrikeEvent]:
     if article.id in bad:
         raise ValueError(f"cannot handle {article.id}\nsecond line")
-    return distributed.default_process(article, fast=True)
+    return pipeline.default_process(article, fast=True)
 
 
 def _slow(article: Article) -> list[StrikeEvent]:
     time.sleep((hash(article.id) % 5) / 1000)
-    return distributed.default_process(article, fast=True)
+    return pipeline.default_process(article, fast=True)
 
 
 def _as_dicts(events: list[StrikeEvent]) -> list[dict[str, object]]:
@@ -84,7 +86,7 @@ def test_pipeline_loaded_once_per_worker(client: object) -> None:
     articles = list(synth.generate(120, seed=5, size=SMALL))
     run_dask(articles, fast=True, scheduler=client, batch_size=8)  # type: ignore[arg-type]
     run_dask(articles[:40], fast=True, scheduler=client, batch_size=8)  # type: ignore[arg-type]
-    counts = client.run(distributed.load_counts)  # type: ignore[attr-defined]
+    counts = client.run(pipeline.load_counts)  # type: ignore[attr-defined]
     key = repr(("geomap.nlp", True))
     assert len(counts) == 2
     assert len({c["pid"] for c in counts.values()}) == 2  # two worker processes
@@ -152,20 +154,20 @@ def test_driver_reads_ahead_only_a_bounded_window(client: object) -> None:
 
 def test_batched_rejects_zero() -> None:
     with pytest.raises(ValueError, match="at least 1"):
-        list(distributed.batched([1, 2], 0))
-    assert list(distributed.batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
+        list(pipeline.batched([1, 2], 0))
+    assert list(pipeline.batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
 
 
 def test_one_bad_text_does_not_spoil_its_nlp_pipe_batch() -> None:
     a, b = synth.generate(2, seed=15, size=SMALL)
     huge = Article(id="huge", title=None, text="Kyiv " * 220_000, published="2024-05-01", url=None,
                    path="huge.txt", date_source="jsonl")  # longer than spaCy's max_length: nlp.pipe raises
-    results = distributed.process_batch([a, huge, b], fast=True)
+    results = pipeline.process_batch([a, huge, b], fast=True)
     assert [r.article.id for r in results] == ["synth-000000", "huge", "synth-000001"]
     assert results[1].error is not None and results[1].error.startswith("huge.txt: ValueError: [E088]")
     assert [r.error for r in (results[0], results[2])] == [None, None]
     assert [_as_dicts(r.events) for r in (results[0], results[2])] == \
-        [_as_dicts(distributed.default_process(x, fast=True)) for x in (a, b)]
+        [_as_dicts(pipeline.default_process(x, fast=True)) for x in (a, b)]
 
 
 def _config(keys: list[str]) -> list[object]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from geomap import export
+from geomap.io import export
 from geomap.events import Source, StrikeEvent
 from geomap.exc import InputError, OutputError
 
@@ -560,7 +560,7 @@ def test_read_garbage(tmp_path, ext):
 
 
 def test_import_is_light():
-    code = "import sys, geomap.export; print('geopandas' in sys.modules, 'pyogrio' in sys.modules)"
+    code = "import sys, geomap.io.export; print('geopandas' in sys.modules, 'pyogrio' in sys.modules)"
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.split() == ["False", "False"]
 

@@ -16,7 +16,9 @@ import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 from shapely.geometry import Point, shape
 
-from geomap import boundaries, gazetteer, settings
+from geomap import settings
+from geomap.gazetteer import boundaries
+from geomap.gazetteer import core as gazetteer
 from geomap._text import (bounded_edit_distance, loose_key, normalize, split_admin_word,
                           translit_ru, translit_uk)
 from geomap.exc import GazetteerError, QueryError

@@ -16,7 +16,7 @@ from geopy.location import Location
 from geomap import settings
 from geomap.exc import GazetteerError
 from geomap.gazetteer import Gazetteer, Hints
-from geomap.geocode import GazetteerGeocoder
+from geomap.geocoder import GazetteerGeocoder
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "gazetteer"

@@ -298,7 +298,7 @@ def test_html_tag_soup(tmp_path: Path, html: str, kept: str, gone: str | None) -
     )
 )
 def test_html_parser_never_crashes(tokens: list[str]) -> None:
-    from geomap.ingest import _html_parts
+    from geomap.ingest.html import _html_parts
 
     text, title, url, published = _html_parts("".join(tokens))  # must not raise
     assert isinstance(text, str) and published is None

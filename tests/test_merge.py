@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from geomap.events import Source, StrikeEvent, _combine, _compatible, merge_events
+from geomap.events import Source, StrikeEvent, merge_events
+from geomap.events.merge import _combine, _compatible
 
 
 def _reference_merge(events: list[StrikeEvent]) -> list[StrikeEvent]:

@@ -8,6 +8,8 @@ import pytest
 import spacy
 
 from geomap import nlp as gnlp
+from geomap.nlp import component as gnlp_component
+from geomap.exc import GeomapError
 from geomap.ingest import read_articles
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
@@ -41,7 +43,7 @@ def region(cand):
 def test_uninitialised_component_says_what_to_do():
     nlp = spacy.blank("en")
     nlp.add_pipe("geomap_places")
-    with pytest.raises(gnlp.GeomapError, match="initialize"):
+    with pytest.raises(GeomapError, match="initialize"):
         nlp("Drones hit Kyiv.")
 
 
@@ -119,7 +121,7 @@ def test_dates_exposed_not_resolved(blank):
 
 def test_date_rules_keep_offsets_when_lower_case_changes_length():
     # "İ".lower() is two characters: the rules must still report offsets into the text
-    from geomap._nlp_rules import date_mentions
+    from geomap.nlp.rules import date_mentions
 
     text = "İzmir, İstanbul: strikes on Tuesday, May 5 and overnight; may resume."
     assert len(text.lower()) != len(text)
@@ -140,7 +142,7 @@ def test_to_disk_from_disk_round_trip(blank, tmp_path):
 
 
 def test_table_cache_is_reused(tmp_path):
-    from geomap._nlp_table import cached_table
+    from geomap.nlp.table import cached_table
     from geomap.gazetteer import Gazetteer
 
     gaz = Gazetteer.default()
@@ -154,7 +156,7 @@ def test_table_cache_is_reused(tmp_path):
 def test_table_save_load_round_trip(tmp_path):
     import numpy as np
 
-    from geomap._nlp_table import PlaceTable, cached_table
+    from geomap.nlp.table import PlaceTable, cached_table
     from geomap.exc import GazetteerError
     from geomap.gazetteer import Gazetteer
 
@@ -216,7 +218,7 @@ def test_find_places_default_pipeline_has_no_parser(monkeypatch):
         calls.append(kwargs)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(gnlp, "load_pipeline", spy)
+    monkeypatch.setattr(gnlp_component, "load_pipeline", spy)
     assert names(gnlp.find_places("Drones hit Kyiv.")) == ["Kyiv"]
     assert calls == [{"parser": False}]
 
@@ -235,7 +237,7 @@ def test_text_places_match_the_blank_pipeline(blank):
 
 
 def test_token_view_matches_doc(full):
-    from geomap._nlp_rules import token_view
+    from geomap.nlp.rules import token_view
 
     doc = full("Drones hit  Kyiv's\n\n Darnytskyi district -- \tand Ivano-Frankivsk.\n")
     v = token_view(doc)

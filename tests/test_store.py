@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from geomap import api, synth
+from geomap import api
+from tools import synth
 from geomap.events import Source, StrikeEvent
 from geomap.exc import GeomapError, OutputError
 from geomap.ingest import Article, read_articles
-from geomap.store import EventStore, article_key
+from geomap.runners.store import EventStore, article_key
 
 POLY = {"type": "Polygon", "coordinates": [[[34.0, 50.0], [35.5, 50.0], [35.5, 51.0], [34.0, 51.0], [34.0, 50.0]]]}
 
@@ -122,8 +123,8 @@ def test_killed_writer_keeps_committed_batches(tmp_path: Path) -> None:
         import sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_store import _events
-        from geomap import synth
-        from geomap.store import EventStore
+        from tools import synth
+        from geomap.runners.store import EventStore
         store = EventStore({str(path)!r})
         articles = synth.generate(100000, seed=5, size=(1, 2))
         n = 0
@@ -165,7 +166,7 @@ def test_clear_and_rebuild(tmp_path: Path) -> None:
 
 
 def test_export_writes_merged_events(tmp_path: Path) -> None:
-    from geomap.export import read_events
+    from geomap.io.export import read_events
 
     articles = list(synth.generate(2, seed=7, size=(2, 3)))
     store = EventStore(tmp_path / "s.gpkg")
@@ -292,7 +293,7 @@ def test_store_unreadable_file_reported_then_processed_once_fixed(news: Path, tm
 
 def test_cli_extract_store_and_map_from_store(news: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from geomap import cli
-    from geomap.export import read_events
+    from geomap.io.export import read_events
 
     store, out = tmp_path / "events.gpkg", tmp_path / "events.geojson"
     assert cli.main(["extract", str(news), "--store", str(store), "--fast", "-q"]) == 0

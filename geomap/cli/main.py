@@ -120,7 +120,8 @@ def _check_store_options(args: argparse.Namespace, *outputs: Path | None) -> str
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """``geomap extract INPUT... [-o OUT] [--store STORE.gpkg [--rebuild]]``: strike events to a GIS file."""
-    from geomap import api, export
+    from geomap import api
+    from geomap.io import export
 
     if args.output is None and args.store is None:
         _err("extract: give -o OUTPUT, --store STORE.gpkg, or both")
@@ -148,7 +149,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_map(args: argparse.Namespace) -> int:
     """``geomap map INPUT... -o maps/NAME.html``: the layered offline map."""
-    from geomap import api, export
+    from geomap import api
+    from geomap.io import export
 
     out = Path(args.output)
     if out.suffix.lower() not in (".html", ".htm"):
@@ -225,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Sub-command registrars added by later stages (places, extract, map).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [__import__("geomap._places_cli", fromlist=["x"]).add_places_command]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [__import__("geomap.cli.places", fromlist=["x"]).add_places_command]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

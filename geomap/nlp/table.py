@@ -27,7 +27,8 @@ import numpy as np
 
 from geomap._fileio import atomic_path
 from geomap.exc import GazetteerError
-from geomap.gazetteer import BLOCK, _Lines, derived_cache_path, gazetteer_identity
+from geomap.gazetteer.core import derived_cache_path, gazetteer_identity
+from geomap.gazetteer.storage import BLOCK, _Lines
 
 __all__ = ["KIND_BITS", "MAX_WORDS", "PlaceTable", "cached_table"]
 

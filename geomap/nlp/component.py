@@ -1,7 +1,7 @@
 """Place and date mentions in articles: the ``geomap_places`` spaCy component and its API.
 
 The component matches gazetteer names over capitalised token runs, reconciles them with
-the statistical NER (rules in :mod:`geomap._nlp_rules`) and resolves each mention with
+the statistical NER (rules in :mod:`geomap.nlp.rules`) and resolves each mention with
 context hints (sentence, paragraph, document). Importing this module is cheap: spaCy
 imports it through the ``spacy_factories`` entry point, so nothing is loaded here.
 
@@ -22,10 +22,11 @@ from spacy.tokens import Doc, Span
 from spacy import util as spacy_util
 
 from geomap import settings
-from geomap._nlp_rules import (DateMention, RawMention, Settings, date_mentions, find_mentions,
+from geomap.nlp.rules import (RawMention, Settings, date_mentions, find_mentions,
                                 text_view, token_view)
-from geomap._nlp_table import PlaceTable, cached_table
+from geomap.nlp.table import PlaceTable, cached_table
 from geomap.exc import GeomapError, InputError
+from geomap.records import DateMention, Mention
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Candidate, Gazetteer
@@ -36,46 +37,6 @@ __all__ = ["DateMention", "Mention", "PlacesComponent", "find_places", "load_pip
            "register_extensions"]
 
 COMPONENT = "geomap_places"
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A place named in an article, with its resolution.
-
-    Attributes
-    ----------
-    doc
-        Article id (or path) the mention comes from; ``""`` straight from a Doc.
-    text, start, end
-        The span and its character offsets into the article text as read.
-    sentence, sent_start, sent_end
-        The enclosing sentence and its offsets.
-    label
-        The NER label over the span, or ``"GAZ"`` when only the gazetteer found it.
-    match
-        The resolved gazetteer place, or None.
-    hint_source
-        Which context chose ``match``: ``"local"`` (a region attached to the name,
-        e.g. "Stanislav, Kherson Oblast"), ``"sentence"``, ``"paragraph"``,
-        ``"document"``, or None (no context used).
-    """
-
-    doc: str
-    text: str
-    start: int
-    end: int
-    sentence: str
-    sent_start: int
-    sent_end: int
-    label: str
-    match: "Candidate | None"
-    hint_source: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """The ``geomap places --json`` record."""
-        return {"doc": self.doc, "text": self.text, "start": self.start, "end": self.end,
-                "sentence": self.sentence, "label": self.label, "hint_source": self.hint_source,
-                "match": self.match.to_dict() if self.match else None}
 
 
 # ---------------------------------------------------------------------- extensions
@@ -138,7 +99,7 @@ def register_extensions() -> None:
 
 # ---------------------------------------------------------------------- component
 class PlacesComponent:
-    """Gazetteer place matcher reconciled with NER; see :mod:`geomap._nlp_rules`.
+    """Gazetteer place matcher reconciled with NER; see :mod:`geomap.nlp.rules`.
 
     Sets ``doc._.geomap_places`` (list of :class:`Mention`), ``doc._.geomap_dates``
     (list of :class:`DateMention`) and the span group ``doc.spans["geomap_places"]``.

@@ -45,39 +45,15 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from geomap.events import StrikeEvent
-from geomap.exc import GeomapError, ProcessingError
-from geomap.ingest import Article, read_articles
+from geomap.exc import ProcessingError
+from geomap.pipeline import (BATCH_SIZE, ArticleResult, BatchFunction, Merge, OnError, Process, _articles,
+                             _batch_function, _collect, _report, _where, batched)
+from geomap.records import Article, StrikeEvent
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
 
-__all__ = [
-    "BATCH_SIZE",
-    "LOCAL_CLUSTER_CONFIG",
-    "ArticleResult",
-    "ProcessingError",
-    "batched",
-    "default_process",
-    "iter_dask",
-    "iter_local",
-    "load_counts",
-    "local_cluster",
-    "process_batch",
-    "run_dask",
-    "run_local",
-    "warm_up",
-    "worker_cached",
-]
-
-T = TypeVar("T")
-Process = Callable[[Article], list[StrikeEvent]]
-BatchFunction = Callable[[list[Article]], "list[ArticleResult]"]
-Merge = Callable[[list[StrikeEvent]], list[StrikeEvent]]
-OnError = Callable[[GeomapError], None]
-
-#: Articles per Dask task and per ``nlp.pipe`` call, in both engines.
-BATCH_SIZE = 64
+__all__ = ["LOCAL_CLUSTER_CONFIG", "iter_dask", "local_cluster", "run_dask"]
 
 #: Dask settings of :func:`local_cluster`, each measured on 2 cores:
 #:
@@ -97,203 +73,9 @@ LOCAL_CLUSTER_CONFIG: dict[str, object] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleResult:
-    """What processing one article gave: its events, or the one-line error."""
-
-    article: Article
-    events: list[StrikeEvent]
-    error: str | None = None
-
-
-# --------------------------------------------------------------------------- worker side
-
-_CACHE: dict[Hashable, Any] = {}
-_LOADS: Counter[Hashable] = Counter()
-_CACHE_LOCK = threading.Lock()
-
-
-def worker_cached(key: Hashable, factory: Callable[[], T]) -> T:
-    """Return the resource ``key`` of this process, building it with ``factory`` once.
-
-    Parameters
-    ----------
-    key
-        Name of the resource, e.g. ``("spacy", False)``.
-    factory
-        Builds the resource; called at most once per process and key.
-
-    Returns
-    -------
-    T
-        The cached resource (shared by all later calls in this process).
-    """
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = factory()
-            _LOADS[key] += 1
-        return _CACHE[key]  # type: ignore[no-any-return]
-
-
-def load_counts() -> dict[str, int]:
-    """How often :func:`worker_cached` built each resource in this process (and the pid).
-
-    Run it on every worker with ``client.run(load_counts)``.
-    """
-    return {**{repr(k): n for k, n in _LOADS.items()}, "pid": os.getpid()}
-
-
-def _load_pipeline(fast: bool) -> Any:
-    from geomap import nlp  # noqa: PLC0415 - lazy: spaCy is heavy
-
-    return nlp.load_pipeline(fast=fast)
-
-
-def _pipeline(fast: bool) -> Any:
-    """This process's spaCy pipeline (through :func:`geomap.nlp.load_pipeline`, once)."""
-    return worker_cached(("geomap.nlp", fast), partial(_load_pipeline, fast))
-
-
-def default_process(article: Article, *, fast: bool = False) -> list[StrikeEvent]:
-    """:func:`geomap.api.extract_article` with this process's cached spaCy pipeline."""
-    from geomap import api  # noqa: PLC0415 - lazy: a later stage, loaded in the worker
-
-    return api.extract_article(article, nlp=_pipeline(fast), fast=fast)
-
-
-_WARM_UP = Article(id="warm-up", title=None, text="Published 2 May 2024\n\nA drone struck Sumy on May 1.",
-                   published="2024-05-02", url=None, path=None, date_source="jsonl")
-
-
-def warm_up(fast: bool = False) -> float:
-    """Load this process's pipeline, gazetteer and boundaries; returns the seconds taken.
-
-    Processes one small article. Run it on every worker with
-    ``client.run(warm_up, fast)`` to keep the load out of a timed run; a
-    second call in the same process takes milliseconds.
-    """
-    t0 = time.perf_counter()
-    process_batch([_WARM_UP], fast=fast)
-    return time.perf_counter() - t0
-
-
-def _where(article: Article) -> str:
-    return article.path or article.id
-
-
-def _one(process: Process, article: Article) -> ArticleResult:
-    """Process one article; any exception becomes a one-line error naming it."""
-    try:
-        return ArticleResult(article, list(process(article)))
-    except Exception as exc:  # noqa: BLE001 - a bad article must not stop the batch
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        where = _where(article)
-        if isinstance(exc, GeomapError) and detail.startswith(where):
-            return ArticleResult(article, [], detail)
-        return ArticleResult(article, [], f"{where}: {type(exc).__name__}: {detail}".rstrip(": "))
-
-
-def process_batch(articles: list[Article], *, fast: bool = False) -> list[ArticleResult]:
-    """The default batch function: one ``nlp.pipe`` call over the batch, then events per article.
-
-    Parameters
-    ----------
-    articles
-        The batch.
-    fast
-        The gazetteer-only pipeline (no NER/parser).
-
-    Returns
-    -------
-    list of ArticleResult
-        One per article, in order. Should spaCy fail inside ``nlp.pipe`` (one
-        text spoils its whole call), the articles not yet done are processed
-        one by one, so only the bad one fails.
-    """
-    from geomap import api, nlp  # noqa: PLC0415 - lazy: later stages, loaded in the worker
-
-    pipeline = _pipeline(fast)
-    results: list[ArticleResult] = []
-    try:
-        for article, doc, mentions in nlp.parse_many(articles, nlp=pipeline, batch_size=max(len(articles), 1)):
-            results.append(_one(partial(api.extract_parsed, doc=doc, mentions=mentions), article))
-    except Exception:  # noqa: BLE001 - isolated below, article by article
-        results.extend(_one(partial(default_process, fast=fast), a) for a in articles[len(results):])
-    return results
-
-
-def _per_article(process: Process, batch: list[Article]) -> list[ArticleResult]:
-    return [_one(process, article) for article in batch]
-
-
-def _batch_function(process: Process | None, fast: bool) -> BatchFunction:
-    """What each batch runs: ``process`` article by article, else :func:`process_batch`."""
-    if process is None:
-        return partial(process_batch, fast=fast)
-    return partial(_per_article, process)
-
-
 def _remote(run: BatchFunction, batch: list[Article]) -> list[tuple[list[StrikeEvent], str | None]]:
     """The Dask task: events and error per article (the articles themselves stay on the driver)."""
     return [(r.events, r.error) for r in run(batch)]
-
-
-# --------------------------------------------------------------------------- driver side
-
-
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    """Lists of ``size`` consecutive items (the last one may be shorter)."""
-    if size < 1:
-        raise ValueError(f"batch size must be at least 1, got {size}")
-    it = iter(items)
-    while batch := list(islice(it, size)):
-        yield batch
-
-
-def _articles(
-    items: Iterable[Article | str | os.PathLike[str]], on_error: OnError | None
-) -> Iterator[Article]:
-    """Articles as given; paths are read lazily with :func:`geomap.ingest.read_articles`."""
-    paths: list[str | os.PathLike[str]] = []
-    for item in items if not isinstance(items, (str, os.PathLike)) else [items]:
-        if isinstance(item, Article):
-            if paths:
-                yield from read_articles(paths, on_error=on_error)
-                paths = []
-            yield item
-        else:
-            paths.append(item)
-    if paths:
-        yield from read_articles(paths, on_error=on_error)
-
-
-def _report(result: ArticleResult, on_error: OnError | None) -> None:
-    if result.error is None:
-        return
-    err = ProcessingError(result.error)
-    if on_error is None:
-        raise err
-    on_error(err)
-
-
-def iter_local(
-    articles: Iterable[Article | str | os.PathLike[str]],
-    *,
-    process: Process | None = None,
-    fast: bool = False,
-    batch_size: int = BATCH_SIZE,
-    on_error: OnError | None = None,
-) -> Iterator[ArticleResult]:
-    """Process articles in this process (the single-process engine), in batches.
-
-    Same parameters, batches and order as :func:`iter_dask`, so the two give
-    the same results.
-    """
-    run = _batch_function(process, fast)
-    for batch in batched(_articles(articles, on_error), batch_size):
-        for result in run(batch):
-            _report(result, on_error)
-            yield result
 
 
 def local_cluster(n_workers: int = 2, **kwargs: Any) -> LocalCluster:
@@ -430,29 +212,6 @@ def _stream(
                 _report(result, on_error)
                 yield result
             emitted += 1
-
-
-def _collect(results: Iterable[ArticleResult], merge: Merge | None) -> list[StrikeEvent]:
-    events = [event for result in results for event in result.events]
-    if merge is None:
-        from geomap.events import merge_events  # noqa: PLC0415 - written by the events stage
-
-        merge = merge_events
-    return merge(events)
-
-
-def run_local(
-    articles: Iterable[Article | str | os.PathLike[str]],
-    *,
-    process: Process | None = None,
-    fast: bool = False,
-    merge: Merge | None = None,
-    batch_size: int = BATCH_SIZE,
-    on_error: OnError | None = None,
-) -> list[StrikeEvent]:
-    """Single-process run: events of all articles in order, merged (the baseline of :func:`run_dask`)."""
-    results = iter_local(articles, process=process, fast=fast, batch_size=batch_size, on_error=on_error)
-    return _collect(results, merge)
 
 
 def run_dask(

@@ -343,7 +343,7 @@ class EventStore:
             )
 
     def add_results(self, results: Iterable[Any], *, batch_size: int = 64) -> int:
-        """Record results with ``article``, ``events`` and ``error`` (:class:`geomap.distributed.ArticleResult`).
+        """Record results with ``article``, ``events`` and ``error`` (:class:`geomap.runners.dask.ArticleResult`).
 
         Commits every ``batch_size`` articles, so an interrupted run keeps every
         finished batch. Returns the number of articles recorded.
@@ -395,8 +395,8 @@ class EventStore:
 
     def export(self, path: str | os.PathLike[str], *, acled: bool = False,
                merge: Callable[[list[StrikeEvent]], list[StrikeEvent]] | None = None) -> Path:
-        """Write the merged events with :func:`geomap.export.write_events` (any supported format)."""
-        from geomap.export import write_events  # noqa: PLC0415 - lazy: geopandas
+        """Write the merged events with :func:`geomap.io.export.write_events` (any supported format)."""
+        from geomap.io.export import write_events  # noqa: PLC0415 - lazy: geopandas
 
         out = Path(path)
         if out.resolve() == self.path.resolve():

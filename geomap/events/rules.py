@@ -9,71 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from geomap.records import Source, StrikeEvent
 
 __all__ = ["EVENT_TYPES", "WEAPONS", "Source", "StrikeEvent", "count_casualties", "detect_target",
            "detect_weapon", "events_from_doc", "merge_events", "resolve_date"]
-
-#: ACLED sub-event types geomap emits.
-EVENT_TYPES = (
-    "Air/drone strike",
-    "Shelling/artillery/missile attack",
-    "Disrupted weapons use",
-    "Remote explosive/landmine/IED",
-)
-
-#: Weapon classes (the ``weapon`` field); a model such as "Kh-101" goes in ``weapon_model``.
-WEAPONS = ("missile", "drone", "artillery", "mlrs", "aerial bomb", "unknown")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """An article an event was reported in."""
-
-    id: str
-    title: str | None = None
-    url: str | None = None
-    published: str | None = None  # ISO date of the article, if known
-
-
-@dataclass(slots=True)
-class StrikeEvent:
-    """One strike event.
-
-    Geometry: ``lon``/``lat`` is the point (town, or label point of a region);
-    ``geometry`` is a GeoJSON geometry dict when the event is region-level
-    (``geo_precision == 3``: the region polygon), else ``None`` (use the point).
-    """
-
-    event_id: str
-    date: str | None  # ISO YYYY-MM-DD, None when no date could be resolved
-    time_precision: int | None  # ACLED: 1 day, 2 week, 3 month
-    date_source: str  # how the date was resolved, e.g. "stated: Jan. 13", "relative: overnight", "none"
-    place_text: str  # as written in the article
-    place_name: str | None  # resolved gazetteer name
-    geonameid: int | None
-    lat: float | None
-    lon: float | None
-    country_code: str | None
-    admin1: str | None  # GeoNames admin1 code within the country, e.g. "18"
-    admin1_name: str | None
-    geo_precision: int  # ACLED: 1 town, 2 near a town / part of a region, 3 region
-    event_type: str  # one of EVENT_TYPES
-    weapon: str  # one of WEAPONS
-    weapon_model: str | None = None  # "Kh-22", "Shahed", "Iskander-M" ...
-    actor: str | None = None  # "Russian forces" / "Ukrainian forces"
-    target: str | None = None  # residential, energy, oil refinery, port, fire station ...
-    killed: int | None = None
-    injured: int | None = None
-    intercepted: bool = False
-    quote: str = ""
-    confidence: float = 0.5
-    sources: list[Source] = field(default_factory=list)
-    geometry: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form (sources as a list of dicts)."""
-        return asdict(self)
-
 
 # =========================================================================== extraction
 # Everything below turns a parsed article (spaCy Doc + place mentions from
@@ -594,64 +533,5 @@ def _venue_words_near(sentence: str, m) -> bool:
 
 
 # =========================================================================== merging
-def _compatible(a: StrikeEvent, b: StrikeEvent) -> bool:
-    if a.date != b.date or a.intercepted != b.intercepted or a.country_code != b.country_code:
-        return False
-    if a.geonameid == b.geonameid:
-        return True
-    # a region-level event and a point inside the same region describe one strike
-    region, point = (a, b) if a.geo_precision == 3 else (b, a)
-    return region.geo_precision == 3 and point.geo_precision < 3 and \
-        region.admin1 is not None and region.admin1 == point.admin1 and \
-        (a.weapon == b.weapon or "unknown" in (a.weapon, b.weapon))
 
 
-def _combine(a: StrikeEvent, b: StrikeEvent) -> StrikeEvent:
-    keep, other = (a, b) if a.geo_precision <= b.geo_precision else (b, a)
-    same_source = {s.id for s in a.sources} == {s.id for s in b.sources}
-    sources = list({s.id: s for s in [*a.sources, *b.sources]}.values())
-    return _replace(
-        keep,
-        weapon=keep.weapon if keep.weapon != "unknown" else other.weapon,
-        weapon_model=keep.weapon_model or other.weapon_model,
-        event_type=keep.event_type if keep.weapon != "unknown" else other.event_type,
-        target=keep.target or other.target, actor=keep.actor or other.actor,
-        killed=_pick(a.killed, b.killed, fuller=same_source),
-        injured=_pick(a.injured, b.injured, fuller=same_source),
-        confidence=max(a.confidence, b.confidence),
-        quote=keep.quote or other.quote,
-        sources=sources,
-    )
-
-
-def _pick(x: int | None, y: int | None, *, fuller: bool) -> int | None:
-    """Casualty figure of two reports: within one article the fuller figure, across
-    articles the lowest (ACLED's rule); None only when neither states one."""
-    known = [v for v in (x, y) if v is not None]
-    if not known:
-        return None
-    return max(known) if fuller else min(known)
-
-
-def merge_events(events: "list[StrikeEvent]") -> list[StrikeEvent]:
-    """Merge reports of the same strike (same date, same or overlapping place, same kind).
-
-    Casualties follow ACLED's rule across sources (the lowest figure); within one
-    article the fullest figure stated is kept. Order: by date, then place, then id —
-    deterministic whatever the input order.
-    """
-    merged: list[StrikeEvent] = []
-    # _compatible needs date, interception flag and country equal, and _combine keeps
-    # them, so only events sharing that triple are ever compared (linear, not quadratic).
-    buckets: dict[tuple, list[int]] = {}
-    for ev in sorted(events, key=lambda e: (e.date or "", e.geo_precision, e.event_id)):
-        slots = buckets.setdefault((ev.date, ev.intercepted, ev.country_code), [])
-        for k in slots:
-            if _compatible(merged[k], ev):
-                merged[k] = _combine(merged[k], ev)
-                break
-        else:
-            slots.append(len(merged))
-            merged.append(ev)
-    return sorted(merged, key=lambda e: (e.date or "9999", e.country_code or "",
-                                         e.admin1 or "", e.place_name or "", e.event_id))

@@ -43,8 +43,9 @@ from itertools import accumulate, compress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
-from geomap._nlp_table import KIND_BITS, PlaceTable
+from geomap.nlp.table import KIND_BITS, PlaceTable
 from geomap._text import ADMIN_WORDS, loose_key, normalize, split_admin_word
+from geomap.records import DateMention
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Candidate, Gazetteer, Hints
@@ -112,21 +113,6 @@ class RawMention:
     @property
     def region_like(self) -> bool:
         return bool(self.mask & REGION_BITS) or self.admin_word
-
-
-class DateMention(tuple):  # noqa: SLOT001 - a plain named tuple without typing magic
-    """``(text, start, end, label)``: a date expression; ``label`` is the NER label or
-    ``"RULE"`` for a regular-expression hit."""
-
-    __slots__ = ()
-
-    def __new__(cls, text: str, start: int, end: int, label: str) -> "DateMention":
-        return tuple.__new__(cls, (text, start, end, label))
-
-    text = property(lambda self: self[0])
-    start = property(lambda self: self[1])
-    end = property(lambda self: self[2])
-    label = property(lambda self: self[3])
 
 
 # ---------------------------------------------------------------------- dates

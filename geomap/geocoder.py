@@ -3,7 +3,7 @@
 A thin adapter over :class:`geomap.gazetteer.Gazetteer`. It never touches the
 network, so it works offline and under geopy's tooling::
 
-    >>> from geomap.geocode import GazetteerGeocoder
+    >>> from geomap.geocoder import GazetteerGeocoder
     >>> loc = GazetteerGeocoder().geocode("Stanislav, Kherson Oblast")
     >>> round(loc.latitude, 2), round(loc.longitude, 2)
     (46.57, 32.15)

@@ -1,0 +1,5 @@
+"""``python -m geomap.cli``: the ``geomap`` command."""
+
+from geomap.cli.main import main
+
+raise SystemExit(main())

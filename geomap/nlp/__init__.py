@@ -1,0 +1,12 @@
+"""Place finding: the spaCy component (:mod:`~geomap.nlp.component`), the gazetteer-driven rules
+(:mod:`~geomap.nlp.rules`) and the place table they search (:mod:`~geomap.nlp.table`).
+
+Importing this package loads spaCy.
+"""
+
+from geomap.nlp.component import (COMPONENT, PlacesComponent, find_places, load_pipeline, make_places_component,
+                                  ner_only_exclude, parse, parse_many, register_extensions)
+from geomap.records import DateMention, Mention
+
+__all__ = ["COMPONENT", "DateMention", "Mention", "PlacesComponent", "find_places", "load_pipeline",
+           "make_places_component", "ner_only_exclude", "parse", "parse_many", "register_extensions"]
