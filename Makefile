@@ -4,15 +4,22 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: map test install assets gazetteer bench bench-quick bench-10k clean
+.PHONY: map test lint install assets gazetteer bench bench-quick bench-10k clean
 
 # Render the sample articles in seeds/ to maps/ (installs everything first).
 map: install
 	$(BIN)/geomap map seeds/ -o maps/seeds.html
 
-# Run the test suite (installs everything first).
-test: install
+# Lint, types, the import contract, then the test suite (installs everything first).
+test: install lint
 	$(BIN)/python -m pytest -q
+
+# ruff (lint + format check), mypy on geomap/, and the one-way import contract.
+lint: install
+	$(BIN)/ruff check geomap tests bench tools
+	$(BIN)/ruff format --check geomap tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 install: $(STAMP)
 

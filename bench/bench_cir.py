@@ -25,16 +25,17 @@ DEFAULT = ROOT.parent / "shared" / "devdata" / "cir_events.csv"
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def load_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh)
-                if r["country"].strip() == "Ukraine" and r["town/city"].strip()
-                and r["lat"].strip() and r["lon"].strip()]
+        rows = [
+            r
+            for r in csv.DictReader(fh)
+            if r["country"].strip() == "Ukraine" and r["town/city"].strip() and r["lat"].strip() and r["lon"].strip()
+        ]
     return rows
 
 
@@ -74,8 +75,7 @@ def score(errors: list[float | None]) -> dict[str, float]:
 BIG_CITY = 100_000
 CATEGORIES = (
     ("ok", "within 10 km"),
-    ("big city", "a city of >= 100k at 10-40 km: the event is in or around it, "
-     "not at its point"),
+    ("big city", "a city of >= 100k at 10-40 km: the event is in or around it, not at its point"),
     ("ranking", "a same-name gazetteer entry lies within 10 km, another was chosen"),
     ("no entry", "no same-name gazetteer entry within 10 km of the event"),
     ("unresolved", "no match at all"),
@@ -109,8 +109,9 @@ def categorise(gaz: object, r: dict[str, str], match: object, err: float | None)
     return "no entry"
 
 
-def run_geomap(gaz: object, rows: list[dict[str, str]], *, district: bool = False
-               ) -> tuple[list[float | None], dict[str, list[str]], float]:
+def run_geomap(
+    gaz: object, rows: list[dict[str, str]], *, district: bool = False
+) -> tuple[list[float | None], dict[str, list[str]], float]:
     """Errors (km) per row, misses by category, elapsed seconds."""
     from geomap.gazetteer import Hints
 
@@ -146,8 +147,7 @@ def main(argv: list[str]) -> int:
     base: list[float | None] = []
     for r in rows:
         hit = naive.geocode(r["town/city"])
-        base.append(None if hit is None else
-                    haversine_km(float(r["lat"]), float(r["lon"]), hit[0], hit[1]))
+        base.append(None if hit is None else haversine_km(float(r["lat"]), float(r["lon"]), hit[0], hit[1]))
     s_ours, s_base = score(ours), score(base)
     print(f"CIR events, Ukrainian rows with a town/city: {len(rows)} ({path.name})")
     print('query "town, province", country UA')
@@ -165,12 +165,10 @@ def main(argv: list[str]) -> int:
         hinted, _, _ = run_geomap(gaz, with_district, district=True)
         a, b = score(plain), score(hinted)
         print()
-        print(f'different query form, only the {len(with_district)} rows with a district: '
-              '"town, district, province"')
+        print(f'different query form, only the {len(with_district)} rows with a district: "town, district, province"')
         print(f"  {'':28} {'acc@10km %':>10} {'acc@25km %':>10} {'median km':>10}")
         for label, sc in (('"town, province"', a), ('"town, district, province"', b)):
-            print(f"  {label:28} {sc['acc@10km %']:10.1f} {sc['acc@25km %']:10.1f} "
-                  f"{sc['median km']:10.1f}")
+            print(f"  {label:28} {sc['acc@10km %']:10.1f} {sc['acc@25km %']:10.1f} {sc['median km']:10.1f}")
     if "-v" in argv:
         for c, _ in CATEGORIES[1:]:
             for line in cats[c][:40]:

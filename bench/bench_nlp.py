@@ -88,9 +88,9 @@ def cold_caches() -> None:
     repeated rounds do not flatter geomap: resolved names, memoised keys and hints, and
     the gazetteer's lazily decoded columns are all dropped. The new gazetteer is loaded
     (with the tables the component prepares at load) here, untimed, as in start-up."""
+    from geomap import nlp as geomap_nlp
     from geomap.gazetteer import core as gazetteer
     from geomap.nlp import rules as _nlp_rules
-    from geomap import nlp as geomap_nlp
 
     gazetteer.Gazetteer._default = None
     for pipeline in geomap_nlp._pipelines.values():
@@ -165,7 +165,7 @@ def startup(code: str) -> float:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,28 +177,30 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=300, help="devdata texts to use")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds")
-    ap.add_argument("--warm", type=int, default=200,
-                    help="other devdata texts run before each steady-state pass")
+    ap.add_argument("--warm", type=int, default=200, help="other devdata texts run before each steady-state pass")
     args = ap.parse_args(argv)
     model = str(settings.get("spacy_model"))
     print(f"{os.cpu_count()} CPUs, {load()} (before)")
 
     exclude = ner_only_exclude(model)
     ner_only = spacy.load(model, exclude=exclude)
-    pipes = {"places (ner + sentencizer + geomap_places)": load_pipeline(parser=False),
-             "events (load_pipeline(), + tagger, parser)": load_pipeline(),
-             "fast pipeline (blank + sentencizer + places)": load_pipeline(fast=True),
-             "fast text (find_places(fast=True), no Doc)":
-                 TextPlaces(load_pipeline(fast=True))}
-    print(f"pipelines: ner-only {ner_only.pipe_names} | "
-          + " | ".join(f"{k.split('(')[0].strip()} {v.pipe_names}" for k, v in pipes.items()))
+    pipes = {
+        "places (ner + sentencizer + geomap_places)": load_pipeline(parser=False),
+        "events (load_pipeline(), + tagger, parser)": load_pipeline(),
+        "fast pipeline (blank + sentencizer + places)": load_pipeline(fast=True),
+        "fast text (find_places(fast=True), no Doc)": TextPlaces(load_pipeline(fast=True)),
+    }
+    print(
+        f"pipelines: ner-only {ner_only.pipe_names} | "
+        + " | ".join(f"{k.split('(')[0].strip()} {v.pipe_names}" for k, v in pipes.items())
+    )
 
     all_dev = dev_texts(args.docs + args.warm)
-    for label, texts in (("seeds", seed_texts()), ("devdata", all_dev[:args.docs])):
+    for label, texts in (("seeds", seed_texts()), ("devdata", all_dev[: args.docs])):
         if not texts:
             print(f"{label}: no texts found, skipped")
             continue
-        warm = all_dev[args.docs:]  # other texts than the timed ones, for both sets
+        warm = all_dev[args.docs :]  # other texts than the timed ones, for both sets
         for nlp in (ner_only, *pipes.values()):  # warm-up: caches, lazy data
             seconds(nlp, texts[:20])
         modes = [("cold", [])] + ([("steady", warm)] if warm else [])
@@ -206,16 +208,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{label}: {len(texts)} texts, {words(texts):,} words, {args.rounds} rounds")
         print("  cold: caches cleared, the timed texts are the first after start-up")
         if warm:
-            print(f"  steady: caches cleared, then {len(warm)} devdata texts not timed here "
-                  f"({words(warm):,} words) untimed, then the timed texts")
-        print("  words/s: best round; vs NER: median over rounds of the time of the NER-only "
-              "passes run\n  just before and after the pipeline's pass (same mode) over "
-              "its own time; [each round]")
+            print(
+                f"  steady: caches cleared, then {len(warm)} devdata texts not timed here "
+                f"({words(warm):,} words) untimed, then the timed texts"
+            )
+        print(
+            "  words/s: best round; vs NER: median over rounds of the time of the NER-only "
+            "passes run\n  just before and after the pipeline's pass (same mode) over "
+            "its own time; [each round]"
+        )
         w = words(texts)
-        print(f"  {'':44}" + "".join(f"{mode + ' words/s':>16} {'vs NER':>8}  {'':18}"
-                                     for mode, _ in modes))
-        print(f"  {'spaCy NER only (baseline)':44}" + "".join(
-            f"{w / base_best[mode]:16,.0f} {'100.0%':>8}  {'':18}" for mode, _ in modes))
+        print(f"  {'':44}" + "".join(f"{mode + ' words/s':>16} {'vs NER':>8}  {'':18}" for mode, _ in modes))
+        print(
+            f"  {'spaCy NER only (baseline)':44}"
+            + "".join(f"{w / base_best[mode]:16,.0f} {'100.0%':>8}  {'':18}" for mode, _ in modes)
+        )
         for name in pipes:
             row = ""
             for mode, _ in modes:
@@ -224,8 +231,7 @@ def main(argv: list[str] | None = None) -> int:
                     row += f"{'-':>16} {'-':>8}  {'':18}"
                     continue
                 each = "[" + " ".join(_fmt_ratio(r) for r in rs) + "]"
-                row += f"{w / best[mode, name]:16,.0f} {_fmt_ratio(statistics.median(rs)):>8}" \
-                       f"  {each:18}"
+                row += f"{w / best[mode, name]:16,.0f} {_fmt_ratio(statistics.median(rs)):>8}  {each:18}"
             print(f"  {name:44}{row}")
         base = w / base_best["cold"]
         if label == "devdata":
@@ -233,19 +239,22 @@ def main(argv: list[str] | None = None) -> int:
             t_pl2 = seconds(pipes[next(iter(pipes))], texts, n_process=2)
             print(f"  {'NER only, n_process=2':44} {words(texts) / t_base2:10,.0f} words/s")
             r2 = words(texts) / t_pl2
-            print(f"  {'places, n_process=2':44} {r2:10,.0f} words/s  {r2 / base:6.1%} "
-                  f"of 1-process baseline, {t_base2 / t_pl2:.1%} of NER n_process=2")
+            print(
+                f"  {'places, n_process=2':44} {r2:10,.0f} words/s  {r2 / base:6.1%} "
+                f"of 1-process baseline, {t_base2 / t_pl2:.1%} of NER n_process=2"
+            )
 
     print("\nstart-up (fresh interpreter, median of 3; place table cached):")
     t_py = startup("pass")
     t_model = startup(f"import spacy; spacy.load({model!r}, exclude={exclude!r})")
-    t_places = startup("from geomap.nlp import load_pipeline; "
-                       "load_pipeline(parser=False)('Kyiv')")
+    t_places = startup("from geomap.nlp import load_pipeline; load_pipeline(parser=False)('Kyiv')")
     t_events = startup("from geomap.nlp import load_pipeline; load_pipeline()('Kyiv')")
     t_fast = startup("from geomap.nlp import load_pipeline; load_pipeline(fast=True)('Kyiv')")
-    print(f"  python alone {t_py:.2f}s | spacy.load NER only {t_model:.2f}s | "
-          f"places pipeline + first doc {t_places:.2f}s (target < 3 s) | "
-          f"events pipeline {t_events:.2f}s | fast {t_fast:.2f}s")
+    print(
+        f"  python alone {t_py:.2f}s | spacy.load NER only {t_model:.2f}s | "
+        f"places pipeline + first doc {t_places:.2f}s (target < 3 s) | "
+        f"events pipeline {t_events:.2f}s | fast {t_fast:.2f}s"
+    )
     print(f"{load()} (after)")
     return 0
 

@@ -51,11 +51,11 @@ from dataclasses import asdict, dataclass, field  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from geomap import pipeline
-from geomap.runners import dask as distributed
-from tools import synth  # noqa: E402
+from geomap import pipeline  # noqa: E402
 from geomap.events import StrikeEvent, merge_events  # noqa: E402
 from geomap.ingest import Article  # noqa: E402
+from geomap.runners import dask as distributed  # noqa: E402
+from tools import synth  # noqa: E402
 
 WARM_SEED = 999  # warm-up articles: not part of any measured corpus
 
@@ -160,8 +160,9 @@ def _dask(articles: list[Article], fast: bool, batch_size: int, warm: list[Artic
         fig.worker_load_s = sorted(client.run(partial(_warm, fast, warm)).values())
         before = client.run(_cpu_s)
         cpu0, t0 = _cpu_s(), time.perf_counter()
-        results = list(distributed.iter_dask(articles, fast=fast, scheduler=client, batch_size=batch_size,
-                                             on_error=lambda e: None))
+        results = list(
+            distributed.iter_dask(articles, fast=fast, scheduler=client, batch_size=batch_size, on_error=lambda e: None)
+        )
         fig.dask_s = time.perf_counter() - t0
         fig.driver_cpu_s = _cpu_s() - cpu0
         after = client.run(_cpu_s)
@@ -203,15 +204,17 @@ def _load() -> tuple[float, float, float]:
     return tuple(round(x, 2) for x in os.getloadavg())  # type: ignore[return-value]
 
 
-def run(n: int, *, fast: bool, batch_size: int, seed: int = 0, mp_cap: int = 1000,
-        baselines: bool = True) -> Figures:
+def run(n: int, *, fast: bool, batch_size: int, seed: int = 0, mp_cap: int = 1000, baselines: bool = True) -> Figures:
     """Measure one corpus of ``n`` articles; prints and returns the figures."""
     articles = list(synth.generate(n, seed=seed))
     warm = list(synth.generate(2 * batch_size, seed=WARM_SEED, prefix="warm-"))
     fig = Figures("fast (gazetteer only)" if fast else "full (spaCy model)", n, _words(articles), batch_size)
     fig.load_before = _load()
-    print(f"\n[{fig.mode}] {n:,} synthetic articles, {fig.words:,} words, batch size {batch_size}; "
-          f"load average {fig.load_before}", flush=True)
+    print(
+        f"\n[{fig.mode}] {n:,} synthetic articles, {fig.words:,} words, batch size {batch_size}; "
+        f"load average {fig.load_before}",
+        flush=True,
+    )
     single = _single(articles, fast, batch_size, warm, fig)
     print(f"  single process : {fig.single_wps:9,.0f} words/s ({fig.single_s:.1f} s)", flush=True)
     remote = _dask(articles, fast, batch_size, warm, fig)
@@ -244,28 +247,46 @@ def _print(f: Figures) -> None:
     mb = ", ".join(f"{p:,.0f}" for p in f.worker_peak_mb)
     loads = ", ".join(f"{s:.1f}" for s in f.worker_load_s)
     rows = [
-        ("words/s, one process", f"{f.single_wps:,.0f}",
-         f"spaCy NER-only {f.ner_only_wps:,.0f} words/s" if f.ner_only_wps else "-"),
+        (
+            "words/s, one process",
+            f"{f.single_wps:,.0f}",
+            f"spaCy NER-only {f.ner_only_wps:,.0f} words/s" if f.ner_only_wps else "-",
+        ),
         ("words/s, 2 Dask workers", f"{f.dask_wps:,.0f}", f"one process {f.single_wps:,.0f} words/s"),
         ("scaling ratio", f"{f.ratio:.2f}x", "target >= 1.7x on 2 idle cores (wall clock)"),
-        ("CPU s, one process / workers", f"{f.single_cpu_s:.1f} / {' + '.join(f'{c:.1f}' for c in f.worker_cpu_s)}",
-         f"CPU-time ratio {f.cpu_ratio:.2f}x: what 2 idle cores would give (driver CPU included)"),
-        ("words/s, spaCy n_process=2", f"{f.spacy_mp_wps:,.0f}" if f.spacy_mp_wps else "-",
-         f"first {f.spacy_mp_articles:,} articles; Docs shipped to the parent" if f.spacy_mp_wps else ""),
+        (
+            "CPU s, one process / workers",
+            f"{f.single_cpu_s:.1f} / {' + '.join(f'{c:.1f}' for c in f.worker_cpu_s)}",
+            f"CPU-time ratio {f.cpu_ratio:.2f}x: what 2 idle cores would give (driver CPU included)",
+        ),
+        (
+            "words/s, spaCy n_process=2",
+            f"{f.spacy_mp_wps:,.0f}" if f.spacy_mp_wps else "-",
+            f"first {f.spacy_mp_articles:,} articles; Docs shipped to the parent" if f.spacy_mp_wps else "",
+        ),
         ("peak RSS per worker", f"{mb} MB", f"one process {f.single_peak_mb:,.0f} MB"),
         ("pipeline load per worker", f"{loads} s", f"one process {f.single_load_s:.1f} s (not in words/s)"),
         ("cluster start", f"{f.cluster_start_s:.1f} s", "not in words/s"),
         ("driver CPU during Dask run", f"{f.driver_cpu_s:.1f} s", f"of {f.dask_s:.1f} s wall"),
-        ("Dask output == one process", "yes" if f.identical else "NO",
-         f"every field of the {f.article_events:,} events of {f.articles:,} articles, in order"),
-        ("merge on the driver", f"{f.merge_s:.1f} s", f"{f.article_events:,} -> {f.merged_events:,} events, "
-                                                      "serial, after the parallel stage (not in words/s)"),
+        (
+            "Dask output == one process",
+            "yes" if f.identical else "NO",
+            f"every field of the {f.article_events:,} events of {f.articles:,} articles, in order",
+        ),
+        (
+            "merge on the driver",
+            f"{f.merge_s:.1f} s",
+            f"{f.article_events:,} -> {f.merged_events:,} events, serial, after the parallel stage (not in words/s)",
+        ),
     ]
     print(f"  {'measure':28} {'value':>18}  baseline / note")
     for name, value, note in rows:
         print(f"  {name:28} {value:>18}  {note}")
-    print(f"  load average before {f.load_before}, after {f.load_after} (2 cores: above ~0.5 the ratio is not "
-          "a scaling figure)", flush=True)
+    print(
+        f"  load average before {f.load_before}, after {f.load_after} (2 cores: above ~0.5 the ratio is not "
+        "a scaling figure)",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,11 +294,15 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=600, help="articles for the full pipeline (0: skip)")
     ap.add_argument("--fast-articles", type=int, default=2000, help="articles for the fast pipeline (0: skip)")
-    ap.add_argument("--batch-size", type=int,
-                    help="articles per nlp.pipe call and per Dask task, in both engines (default 32; "
-                         "16 with --quick, so that each worker gets several batches)")
-    ap.add_argument("--spacy-mp-articles", type=int, default=1000,
-                    help="articles for the spaCy n_process=2 and NER-only baselines")
+    ap.add_argument(
+        "--batch-size",
+        type=int,
+        help="articles per nlp.pipe call and per Dask task, in both engines (default 32; "
+        "16 with --quick, so that each worker gets several batches)",
+    )
+    ap.add_argument(
+        "--spacy-mp-articles", type=int, default=1000, help="articles for the spaCy n_process=2 and NER-only baselines"
+    )
     ap.add_argument("--no-baselines", action="store_true", help="skip the spaCy baselines")
     ap.add_argument("--quick", action="store_true", help="120 / 600 articles")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -286,11 +311,26 @@ def main(argv: list[str] | None = None) -> int:
     batch_size = args.batch_size or (16 if args.quick else 32)
     figures = []
     if full_n:
-        figures.append(run(full_n, fast=False, batch_size=batch_size, mp_cap=args.spacy_mp_articles,
-                           baselines=not args.no_baselines))
+        figures.append(
+            run(
+                full_n,
+                fast=False,
+                batch_size=batch_size,
+                mp_cap=args.spacy_mp_articles,
+                baselines=not args.no_baselines,
+            )
+        )
     if fast_n:
-        figures.append(run(fast_n, fast=True, batch_size=batch_size, seed=1, mp_cap=args.spacy_mp_articles,
-                           baselines=not args.no_baselines))
+        figures.append(
+            run(
+                fast_n,
+                fast=True,
+                batch_size=batch_size,
+                seed=1,
+                mp_cap=args.spacy_mp_articles,
+                baselines=not args.no_baselines,
+            )
+        )
     if args.json:
         args.json.write_text(json.dumps([asdict(f) for f in figures], indent=1))
     return 0 if all(f.identical for f in figures) else 1

@@ -56,9 +56,15 @@ def read_lgl(path: Path) -> list[tuple[str, list[Gold]]]:
             if g is None or not _f(g.find("lat")):
                 continue
             gid = g.get("geonameid")
-            golds.append(Gold(int(_f(t.find("start"))), int(_f(t.find("end"))),
-                              float(_f(g.find("lat"))), float(_f(g.find("lon"))),
-                              int(gid) if gid and gid.isdigit() else None))
+            golds.append(
+                Gold(
+                    int(_f(t.find("start"))),
+                    int(_f(t.find("end"))),
+                    float(_f(g.find("lat"))),
+                    float(_f(g.find("lon"))),
+                    int(gid) if gid and gid.isdigit() else None,
+                )
+            )
         docs.append((art.find("text").text or "", golds))  # type: ignore[union-attr]
     return docs
 
@@ -71,17 +77,22 @@ def read_gwn(path: Path) -> list[tuple[str, list[Gold]]]:
             if not _f(t.find("latitude")) or _f(t.find("nonLocational")) == "Yes":
                 continue
             gid = _f(t.find("geonamesID"))
-            golds.append(Gold(int(_f(t.find("start"))), int(_f(t.find("end"))),
-                              float(_f(t.find("latitude"))), float(_f(t.find("longitude"))),
-                              int(gid) if gid.isdigit() else None))
+            golds.append(
+                Gold(
+                    int(_f(t.find("start"))),
+                    int(_f(t.find("end"))),
+                    float(_f(t.find("latitude"))),
+                    float(_f(t.find("longitude"))),
+                    int(gid) if gid.isdigit() else None,
+                )
+            )
         docs.append((art.find("text").text or "", golds))  # type: ignore[union-attr]
     return docs
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     p1, p2 = math.radians(a[0]), math.radians(b[0])
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
@@ -98,8 +109,7 @@ def _predict(docs: list[tuple[str, list[Gold]]], mode: str):
         yield doc._.geomap_places
 
 
-def evaluate(docs: list[tuple[str, list[Gold]]], mode: str,
-             errors: list[str] | None = None) -> dict[str, float]:
+def evaluate(docs: list[tuple[str, list[Gold]]], mode: str, errors: list[str] | None = None) -> dict[str, float]:
     n_pred = n_gold = tp_pred = tp_gold = 0
     errs: list[float] = []
     ids = id_ok = 0
@@ -118,28 +128,37 @@ def evaluate(docs: list[tuple[str, list[Gold]]], mode: str,
                     e = km((g.lat, g.lon), (p.match.lat, p.match.lon))
                     errs.append(e)
                     if e > 161 and errors is not None:
-                        errors.append(f"far\t{d}\t{p.text}\t{e:.0f}\t{p.match.name}\t"
-                                      f"{p.match.country_code}.{p.match.admin1}\t{p.match.kind}"
-                                      f"\t{p.hint_source}\t{g.lat:.2f},{g.lon:.2f}")
+                        errors.append(
+                            f"far\t{d}\t{p.text}\t{e:.0f}\t{p.match.name}\t"
+                            f"{p.match.country_code}.{p.match.admin1}\t{p.match.kind}"
+                            f"\t{p.hint_source}\t{g.lat:.2f},{g.lon:.2f}"
+                        )
                     if g.geonameid is not None:
                         ids += 1
                         id_ok += p.match.geonameid == g.geonameid
                 break
             else:
                 if errors is not None:
-                    errors.append(f"miss\t{d}\t{text[g.start:g.end]}\t"
-                                  f"{text[max(0, g.start - 30):g.end + 30]!r}")
+                    errors.append(f"miss\t{d}\t{text[g.start : g.end]}\t{text[max(0, g.start - 30) : g.end + 30]!r}")
         if errors is not None:
-            errors.extend(f"false\t{d}\t{p.text}\t{p.label}\t{p.match.name if p.match else ''}"
-                          for k, p in enumerate(preds) if k not in used)
+            errors.extend(
+                f"false\t{d}\t{p.text}\t{p.label}\t{p.match.name if p.match else ''}"
+                for k, p in enumerate(preds)
+                if k not in used
+            )
         tp_pred += len(used)
     secs = time.perf_counter() - t0
-    return {"P": tp_pred / max(n_pred, 1), "R": tp_gold / max(n_gold, 1),
-            "acc161": sum(e <= 161 for e in errs) / max(len(errs), 1),
-            "median_km": statistics.median(errs) if errs else float("nan"),
-            "mean_km": statistics.fmean(errs) if errs else float("nan"),
-            "exact_id": id_ok / max(ids, 1), "resolved": len(errs), "gold": n_gold,
-            "secs": secs}
+    return {
+        "P": tp_pred / max(n_pred, 1),
+        "R": tp_gold / max(n_gold, 1),
+        "acc161": sum(e <= 161 for e in errs) / max(len(errs), 1),
+        "median_km": statistics.median(errs) if errs else float("nan"),
+        "mean_km": statistics.fmean(errs) if errs else float("nan"),
+        "exact_id": id_ok / max(ids, 1),
+        "resolved": len(errs),
+        "gold": n_gold,
+        "secs": secs,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,21 +172,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{DEVDATA} not found; nothing to evaluate", file=sys.stderr)
         return 0
     corpora = {"LGL": (read_lgl, "lgl.xml", 82.7, 79.4), "GWN": (read_gwn, "GWN.xml", 94.1, 90.1)}
-    print(f"{'corpus':6} {'mode':6} {'P':>6} {'R':>6} {'F1':>6} {'acc@161':>8} {'median':>8} "
-          f"{'mean':>8} {'exactID':>8} {'resolved':>8}  {'Mordecai3 acc@161/exact':>24}")
+    print(
+        f"{'corpus':6} {'mode':6} {'P':>6} {'R':>6} {'F1':>6} {'acc@161':>8} {'median':>8} "
+        f"{'mean':>8} {'exactID':>8} {'resolved':>8}  {'Mordecai3 acc@161/exact':>24}"
+    )
     for name, (reader, fname, ref_acc, ref_exact) in corpora.items():
         docs = reader(DEVDATA / fname)
         if args.limit:
-            docs = docs[:args.limit]
+            docs = docs[: args.limit]
         for mode in args.modes.split(","):
             if errors is not None:
                 errors.append(f"# {name} {mode}")
             r = evaluate(docs, mode, errors)
             f1 = 2 * r["P"] * r["R"] / max(r["P"] + r["R"], 1e-9)
-            print(f"{name:6} {mode:6} {r['P']:6.1%} {r['R']:6.1%} {f1:6.1%} {r['acc161']:8.1%} "
-                  f"{r['median_km']:7.1f}k {r['mean_km']:7.0f}k {r['exact_id']:8.1%} "
-                  f"{r['resolved']:>4}/{r['gold']:<4} {ref_acc:>10.1f}% / {ref_exact:.1f}%"
-                  f"   ({len(docs)} docs, {r['secs']:.0f}s)", flush=True)
+            print(
+                f"{name:6} {mode:6} {r['P']:6.1%} {r['R']:6.1%} {f1:6.1%} {r['acc161']:8.1%} "
+                f"{r['median_km']:7.1f}k {r['mean_km']:7.0f}k {r['exact_id']:8.1%} "
+                f"{r['resolved']:>4}/{r['gold']:<4} {ref_acc:>10.1f}% / {ref_exact:.1f}%"
+                f"   ({len(docs)} docs, {r['secs']:.0f}s)",
+                flush=True,
+            )
     if args.errors:
         args.errors.write_text("\n".join(errors or ()) + "\n", encoding="utf-8")
     return 0

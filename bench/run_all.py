@@ -40,8 +40,12 @@ HERE = Path(__file__).resolve().parent
 PARTS = (
     ("bench_pipeline.py", [], ["--quick"], 1800),
     ("bench_geocode.py", ["--names", "5000", "--repeats", "20"], ["--names", "1000", "--repeats", "5"], 600),
-    ("bench_map.py", ["--sizes", "1000,10000,100000", "--naive-max", "10000"],
-     ["--sizes", "1000,10000", "--naive-max", "1000"], 900),
+    (
+        "bench_map.py",
+        ["--sizes", "1000,10000,100000", "--naive-max", "10000"],
+        ["--sizes", "1000,10000", "--naive-max", "1000"],
+        900,
+    ),
     ("bench_nlp.py", [], ["--docs", "100", "--rounds", "1", "--warm", "50"], 1800),
     ("bench_cir.py", [], [], 300),
     ("eval_geoparse.py", [], ["--limit", "100"], 600),
@@ -60,8 +64,7 @@ def _run(script: str, args: list[str], timeout: float) -> tuple[int | str, float
     print(f"\n=== {script} {' '.join(args)}   (load average {_load()})", flush=True)
     t0 = time.perf_counter()
     lines: list[str] = []
-    with subprocess.Popen([sys.executable, str(path), *args], stdout=subprocess.PIPE, text=True,
-                          bufsize=1) as proc:
+    with subprocess.Popen([sys.executable, str(path), *args], stdout=subprocess.PIPE, text=True, bufsize=1) as proc:
         assert proc.stdout is not None
         try:
             for line in proc.stdout:
@@ -107,7 +110,7 @@ def _pipeline_table(path: Path) -> list[str]:
 def _table_lines(lines: list[str]) -> list[str]:
     """A part's printed table: its output from the last header row on (whole output if none)."""
     starts = [i for i, line in enumerate(lines) if line.lstrip().startswith(("measure", "events"))]
-    return lines[starts[0]:] if starts else lines
+    return lines[starts[0] :] if starts else lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         figures = Path(tmp) / "pipeline.json"
         for script, full, quick, timeout in PARTS:
-            part_args = (quick if args.quick else full) + (["--json", str(figures)] if script == "bench_pipeline.py"
-                                                           else [])
+            part_args = (quick if args.quick else full) + (
+                ["--json", str(figures)] if script == "bench_pipeline.py" else []
+            )
             load = _load()
             rc, took, lines = _run(script, part_args, args.timeout or timeout)
             summary.append((script, rc, took, load, _load(), lines))

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 __all__ = ["atomic_path", "write_bytes_atomic", "write_text_atomic"]
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike[str], *, make_parents: bool = False
-                ) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike[str], *, make_parents: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write ``path``'s new content to.
 
     On success the temporary file replaces ``path``; on any exception it is removed
@@ -40,15 +39,13 @@ def atomic_path(path: str | os.PathLike[str], *, make_parents: bool = False
         os.replace(tmp, target)
 
 
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *,
-                       make_parents: bool = False) -> None:
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes, *, make_parents: bool = False) -> None:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
     with atomic_path(path, make_parents=make_parents) as tmp:
         tmp.write_bytes(data)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str, *,
-                      make_parents: bool = False) -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str, *, make_parents: bool = False) -> None:
     """Write ``text`` as UTF-8 with ``\\n`` line ends to ``path`` atomically."""
     with atomic_path(path, make_parents=make_parents) as tmp:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:

@@ -53,8 +53,17 @@ ADMIN_WORDS: dict[str, str] = {
     "край": "admin1",
     "район": "admin2",
 }
-_LEADING_WORDS = ("the city of ", "city of ", "the village of ", "village of ", "town of ",
-                  "the town of ", "the settlement of ", "settlement of ", "the ")
+_LEADING_WORDS = (
+    "the city of ",
+    "city of ",
+    "the village of ",
+    "village of ",
+    "town of ",
+    "the town of ",
+    "the settlement of ",
+    "settlement of ",
+    "the ",
+)
 
 
 def _strip_latin_marks(text: str) -> str:
@@ -151,7 +160,7 @@ def bounded_edit_distance(a: str, b: str, limit: int) -> int:
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and ca != cb:
                 d = min(d, before[j - 2] + 1)
             cur[j] = min(d, big)
-        if min(cur[lo - 1:hi + 1]) > limit:
+        if min(cur[lo - 1 : hi + 1]) > limit:
             return big
         before, prev = prev, cur
     return min(prev[n], big)
@@ -169,7 +178,7 @@ def split_admin_word(key: str) -> tuple[str, str | None]:
     """
     for lead in _LEADING_WORDS:
         if key.startswith(lead) and len(key) > len(lead):
-            key = key[len(lead):]
+            key = key[len(lead) :]
             break
     words = key.split(" ")
     if len(words) > 1 and words[-1] in ADMIN_WORDS:
@@ -184,26 +193,94 @@ def split_admin_word(key: str) -> tuple[str, str | None]:
 # Official Ukrainian national transliteration (Cabinet of Ministers resolution 55, 2010):
 # the first form applies at the start of a word, the second elsewhere.
 _UK_TABLE: dict[str, tuple[str, str]] = {
-    "а": ("a", "a"), "б": ("b", "b"), "в": ("v", "v"), "г": ("h", "h"), "ґ": ("g", "g"),
-    "д": ("d", "d"), "е": ("e", "e"), "є": ("ye", "ie"), "ж": ("zh", "zh"), "з": ("z", "z"),
-    "и": ("y", "y"), "і": ("i", "i"), "ї": ("yi", "i"), "й": ("y", "i"), "к": ("k", "k"),
-    "л": ("l", "l"), "м": ("m", "m"), "н": ("n", "n"), "о": ("o", "o"), "п": ("p", "p"),
-    "р": ("r", "r"), "с": ("s", "s"), "т": ("t", "t"), "у": ("u", "u"), "ф": ("f", "f"),
-    "х": ("kh", "kh"), "ц": ("ts", "ts"), "ч": ("ch", "ch"), "ш": ("sh", "sh"),
-    "щ": ("shch", "shch"), "ь": ("", ""), "ю": ("yu", "iu"), "я": ("ya", "ia"),
-    "'": ("", ""), "’": ("", ""), "ʼ": ("", ""),
+    "а": ("a", "a"),
+    "б": ("b", "b"),
+    "в": ("v", "v"),
+    "г": ("h", "h"),
+    "ґ": ("g", "g"),
+    "д": ("d", "d"),
+    "е": ("e", "e"),
+    "є": ("ye", "ie"),
+    "ж": ("zh", "zh"),
+    "з": ("z", "z"),
+    "и": ("y", "y"),
+    "і": ("i", "i"),
+    "ї": ("yi", "i"),
+    "й": ("y", "i"),
+    "к": ("k", "k"),
+    "л": ("l", "l"),
+    "м": ("m", "m"),
+    "н": ("n", "n"),
+    "о": ("o", "o"),
+    "п": ("p", "p"),
+    "р": ("r", "r"),
+    "с": ("s", "s"),
+    "т": ("t", "t"),
+    "у": ("u", "u"),
+    "ф": ("f", "f"),
+    "х": ("kh", "kh"),
+    "ц": ("ts", "ts"),
+    "ч": ("ch", "ch"),
+    "ш": ("sh", "sh"),
+    "щ": ("shch", "shch"),
+    "ь": ("", ""),
+    "ю": ("yu", "iu"),
+    "я": ("ya", "ia"),
+    "'": ("", ""),
+    "’": ("", ""),
+    "ʼ": ("", ""),
     # Russian/Belarusian letters that appear in Ukrainian-register data
-    "ё": ("yo", "io"), "ы": ("y", "y"), "э": ("e", "e"), "ъ": ("", ""), "ў": ("u", "u"),
+    "ё": ("yo", "io"),
+    "ы": ("y", "y"),
+    "э": ("e", "e"),
+    "ъ": ("", ""),
+    "ў": ("u", "u"),
 }
 
 # Russian-style romanisation (BGN/PCGN-like, simplified) used for Russian and
 # Belarusian names and as the "Kharkov/Nikolaev" style variant of Ukrainian ones.
 _RU_TABLE: dict[str, str] = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
-    "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k",
-    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
-    "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya", "'": "", "’": "", "ʼ": "",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "ё": "e",
+    "є": "ye",
+    "ж": "zh",
+    "з": "z",
+    "и": "i",
+    "і": "i",
+    "ї": "yi",
+    "й": "y",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ў": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ъ": "",
+    "ы": "y",
+    "ь": "",
+    "э": "e",
+    "ю": "yu",
+    "я": "ya",
+    "'": "",
+    "’": "",
+    "ʼ": "",
 }
 
 
@@ -264,7 +341,8 @@ def is_cyrillic(text: str) -> bool:
 def is_latin_or_cyrillic(text: str) -> bool:
     """True when every letter of ``text`` is Latin or Cyrillic."""
     for ch in text:
-        if ch.isalpha() and not (ch.isascii() or "\u00c0" <= ch <= "\u024f"
-                                 or "\u1e00" <= ch <= "\u1eff" or "\u0400" <= ch <= "\u04ff"):
+        if ch.isalpha() and not (
+            ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff" or "\u0400" <= ch <= "\u04ff"
+        ):
             return False
     return True

@@ -7,10 +7,11 @@ beyond orchestration (reading inputs, reporting failures, filtering by date).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from geomap import pipeline
 from geomap.exc import GeomapError, InputError
@@ -20,17 +21,23 @@ if TYPE_CHECKING:  # pragma: no cover
     import folium
     import geopandas
     from spacy.language import Language
-    from spacy.tokens import Doc
 
     from geomap.events import StrikeEvent
     from geomap.ingest import Article
-    from geomap.nlp import Mention
     from geomap.runners.store import EventStore
 
 _log = logging.getLogger("geomap")
 
-__all__ = ["Summary", "extract", "extract_article", "extract_events", "extract_parsed", "make_map",
-           "places", "store_events"]
+__all__ = [
+    "Summary",
+    "extract",
+    "extract_article",
+    "extract_events",
+    "extract_parsed",
+    "make_map",
+    "places",
+    "store_events",
+]
 
 
 @dataclass
@@ -73,19 +80,17 @@ class Summary:
     def line(self) -> str:
         """One-line summary for the CLI."""
         done = f", {self.processed} processed, {self.unchanged} unchanged" if self.unchanged else ""
-        return (f"{self.articles} article(s) read{done}, {self.events} event(s) found, "
-                f"{len(self.failures)} failure(s)")
+        return f"{self.articles} article(s) read{done}, {self.events} event(s) found, {len(self.failures)} failure(s)"
 
 
-def places(text_or_article: "str | Article", *, fast: bool = False,
-           nlp: "Language | None" = None) -> list[Any]:
+def places(text_or_article: str | Article, *, fast: bool = False, nlp: Language | None = None) -> list[Any]:
     """Place mentions in a text or :class:`~geomap.ingest.Article`, resolved in context."""
     from geomap import nlp as _nlp
 
     return _nlp.find_places(text_or_article, nlp=nlp, fast=fast)
 
 
-def _in_range(ev: "StrikeEvent", since: str | None, until: str | None) -> bool:
+def _in_range(ev: StrikeEvent, since: str | None, until: str | None) -> bool:
     if since is None and until is None:
         return True
     if ev.date is None:
@@ -93,8 +98,7 @@ def _in_range(ev: "StrikeEvent", since: str | None, until: str | None) -> bool:
     return (since is None or ev.date >= since) and (until is None or ev.date <= until)
 
 
-def _articles(inputs: Iterable[str | Path], date: str | None,
-              summary: Summary) -> Iterator["Article"]:
+def _articles(inputs: Iterable[str | Path], date: str | None, summary: Summary) -> Iterator[Article]:
     from geomap.ingest import read_articles
 
     for art in read_articles(inputs, date=date, on_error=summary.fail):
@@ -102,7 +106,7 @@ def _articles(inputs: Iterable[str | Path], date: str | None,
         yield art
 
 
-def _open_store(store: "str | Path | EventStore", rebuild: bool) -> tuple["EventStore", bool]:
+def _open_store(store: str | Path | EventStore, rebuild: bool) -> tuple[EventStore, bool]:
     """The store and whether this call opened it (and so closes it)."""
     from geomap.runners.store import EventStore
 
@@ -118,15 +122,23 @@ def _open_store(store: "str | Path | EventStore", rebuild: bool) -> tuple["Event
     return st, opened
 
 
-def _results(articles: Iterable["Article"], *, engine: str, fast: bool, scheduler: str | None,
-             batch_size: int, summary: Summary,
-             progress: Callable[[int], None] | None) -> Iterator[Any]:
+def _results(
+    articles: Iterable[Article],
+    *,
+    engine: str,
+    fast: bool,
+    scheduler: str | None,
+    batch_size: int,
+    summary: Summary,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Any]:
     """One :class:`~geomap.runners.dask.ArticleResult` per article, in order, failures reported."""
     from geomap.runners import dask as distributed
 
     if engine == "dask":
-        results = distributed.iter_dask(articles, fast=fast, scheduler=scheduler,
-                                        batch_size=batch_size, on_error=summary.fail)
+        results = distributed.iter_dask(
+            articles, fast=fast, scheduler=scheduler, batch_size=batch_size, on_error=summary.fail
+        )
     else:
         results = pipeline.iter_local(articles, fast=fast, batch_size=batch_size, on_error=summary.fail)
     for result in results:
@@ -136,12 +148,21 @@ def _results(articles: Iterable["Article"], *, engine: str, fast: bool, schedule
         yield result
 
 
-def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
-                   since: str | None = None, until: str | None = None, fast: bool = False,
-                   summary: Summary | None = None, engine: str = "local",
-                   scheduler: str | None = None, store: "str | Path | EventStore | None" = None,
-                   rebuild: bool = False, batch_size: int | None = None,
-                   progress: Callable[[int], None] | None = None) -> list["StrikeEvent"]:
+def extract_events(
+    inputs: Iterable[str | Path],
+    *,
+    date: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    fast: bool = False,
+    summary: Summary | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    store: str | Path | EventStore | None = None,
+    rebuild: bool = False,
+    batch_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[StrikeEvent]:
     """Events from every input (files, folders, JSONL, ``-``), merged across articles.
 
     Parameters
@@ -173,7 +194,6 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
     progress
         Called with the number of articles read so far, after each one is processed.
     """
-    from geomap.runners import dask as distributed
     from geomap import events as _events
 
     if engine not in ("local", "dask"):
@@ -183,8 +203,9 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
     summary = summary if summary is not None else Summary()
     size = batch_size or pipeline.BATCH_SIZE
     articles = _articles(inputs, date, summary)
-    run = partial(_results, engine=engine, fast=fast, scheduler=scheduler, batch_size=size,
-                  summary=summary, progress=progress)
+    run = partial(
+        _results, engine=engine, fast=fast, scheduler=scheduler, batch_size=size, summary=summary, progress=progress
+    )
     if store is None:
         found = [e for result in run(articles) for e in result.events]
     else:
@@ -196,13 +217,12 @@ def extract_events(inputs: Iterable[str | Path], *, date: str | None = None,
         finally:
             if opened:
                 st.close()
-    merged = [with_region_geometry(e) for e in _events.merge_events(found)
-              if _in_range(e, since, until)]
+    merged = [with_region_geometry(e) for e in _events.merge_events(found) if _in_range(e, since, until)]
     summary.events = len(merged)
     return merged
 
 
-def _not_in_store(st: "EventStore", articles: Iterable["Article"], summary: Summary) -> Iterator["Article"]:
+def _not_in_store(st: EventStore, articles: Iterable[Article], summary: Summary) -> Iterator[Article]:
     for article in articles:
         if st.needs_processing(article):
             yield article
@@ -210,8 +230,7 @@ def _not_in_store(st: "EventStore", articles: Iterable["Article"], summary: Summ
             summary.unchanged += 1
 
 
-def store_events(path: str | Path, *, since: str | None = None,
-                 until: str | None = None) -> list["StrikeEvent"]:
+def store_events(path: str | Path, *, since: str | None = None, until: str | None = None) -> list[StrikeEvent]:
     """The events kept in an event store written by ``extract(..., store=path)``, merged."""
     from geomap import events as _events
     from geomap.runners.store import EventStore
@@ -223,7 +242,7 @@ def store_events(path: str | Path, *, since: str | None = None,
     return [with_region_geometry(e) for e in _events.merge_events(found) if _in_range(e, since, until)]
 
 
-def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> "geopandas.GeoDataFrame":
+def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> geopandas.GeoDataFrame:
     """Events from articles as a GeoDataFrame (EPSG:4326), one row per merged event.
 
     Keyword arguments are those of :func:`extract_events`.
@@ -235,8 +254,13 @@ def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> "geopan
     return to_geodataframe(extract_events(inputs, **kwargs))
 
 
-def make_map(inputs: Iterable[str | Path] | str | Path, *, output: str | Path | None = None,
-             title: str | None = None, **kwargs: Any) -> "folium.Map":
+def make_map(
+    inputs: Iterable[str | Path] | str | Path,
+    *,
+    output: str | Path | None = None,
+    title: str | None = None,
+    **kwargs: Any,
+) -> folium.Map:
     """The layered offline map of the events in ``inputs``.
 
     ``inputs`` may be articles, one events file written by ``geomap extract``
@@ -252,10 +276,13 @@ def make_map(inputs: Iterable[str | Path] | str | Path, *, output: str | Path | 
         inputs = [inputs]
     inputs = list(inputs)
     if len(inputs) == 1 and is_event_store(inputs[0]):
-        gdf = export.to_geodataframe(store_events(inputs[0], since=kwargs.get("since"),
-                                                  until=kwargs.get("until")))
-    elif len(inputs) == 1 and Path(inputs[0]).suffix.lower() in export.FORMATS and \
-            Path(inputs[0]).is_file() and Path(inputs[0]).suffix.lower() != ".json":
+        gdf = export.to_geodataframe(store_events(inputs[0], since=kwargs.get("since"), until=kwargs.get("until")))
+    elif (
+        len(inputs) == 1
+        and Path(inputs[0]).suffix.lower() in export.FORMATS
+        and Path(inputs[0]).is_file()
+        and Path(inputs[0]).suffix.lower() != ".json"
+    ):
         gdf = export.read_events(inputs[0])
     else:
         gdf = export.to_geodataframe(extract_events(inputs, **kwargs))

@@ -68,8 +68,7 @@ class GazetteerGeocoder(Geocoder):
         ``user_agent`` ...); they have no effect offline.
     """
 
-    def __init__(self, *, country: str | None = None, gazetteer: Gazetteer | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(self, *, country: str | None = None, gazetteer: Gazetteer | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.country = country
         self._gazetteer = gazetteer
@@ -81,17 +80,22 @@ class GazetteerGeocoder(Geocoder):
             self._gazetteer = Gazetteer.default()
         return self._gazetteer
 
-    def resolve(self, query: str, *, country: str | None = None,
-                hints: Hints | None = None) -> Resolution:
+    def resolve(self, query: str, *, country: str | None = None, hints: Hints | None = None) -> Resolution:
         """The full :class:`~geomap.gazetteer.Resolution` (match + alternatives)."""
         try:
             return self.gazetteer.resolve(query, country or self.country, hints or Hints())
         except QueryError as exc:
             raise GeocoderQueryError(str(exc)) from exc
 
-    def geocode(self, query: str, *, exactly_one: bool = True,
-                timeout: Any = DEFAULT_SENTINEL, country: str | None = None,
-                hints: Hints | None = None) -> Location | list[Location] | None:
+    def geocode(
+        self,
+        query: str,
+        *,
+        exactly_one: bool = True,
+        timeout: Any = DEFAULT_SENTINEL,
+        country: str | None = None,
+        hints: Hints | None = None,
+    ) -> Location | list[Location] | None:
         """Geocode a place name, optionally with context.
 
         Parameters
@@ -118,8 +122,9 @@ class GazetteerGeocoder(Geocoder):
             return _location(res.match, query)
         return [_location(c, query) for c in (res.match, *res.alternatives)]
 
-    def reverse(self, query: Any, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL,
-                max_km: float = 50.0) -> Location | list[Location] | None:
+    def reverse(
+        self, query: Any, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL, max_km: float = 50.0
+    ) -> Location | list[Location] | None:
         """The nearest populated place to ``(lat, lon)`` and its admin-1 unit."""
         try:
             point = Point(query)

@@ -28,8 +28,20 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["BATCH_SIZE", "ArticleResult", "batched", "default_process", "extract_article", "extract_parsed",
-           "iter_local", "load_counts", "process_batch", "run_local", "warm_up", "worker_cached"]
+__all__ = [
+    "BATCH_SIZE",
+    "ArticleResult",
+    "batched",
+    "default_process",
+    "extract_article",
+    "extract_parsed",
+    "iter_local",
+    "load_counts",
+    "process_batch",
+    "run_local",
+    "warm_up",
+    "worker_cached",
+]
 
 T = TypeVar("T")
 Process = Callable[[Article], list[StrikeEvent]]
@@ -105,8 +117,15 @@ def default_process(article: Article, *, fast: bool = False) -> list[StrikeEvent
     return extract_article(article, nlp=_pipeline(fast), fast=fast)
 
 
-_WARM_UP = Article(id="warm-up", title=None, text="Published 2 May 2024\n\nA drone struck Sumy on May 1.",
-                   published="2024-05-02", url=None, path=None, date_source="jsonl")
+_WARM_UP = Article(
+    id="warm-up",
+    title=None,
+    text="Published 2 May 2024\n\nA drone struck Sumy on May 1.",
+    published="2024-05-02",
+    url=None,
+    path=None,
+    date_source="jsonl",
+)
 
 
 def warm_up(fast: bool = False) -> float:
@@ -162,7 +181,7 @@ def process_batch(articles: list[Article], *, fast: bool = False) -> list[Articl
         for article, doc, mentions in nlp.parse_many(articles, nlp=pipeline, batch_size=max(len(articles), 1)):
             results.append(_one(partial(extract_parsed, doc=doc, mentions=mentions), article))
     except Exception:  # noqa: BLE001 - isolated below, article by article
-        results.extend(_one(partial(default_process, fast=fast), a) for a in articles[len(results):])
+        results.extend(_one(partial(default_process, fast=fast), a) for a in articles[len(results) :])
     return results
 
 
@@ -186,9 +205,7 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _articles(
-    items: Iterable[Article | str | os.PathLike[str]], on_error: OnError | None
-) -> Iterator[Article]:
+def _articles(items: Iterable[Article | str | os.PathLike[str]], on_error: OnError | None) -> Iterator[Article]:
     """Articles as given; paths are read lazily with :func:`geomap.ingest.read_articles`."""
     paths: list[str | os.PathLike[str]] = []
     for item in items if not isinstance(items, (str, os.PathLike)) else [items]:
@@ -250,12 +267,12 @@ def run_local(
     batch_size: int = BATCH_SIZE,
     on_error: OnError | None = None,
 ) -> list[StrikeEvent]:
-    """Single-process run: events of all articles in order, merged (the baseline of :func:`geomap.runners.dask.run_dask`)."""
+    """Single-process run: events of all articles in order, merged (the baseline of the Dask runner)."""
     results = iter_local(articles, process=process, fast=fast, batch_size=batch_size, on_error=on_error)
     return _collect(results, merge)
 
 
-def with_region_geometry(ev: "StrikeEvent") -> "StrikeEvent":
+def with_region_geometry(ev: StrikeEvent) -> StrikeEvent:
     if ev.geo_precision != 3 or ev.geometry is not None or not ev.admin1:
         return ev
     from geomap.gazetteer import boundaries
@@ -267,8 +284,7 @@ def with_region_geometry(ev: "StrikeEvent") -> "StrikeEvent":
     return replace(ev, geometry=geom) if geom else ev
 
 
-def extract_article(article: "Article", *, nlp: "Language | None" = None,
-                    fast: bool = False) -> list["StrikeEvent"]:
+def extract_article(article: Article, *, nlp: Language | None = None, fast: bool = False) -> list[StrikeEvent]:
     """Strike events reported by one article (merged within the article)."""
     from geomap import nlp as _nlp
 
@@ -276,7 +292,7 @@ def extract_article(article: "Article", *, nlp: "Language | None" = None,
     return extract_parsed(article, doc=doc, mentions=mentions)
 
 
-def extract_parsed(article: "Article", *, doc: "Doc", mentions: "list[Mention]") -> list["StrikeEvent"]:
+def extract_parsed(article: Article, *, doc: Doc, mentions: list[Mention]) -> list[StrikeEvent]:
     """Strike events of an article already parsed by :func:`geomap.nlp.parse` / ``parse_many``."""
     from geomap import events as _events
 

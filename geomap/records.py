@@ -11,8 +11,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["DATE_SOURCES", "EVENT_TYPES", "WEAPONS", "Article", "Candidate", "DateMention", "Mention",
-           "Source", "StrikeEvent"]
+__all__ = [
+    "DATE_SOURCES",
+    "EVENT_TYPES",
+    "WEAPONS",
+    "Article",
+    "Candidate",
+    "DateMention",
+    "Mention",
+    "Source",
+    "StrikeEvent",
+]
 
 #: Values of ``Article.date_source``.
 DATE_SOURCES = (
@@ -82,10 +91,16 @@ class Candidate:
     def to_dict(self) -> dict[str, object]:
         """The JSON form used by ``geomap geocode --json`` (stable contract)."""
         return {
-            "name": self.name, "lat": round(self.lat, 6), "lon": round(self.lon, 6),
-            "geonameid": self.geonameid, "country_code": self.country_code,
-            "admin1": self.admin1 or None, "admin1_name": self.admin1_name,
-            "kind": self.kind, "population": self.population, "score": round(self.score, 3),
+            "name": self.name,
+            "lat": round(self.lat, 6),
+            "lon": round(self.lon, 6),
+            "geonameid": self.geonameid,
+            "country_code": self.country_code,
+            "admin1": self.admin1 or None,
+            "admin1_name": self.admin1_name,
+            "kind": self.kind,
+            "population": self.population,
+            "score": round(self.score, 3),
         }
 
 
@@ -124,9 +139,16 @@ class Mention:
 
     def to_dict(self) -> dict[str, object]:
         """The ``geomap places --json`` record."""
-        return {"doc": self.doc, "text": self.text, "start": self.start, "end": self.end,
-                "sentence": self.sentence, "label": self.label, "hint_source": self.hint_source,
-                "match": self.match.to_dict() if self.match else None}
+        return {
+            "doc": self.doc,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "sentence": self.sentence,
+            "label": self.label,
+            "hint_source": self.hint_source,
+            "match": self.match.to_dict() if self.match else None,
+        }
 
 
 class DateMention(tuple):  # noqa: SLOT001 - a plain named tuple without typing magic
@@ -135,7 +157,7 @@ class DateMention(tuple):  # noqa: SLOT001 - a plain named tuple without typing 
 
     __slots__ = ()
 
-    def __new__(cls, text: str, start: int, end: int, label: str) -> "DateMention":
+    def __new__(cls, text: str, start: int, end: int, label: str) -> DateMention:
         return tuple.__new__(cls, (text, start, end, label))
 
     text = property(lambda self: self[0])

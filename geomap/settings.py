@@ -43,8 +43,7 @@ max_alternatives: int = 5
 
 #: Countries where strike events are coded (the Russia-Ukraine war and its neighbours);
 #: ``None`` codes events anywhere. Places elsewhere are still found by ``geomap places``.
-event_countries: tuple[str, ...] | None = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU",
-                                            "LT", "LV", "EE", "FI", "GE")
+event_countries: tuple[str, ...] | None = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "LT", "LV", "EE", "FI", "GE")
 
 #: Largest article file accepted by ingest, in bytes.
 max_article_bytes: int = 20_000_000

@@ -43,6 +43,7 @@ def bundled_gazetteer(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("GEOMAP_GAZETTEER_DIR", raising=False)
     return BUNDLED_GAZETTEER
 
+
 #: The Chromium binary (Debian's ``chromium``); ``GEOMAP_CHROMIUM`` overrides it.
 CHROMIUM = Path(os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium"))
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from geomap import settings
+from geomap.exc import GazetteerError, QueryError
 from geomap.gazetteer import boundaries
 from tools.build_boundaries import NPM_PACKAGES, build_boundaries, decode_topojson, node_modules_dir
-from geomap.exc import GazetteerError, QueryError
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "gazetteer"

@@ -33,8 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[dict]
 def test_json_answers(capsys: pytest.CaptureFixture[str]) -> None:
     code, rows, err = run(capsys, "Kremenchuk", "Stanislav, Kherson Oblast", "Sumy Oblast")
     assert code == 0 and err == ""
-    assert [r["query"] for r in rows] == ["Kremenchuk", "Stanislav, Kherson Oblast",
-                                          "Sumy Oblast"]
+    assert [r["query"] for r in rows] == ["Kremenchuk", "Stanislav, Kherson Oblast", "Sumy Oblast"]
     assert rows[0]["match"]["geonameid"] == KREMENCHUK
     assert rows[1]["match"]["admin1"] == "08"
     assert rows[2]["match"]["kind"] == "admin1"
@@ -58,8 +57,7 @@ def test_country_option(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "   ", "!!!", "?!.,;:", "()", "’’", "—"])
-def test_empty_or_punctuation_is_match_null(capsys: pytest.CaptureFixture[str],
-                                            query: str) -> None:
+def test_empty_or_punctuation_is_match_null(capsys: pytest.CaptureFixture[str], query: str) -> None:
     code, rows, err = run(capsys, query)
     assert code == 0 and err == ""
     assert rows == [{"query": query, "match": None, "alternatives": []}]
@@ -96,9 +94,18 @@ def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
 
 
 def test_batch_with_bad_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    lines = [b"Kremenchuk", b"", b"\xff\xfe\x00\x01\x02\x80\x81", b"!!!",
-             b"x" * 5000, b"Stanislav, Kherson Oblast", b"nonexistent qqq", b"Shostka",
-             "Миколаїв".encode(), b"Kremenchuk\r"]
+    lines = [
+        b"Kremenchuk",
+        b"",
+        b"\xff\xfe\x00\x01\x02\x80\x81",
+        b"!!!",
+        b"x" * 5000,
+        b"Stanislav, Kherson Oblast",
+        b"nonexistent qqq",
+        b"Shostka",
+        "Миколаїв".encode(),
+        b"Kremenchuk\r",
+    ]
     f = tmp_path / "batch.txt"
     f.write_bytes(b"\n".join(lines) + b"\n")
     code, rows, err = run(capsys, "--file", str(f))
@@ -123,8 +130,7 @@ def test_arguments_then_file_in_order(capsys: pytest.CaptureFixture[str], tmp_pa
     assert [r["query"] for r in rows] == ["Smolensk", "Shostka", "Kremenchuk"]
 
 
-def test_one_object_per_line_with_unicode_separators(capsys: pytest.CaptureFixture[str],
-                                                     tmp_path: Path) -> None:
+def test_one_object_per_line_with_unicode_separators(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     lines = ["Kremenchuk", "ab\x0ccd", "x\x85y", "Shostka\u2028Sumy", "a\x1cb", "Shostka"]
     f = tmp_path / "sep.txt"
     f.write_bytes("\n".join(lines).encode("utf-8") + b"\n")
@@ -142,8 +148,9 @@ def test_binary_file_never_fails(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 
 @pytest.mark.parametrize("content", [b"", b"garbage", b"PK\x03\x04garbage", b"\x93NUMPY"])
-def test_corrupt_gazetteer_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
+def test_corrupt_gazetteer_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes
+) -> None:
     (tmp_path / "places.npz").write_bytes(content)
     monkeypatch.setattr(settings, "gazetteer_dir", tmp_path)
     assert main(["geocode", "--json", "Kremenchuk"]) == 2
@@ -153,22 +160,30 @@ def test_corrupt_gazetteer_one_line(capsys: pytest.CaptureFixture[str], tmp_path
     assert err.startswith(f"geomap: {tmp_path / 'places.npz'}: ") and "rebuild" in err
 
 
-def test_missing_gazetteer_via_env(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_gazetteer_via_env(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("GEOMAP_GAZETTEER_DIR", str(tmp_path / "none"))
     assert main(["geocode", "Kremenchuk"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "not found" in err
 
 
-def _subprocess(args: list[str], env_dir: Path | None = None,
-                stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def _subprocess(
+    args: list[str], env_dir: Path | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     env = dict(os.environ)
     env.pop("GEOMAP_GAZETTEER_DIR", None)
     if env_dir is not None:
         env["GEOMAP_GAZETTEER_DIR"] = str(env_dir)
-    return subprocess.run([sys.executable, "-m", "geomap.cli", "geocode", *args], env=env,
-                          input=stdin, capture_output=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "geomap.cli", "geocode", *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_subprocess_corrupt_gazetteer_env(tmp_path: Path) -> None:

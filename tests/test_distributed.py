@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from geomap import pipeline
-from geomap.runners import dask as distributed
-from tools import synth
-from geomap.pipeline import ArticleResult, iter_local, run_local
-from geomap.runners.dask import iter_dask, run_dask
 from geomap.events import StrikeEvent
 from geomap.exc import GeomapError
 from geomap.ingest import Article
+from geomap.pipeline import ArticleResult, iter_local, run_local
+from geomap.runners import dask as distributed
+from geomap.runners.dask import iter_dask, run_dask
+from tools import synth
 
 pytest.importorskip("distributed")
 import cloudpickle  # noqa: E402  (a dependency of distributed)
@@ -98,8 +98,13 @@ def test_failures_reported_per_article_rest_continues(client: object) -> None:
     bad = frozenset({articles[3].id, articles[17].id})
     errors: list[GeomapError] = []
     process = partial(_fail_on, bad=bad)
-    events = run_dask(articles, process=process, scheduler=client, batch_size=5,  # type: ignore[arg-type]
-                      on_error=errors.append)
+    events = run_dask(
+        articles,
+        process=process,
+        scheduler=client,
+        batch_size=5,  # type: ignore[arg-type]
+        on_error=errors.append,
+    )
     assert [str(e) for e in errors] == [
         f"{articles[3].id}: ValueError: cannot handle {articles[3].id}",
         f"{articles[17].id}: ValueError: cannot handle {articles[17].id}",
@@ -119,8 +124,12 @@ def test_paths_read_on_driver_with_input_errors_reported(client: object, tmp_pat
     (tmp_path / "bad.jsonl").write_bytes(b'{"id": "x", "text": "Drones hit Kharkiv."}\n{not json\n')
     (tmp_path / "ok.txt").write_text("Published 3 March 2024\n\nA drone struck Odesa on March 2.\n")
     errors: list[GeomapError] = []
-    remote = run_dask([tmp_path], fast=True, scheduler=client,  # type: ignore[arg-type]
-                      on_error=errors.append)
+    remote = run_dask(
+        [tmp_path],
+        fast=True,
+        scheduler=client,  # type: ignore[arg-type]
+        on_error=errors.append,
+    )
     local = run_local([tmp_path], fast=True, on_error=lambda e: None)
     assert _as_dicts(remote) == _as_dicts(local)
     assert len(errors) == 1 and str(errors[0]).startswith(f"{tmp_path / 'bad.jsonl'}:2:")
@@ -144,8 +153,15 @@ def test_driver_reads_ahead_only_a_bounded_window(client: object) -> None:
             yield a
 
     ahead = []
-    for i, result in enumerate(iter_dask(source(), fast=True, scheduler=client,  # type: ignore[arg-type]
-                                         batch_size=4, max_in_flight=3)):
+    for i, result in enumerate(
+        iter_dask(
+            source(),
+            fast=True,
+            scheduler=client,  # type: ignore[arg-type]
+            batch_size=4,
+            max_in_flight=3,
+        )
+    ):
         assert isinstance(result, ArticleResult)
         ahead.append(pulled - (i + 1))
     assert max(ahead) <= 3 * 4 + 4  # window of batches plus the one being cut
@@ -160,14 +176,22 @@ def test_batched_rejects_zero() -> None:
 
 def test_one_bad_text_does_not_spoil_its_nlp_pipe_batch() -> None:
     a, b = synth.generate(2, seed=15, size=SMALL)
-    huge = Article(id="huge", title=None, text="Kyiv " * 220_000, published="2024-05-01", url=None,
-                   path="huge.txt", date_source="jsonl")  # longer than spaCy's max_length: nlp.pipe raises
+    huge = Article(
+        id="huge",
+        title=None,
+        text="Kyiv " * 220_000,
+        published="2024-05-01",
+        url=None,
+        path="huge.txt",
+        date_source="jsonl",
+    )  # longer than spaCy's max_length: nlp.pipe raises
     results = pipeline.process_batch([a, huge, b], fast=True)
     assert [r.article.id for r in results] == ["synth-000000", "huge", "synth-000001"]
     assert results[1].error is not None and results[1].error.startswith("huge.txt: ValueError: [E088]")
     assert [r.error for r in (results[0], results[2])] == [None, None]
-    assert [_as_dicts(r.events) for r in (results[0], results[2])] == \
-        [_as_dicts(pipeline.default_process(x, fast=True)) for x in (a, b)]
+    assert [_as_dicts(r.events) for r in (results[0], results[2])] == [
+        _as_dicts(pipeline.default_process(x, fast=True)) for x in (a, b)
+    ]
 
 
 def _config(keys: list[str]) -> list[object]:
@@ -199,12 +223,16 @@ def test_store_with_dask_engine_processes_only_changes(cluster: object, tmp_path
     store = tmp_path / "events.gpkg"
     address = cluster.scheduler_address  # type: ignore[attr-defined]
     first, again = api.Summary(), api.Summary()
-    remote = api.extract_events([news], fast=True, engine="dask", scheduler=address, store=store,
-                                batch_size=4, summary=first)
-    (news / "synth-000004.txt").write_text("Published 2 June 2024\n\nOn June 1, Shahed drones struck an "
-                                           "energy facility in Shostka, Sumy Oblast.\n", encoding="utf-8")
-    rerun = api.extract_events([news], fast=True, engine="dask", scheduler=address, store=store,
-                               batch_size=4, summary=again)
+    remote = api.extract_events(
+        [news], fast=True, engine="dask", scheduler=address, store=store, batch_size=4, summary=first
+    )
+    (news / "synth-000004.txt").write_text(
+        "Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility in Shostka, Sumy Oblast.\n",
+        encoding="utf-8",
+    )
+    rerun = api.extract_events(
+        [news], fast=True, engine="dask", scheduler=address, store=store, batch_size=4, summary=again
+    )
     assert (first.processed, again.processed, again.unchanged) == (12, 1, 11)
     assert _as_dicts(rerun) == _as_dicts(api.extract_events([news], fast=True, batch_size=4))
     assert _as_dicts(remote) != _as_dicts(rerun)

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from geomap.io import export
 from geomap.events import Source, StrikeEvent
 from geomap.exc import InputError, OutputError
+from geomap.io import export
 
 gpd = pytest.importorskip("geopandas")
 pd = pytest.importorskip("pandas")
 pyogrio = pytest.importorskip("pyogrio")
 shapely = pytest.importorskip("shapely")
 
-NASTY_QUOTE = 'He said "run!"\nthen <script>alert(\'x\')</script> — «Київ» & Харків'
+NASTY_QUOTE = "He said \"run!\"\nthen <script>alert('x')</script> — «Київ» & Харків"
 KYIV = (30.5234, 50.4501)  # lon, lat
 # A clockwise ring (wrong for RFC 7946): the writer must turn it counter-clockwise.
 CW_RING = [[35.0, 49.0], [35.0, 50.5], [37.5, 50.5], [37.5, 49.0], [35.0, 49.0]]

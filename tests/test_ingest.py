@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from geomap import settings
 from geomap.exc import InputError
@@ -312,10 +314,7 @@ def test_markdown_front_matter_and_syntax() -> None:
     assert article.title == "Shelling of Nikopol"
     assert (article.published, article.date_source) == ("2024-04-07", "front-matter")
     assert article.url == "https://notes.example.org/nikopol"
-    assert (
-        "Russian forces shelled Nikopol with heavy artillery on Sunday, damaging three houses."
-        in article.text
-    )
+    assert "Russian forces shelled Nikopol with heavy artillery on Sunday, damaging three houses." in article.text
     assert not re.search(r"[*#`>\[\]]|https?:|house\.jpg", article.text)
 
 
@@ -504,9 +503,7 @@ def test_single_path_string_is_one_input() -> None:
 
 _lines = st.lists(
     st.one_of(
-        st.sampled_from(
-            ["Subscribe", "* indicates required", "Comments", "", "Tags:", "1. x", "#a #b", "Share"]
-        ),
+        st.sampled_from(["Subscribe", "* indicates required", "Comments", "", "Tags:", "1. x", "#a #b", "Share"]),
         st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80),
     ),
     max_size=30,
@@ -580,10 +577,7 @@ def test_seed_banners_gone_sentences_kept(seeds: dict[str, Article]) -> None:
     assert "Putin Fueling Independence Plans in California, Texas: Republican" in blog
 
     telegraph = seeds["003"].text
-    assert (
-        "Enter comments here" not in telegraph
-        and "Mechanized forces provided by the Budapest" not in telegraph
-    )
+    assert "Enter comments here" not in telegraph and "Mechanized forces provided by the Budapest" not in telegraph
     assert telegraph.rstrip().endswith("pile more pressure on Moscow.")
 
     # a page with no furniture keeps every line

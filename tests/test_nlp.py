@@ -8,9 +8,9 @@ import pytest
 import spacy
 
 from geomap import nlp as gnlp
-from geomap.nlp import component as gnlp_component
 from geomap.exc import GeomapError
 from geomap.ingest import read_articles
+from geomap.nlp import component as gnlp_component
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -54,8 +54,8 @@ def test_village_resolved_with_local_oblast(blank):
     st = ms[0]
     assert st.match is not None and st.match.country_code == "UA"
     assert region(st.match) == "Kherson" and st.hint_source == "local"
-    assert doc.text[st.start:st.end] == "Stanislav"
-    assert st.sentence == doc.text[st.sent_start:st.sent_end]
+    assert doc.text[st.start : st.end] == "Stanislav"
+    assert st.sentence == doc.text[st.sent_start : st.sent_end]
     assert doc.spans["geomap_places"][0]._.geomap_candidate == st.match
 
 
@@ -66,8 +66,7 @@ def test_possessive_region_hints_the_place(blank):
 
 
 def test_region_word_joins_and_district_of_city(blank):
-    ms = blank("Debris fell in the Darnytskyi district of Kyiv and in the Smolensk region.")\
-        ._.geomap_places
+    ms = blank("Debris fell in the Darnytskyi district of Kyiv and in the Smolensk region.")._.geomap_places
     assert names(ms) == ["Darnytskyi district", "Kyiv", "Smolensk region"]
     assert ms[0].match.kind == "admin2" and region(ms[0].match) == "Kyiv"
     assert ms[2].match.kind == "admin1" and ms[2].match.country_code == "RU"
@@ -80,8 +79,10 @@ def test_adjective_district_name(blank):
 
 
 def test_titles_and_first_names_are_persons(blank):
-    text = ("Head of Office Andriy Yermak said talks went well. Yermak flew to Kyiv. "
-            "President Zelensky thanked envoy Witkoff.")
+    text = (
+        "Head of Office Andriy Yermak said talks went well. Yermak flew to Kyiv. "
+        "President Zelensky thanked envoy Witkoff."
+    )
     assert names(blank(text)._.geomap_places) == ["Kyiv"]
 
 
@@ -92,14 +93,15 @@ def test_common_words_at_sentence_start_are_not_places(blank):
 
 def test_unsupported_small_village_is_not_a_place(full):
     # a capitalised ordinary word that is also a hamlet, with no place support
-    ms = gnlp.find_places("The Energy ministry of Ukraine said Energy supplies are stable.",
-                          nlp=full)
+    ms = gnlp.find_places("The Energy ministry of Ukraine said Energy supplies are stable.", nlp=full)
     assert "Energy" not in names(ms)
 
 
 def test_ner_person_over_place_is_reconciled(full):
-    text = ("Russian drones struck Kremenchuk overnight. Fighting continued near Chasiv Yar. "
-            "Steve Witkoff met Putin in Moscow.")
+    text = (
+        "Russian drones struck Kremenchuk overnight. Fighting continued near Chasiv Yar. "
+        "Steve Witkoff met Putin in Moscow."
+    )
     ms = gnlp.find_places(text, nlp=full)
     assert names(ms) == ["Kremenchuk", "Chasiv Yar", "Moscow"]
     assert all(m.doc == "text" for m in ms)
@@ -111,12 +113,11 @@ def test_demonyms_are_not_places(full):
 
 
 def test_dates_exposed_not_resolved(blank):
-    doc = blank("Overnight on Tuesday drones hit Kyiv; on Jan. 13 and January 28-29 too, "
-                "and the day before.")
+    doc = blank("Overnight on Tuesday drones hit Kyiv; on Jan. 13 and January 28-29 too, and the day before.")
     texts = [d.text for d in doc._.geomap_dates]
     for want in ("Overnight", "on Tuesday", "Jan. 13", "January 28-29", "the day before"):
         assert want in texts
-    assert all(doc.text[d.start:d.end] == d.text for d in doc._.geomap_dates)
+    assert all(doc.text[d.start : d.end] == d.text for d in doc._.geomap_dates)
 
 
 def test_date_rules_keep_offsets_when_lower_case_changes_length():
@@ -126,8 +127,7 @@ def test_date_rules_keep_offsets_when_lower_case_changes_length():
     text = "İzmir, İstanbul: strikes on Tuesday, May 5 and overnight; may resume."
     assert len(text.lower()) != len(text)
     found = date_mentions(None, text)
-    assert [(d.text, text[d.start:d.end]) for d in found] == \
-        [(t, t) for t in ("on Tuesday", "May 5", "overnight")]
+    assert [(d.text, text[d.start : d.end]) for d in found] == [(t, t) for t in ("on Tuesday", "May 5", "overnight")]
     ascii_text = text.replace("İ", "I")
     assert [d[1:] for d in date_mentions(None, ascii_text)] == [d[1:] for d in found]
 
@@ -137,13 +137,12 @@ def test_to_disk_from_disk_round_trip(blank, tmp_path):
     assert (tmp_path / "pipe" / "geomap_places" / "table.npz").exists()
     nlp2 = spacy.load(tmp_path / "pipe")
     text = "Shelling hit Kherson and Mykolaiv."
-    assert [m.to_dict() for m in nlp2(text)._.geomap_places] == \
-        [m.to_dict() for m in blank(text)._.geomap_places]
+    assert [m.to_dict() for m in nlp2(text)._.geomap_places] == [m.to_dict() for m in blank(text)._.geomap_places]
 
 
 def test_table_cache_is_reused(tmp_path):
-    from geomap.nlp.table import cached_table
     from geomap.gazetteer import Gazetteer
+    from geomap.nlp.table import cached_table
 
     gaz = Gazetteer.default()
     t1 = cached_table(gaz, tmp_path)
@@ -156,9 +155,9 @@ def test_table_cache_is_reused(tmp_path):
 def test_table_save_load_round_trip(tmp_path):
     import numpy as np
 
-    from geomap.nlp.table import PlaceTable, cached_table
     from geomap.exc import GazetteerError
     from geomap.gazetteer import Gazetteer
+    from geomap.nlp.table import PlaceTable, cached_table
 
     table = cached_table(Gazetteer.default(), tmp_path)
     keys = table.keys()
@@ -181,8 +180,7 @@ def test_table_save_load_round_trip(tmp_path):
 def test_parse_many_and_mention_dict(full):
     from geomap.ingest import article_from_text
 
-    arts = [article_from_text("Missiles hit Rivne.", id="a"),
-            article_from_text("Drones hit Belgorod.", id="b")]
+    arts = [article_from_text("Missiles hit Rivne.", id="a"), article_from_text("Drones hit Belgorod.", id="b")]
     out = list(gnlp.parse_many(arts, nlp=full))
     assert [a.id for a, _, _ in out] == ["a", "b"]
     d = out[0][2][0].to_dict()
@@ -224,15 +222,24 @@ def test_find_places_default_pipeline_has_no_parser(monkeypatch):
 
 
 def test_text_places_match_the_blank_pipeline(blank):
-    text = ("Sumy Oblast's Shostka came under fire. Head of Office Andriy Yermak flew to "
-            "Kyiv.\n\nDebris fell in the Darnytskyi district of Kyiv and in Ivano-Frankivsk "
-            "on Tuesday; Kremenchuk, Poltava region, too.")
+    text = (
+        "Sumy Oblast's Shostka came under fire. Head of Office Andriy Yermak flew to "
+        "Kyiv.\n\nDebris fell in the Darnytskyi district of Kyiv and in Ivano-Frankivsk "
+        "on Tuesday; Kremenchuk, Poltava region, too."
+    )
     comp = gnlp.load_pipeline(fast=True).get_pipe("geomap_places")
     got = [m.to_dict() for m in comp.text_places(text)]
     want = [m.to_dict() for m in blank(text)._.geomap_places]
-    assert [d["text"] for d in got] == ["Sumy Oblast", "Shostka", "Kyiv", "Darnytskyi district",
-                                        "Kyiv", "Ivano-Frankivsk", "Kremenchuk",
-                                        "Poltava region"]
+    assert [d["text"] for d in got] == [
+        "Sumy Oblast",
+        "Shostka",
+        "Kyiv",
+        "Darnytskyi district",
+        "Kyiv",
+        "Ivano-Frankivsk",
+        "Kremenchuk",
+        "Poltava region",
+    ]
     assert got == want
 
 
@@ -249,19 +256,38 @@ def test_token_view_matches_doc(full):
 
 # ---------------------------------------------------------------------- seeds
 STRIKES = {  # text -> (gazetteer name, admin1 name or country code)
-    "Shostka": ("Shostka", "Sumy Oblast"), "Kremenchuk": ("Kremenchuk", "Poltava Oblast"),
-    "Kherson": ("Kherson", "Kherson"), "Stanislav": ("Stanislav", "Kherson"),
+    "Shostka": ("Shostka", "Sumy Oblast"),
+    "Kremenchuk": ("Kremenchuk", "Poltava Oblast"),
+    "Kherson": ("Kherson", "Kherson"),
+    "Stanislav": ("Stanislav", "Kherson"),
     "Kropyvnytskyi": ("Kropyvnytskyi", "Kirovohrad Oblast"),
-    "Smolensk": ("Smolensk", "Smolensk Oblast"), "Kstovo": ("Kstovo", "Nizhny Novgorod Oblast"),
-    "Tver": ("Tver", "Tver Oblast"), "Kursk": ("Kursk", "Kursk Oblast"),
-    "Mykolaiv": ("Mykolayiv", "Mykolaiv Oblast"), "Belgorod": ("Belgorod", "Belgorod Oblast"),
-    "Irpin": ("Irpin", "Kyiv Oblast"), "Makariv": ("Makariv", "Kyiv Oblast"),
+    "Smolensk": ("Smolensk", "Smolensk Oblast"),
+    "Kstovo": ("Kstovo", "Nizhny Novgorod Oblast"),
+    "Tver": ("Tver", "Tver Oblast"),
+    "Kursk": ("Kursk", "Kursk Oblast"),
+    "Mykolaiv": ("Mykolayiv", "Mykolaiv Oblast"),
+    "Belgorod": ("Belgorod", "Belgorod Oblast"),
+    "Irpin": ("Irpin", "Kyiv Oblast"),
+    "Makariv": ("Makariv", "Kyiv Oblast"),
     "Darnytskyi district": ("Darnytsia Raion", "Kyiv"),
 }
-OTHER_PLACES = {"Davos": "CH", "Miami": "US", "Florida": "US", "London": "GB",
-                "Istanbul": "TR"}
-PERSONS = ("Zelensky", "Putin", "Trump", "Kushner", "Witkoff", "Umerov", "Yermak", "Macron",
-           "Starmer", "Merz", "Kellogg", "Rubio", "Zaluzhnyi", "Prokudin")
+OTHER_PLACES = {"Davos": "CH", "Miami": "US", "Florida": "US", "London": "GB", "Istanbul": "TR"}
+PERSONS = (
+    "Zelensky",
+    "Putin",
+    "Trump",
+    "Kushner",
+    "Witkoff",
+    "Umerov",
+    "Yermak",
+    "Macron",
+    "Starmer",
+    "Merz",
+    "Kellogg",
+    "Rubio",
+    "Zaluzhnyi",
+    "Prokudin",
+)
 
 
 @pytest.fixture(scope="module", params=["events", "places", "fast", "fast-text"])
@@ -272,8 +298,8 @@ def seed_mentions(request):
         out = []
         for art in read_articles([SEEDS]):
             ms = gnlp.find_places(art, fast=True)
-            assert all(art.text[m.start:m.end] == m.text for m in ms)
-            assert all(art.text[m.sent_start:m.sent_end] == m.sentence for m in ms)
+            assert all(art.text[m.start : m.end] == m.text for m in ms)
+            assert all(art.text[m.sent_start : m.sent_end] == m.sentence for m in ms)
             out.extend(ms)
         return True, out
     nlp = gnlp.load_pipeline(fast=request.param == "fast", parser=request.param == "events")
@@ -288,11 +314,11 @@ def test_seed_strike_locations_found_and_resolved(seed_mentions):
     for text, (name, area) in STRIKES.items():
         hits = [m for m in ms if m.text == text]
         assert hits, f"{text} not found"
-        assert any(m.match and m.match.name == name and region(m.match) == area.removesuffix(" Oblast")
-                   for m in hits), (text, [m.match for m in hits])
+        assert any(
+            m.match and m.match.name == name and region(m.match) == area.removesuffix(" Oblast") for m in hits
+        ), (text, [m.match for m in hits])
     for area in ("Rivne", "Bryansk", "Nizhny Novgorod"):
-        assert any(m.text.startswith(area) and m.match.country_code in ("UA", "RU")
-                   for m in ms), area
+        assert any(m.text.startswith(area) and m.match.country_code in ("UA", "RU") for m in ms), area
     for text, cc in OTHER_PLACES.items():
         assert any(m.text == text and m.match.country_code == cc for m in ms), text
 
@@ -321,8 +347,7 @@ def test_parse_many_multiprocess_and_doc_bytes():
 
 # ---------------------------------------------------------------------- document context
 def test_georgia_among_us_places_is_the_state(blank):
-    ms = blank("Storms hit Atlanta and Savannah on Monday. Georgia officials closed "
-               "schools.")._.geomap_places
+    ms = blank("Storms hit Atlanta and Savannah on Monday. Georgia officials closed schools.")._.geomap_places
     ga = [m for m in ms if m.text == "Georgia"]
     assert ga and ga[0].match.country_code == "US" and ga[0].match.kind == "admin1"
 
@@ -333,8 +358,7 @@ def test_georgia_among_caucasus_places_is_the_country(blank):
 
 
 def test_state_named_in_the_document_moves_a_foreign_namesake(blank):
-    text = ("The Texas Department of Transportation closed roads on Monday.\n\n"
-            "In Paris, crews cleared debris.")
+    text = "The Texas Department of Transportation closed roads on Monday.\n\nIn Paris, crews cleared debris."
     ms = blank(text)._.geomap_places
     paris = [m for m in ms if m.text == "Paris"]
     assert paris and paris[0].match.country_code == "US" and paris[0].hint_source == "document"

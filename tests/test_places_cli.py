@@ -9,8 +9,7 @@ from geomap.cli import main
 
 def test_places_json_and_bad_input(tmp_path, capsys):
     good = tmp_path / "a.txt"
-    good.write_text("Overnight, Russian drones struck Kremenchuk, officials said.\n",
-                    encoding="utf-8")
+    good.write_text("Overnight, Russian drones struck Kremenchuk, officials said.\n", encoding="utf-8")
     (tmp_path / "README.md").write_text("Notes about Kyiv.\n", encoding="utf-8")
     rc = main(["places", str(tmp_path), str(tmp_path / "missing.txt"), "--json", "--fast"])
     out, err = capsys.readouterr()
@@ -19,7 +18,7 @@ def test_places_json_and_bad_input(tmp_path, capsys):
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["text"] for r in rows] == ["Kremenchuk"]  # README.md in a directory skipped
     assert rows[0]["doc"] == "a" and rows[0]["match"]["name"] == "Kremenchuk"
-    assert good.read_text(encoding="utf-8")[rows[0]["start"]:rows[0]["end"]] == "Kremenchuk"
+    assert good.read_text(encoding="utf-8")[rows[0]["start"] : rows[0]["end"]] == "Kremenchuk"
 
 
 def test_places_table(tmp_path, capsys):

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from geomap import api
-from tools import synth
 from geomap.events import Source, StrikeEvent
 from geomap.exc import GeomapError, OutputError
 from geomap.ingest import Article, read_articles
 from geomap.runners.store import EventStore, article_key
+from tools import synth
 
 POLY = {"type": "Polygon", "coordinates": [[[34.0, 50.0], [35.5, 50.0], [35.5, 51.0], [34.0, 51.0], [34.0, 50.0]]]}
 
@@ -30,14 +30,40 @@ def _events(article: Article) -> list[StrikeEvent]:
     digest = int(hashlib.sha256(article.text.encode()).hexdigest()[:8], 16)
     src = [Source(article.id, article.title, article.url, article.published)]
     town = StrikeEvent(
-        event_id=f"{article.id}-0", date=article.published, time_precision=1, date_source="stated: x",
-        place_text="Kharkiv", place_name="Kharkiv", geonameid=706483, lat=50.0 + digest % 100 / 1000,
-        lon=36.25, country_code="UA", admin1="07", admin1_name="Kharkiv", geo_precision=1,
-        event_type="Air/drone strike", weapon="drone", weapon_model="Shahed-136", killed=digest % 3,
-        injured=None, intercepted=bool(digest % 2), quote="«Kharkiv» \u202eRTL\u202c 🚀", confidence=0.75,
-        sources=src)
-    region = replace(town, event_id=f"{article.id}-1", place_text="Sumy Oblast", geo_precision=3,
-                     lat=None, lon=None, geometry=POLY, intercepted=False, killed=None)
+        event_id=f"{article.id}-0",
+        date=article.published,
+        time_precision=1,
+        date_source="stated: x",
+        place_text="Kharkiv",
+        place_name="Kharkiv",
+        geonameid=706483,
+        lat=50.0 + digest % 100 / 1000,
+        lon=36.25,
+        country_code="UA",
+        admin1="07",
+        admin1_name="Kharkiv",
+        geo_precision=1,
+        event_type="Air/drone strike",
+        weapon="drone",
+        weapon_model="Shahed-136",
+        killed=digest % 3,
+        injured=None,
+        intercepted=bool(digest % 2),
+        quote="«Kharkiv» \u202eRTL\u202c 🚀",
+        confidence=0.75,
+        sources=src,
+    )
+    region = replace(
+        town,
+        event_id=f"{article.id}-1",
+        place_text="Sumy Oblast",
+        geo_precision=3,
+        lat=None,
+        lon=None,
+        geometry=POLY,
+        intercepted=False,
+        killed=None,
+    )
     return [town, region]
 
 
@@ -225,8 +251,11 @@ def test_store_changed_file_reprocessed_alone_and_its_events_replaced(news: Path
     _extract([news], store)
     changed = news / "synth-000003.txt"
     old_ids = {e.event_id for e in EventStore(store).events() if e.sources[0].id == "synth-000003"}
-    changed.write_text("Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility in "
-                       "Shostka, Sumy Oblast, the regional governor said.\n", encoding="utf-8")
+    changed.write_text(
+        "Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility in "
+        "Shostka, Sumy Oblast, the regional governor said.\n",
+        encoding="utf-8",
+    )
     events, summary = _extract([news], store)
     assert (summary.processed, summary.unchanged) == (1, 7)
     assert events == _extract([news])[0]  # exactly what a fresh run gives
@@ -256,15 +285,22 @@ def test_store_merges_an_event_reported_before_and_again_now(tmp_path: Path) -> 
     store, old, new = tmp_path / "events.gpkg", tmp_path / "old", tmp_path / "new"
     old.mkdir()
     new.mkdir()
-    (old / "first.txt").write_text("Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility "
-                                   "in Shostka, Sumy Oblast, the regional governor said.\n", encoding="utf-8")
-    (new / "second.txt").write_text("Published 3 June 2024\n\nRussian drones hit an energy facility in Shostka, "
-                                    "Sumy Oblast, on June 1, officials said.\n", encoding="utf-8")
+    (old / "first.txt").write_text(
+        "Published 2 June 2024\n\nOn June 1, Shahed drones struck an energy facility "
+        "in Shostka, Sumy Oblast, the regional governor said.\n",
+        encoding="utf-8",
+    )
+    (new / "second.txt").write_text(
+        "Published 3 June 2024\n\nRussian drones hit an energy facility in Shostka, "
+        "Sumy Oblast, on June 1, officials said.\n",
+        encoding="utf-8",
+    )
     _extract([old], store)
     events, summary = _extract([new], store)  # only the new article is processed ...
     assert summary.processed == 1
-    assert [(e["place_name"], e["date"], sorted(s["id"] for s in e["sources"])) for e in events] == \
-        [("Shostka", "2024-06-01", ["first", "second"])]  # ... and merged with the stored one
+    assert [(e["place_name"], e["date"], sorted(s["id"] for s in e["sources"])) for e in events] == [
+        ("Shostka", "2024-06-01", ["first", "second"])
+    ]  # ... and merged with the stored one
     assert events == _extract([old, new])[0]
 
 
@@ -304,20 +340,23 @@ def test_cli_extract_store_and_map_from_store(news: Path, tmp_path: Path, capsys
     assert list(written["event_id"]) == [e["event_id"] for e in _extract([news])[0]]
     html = tmp_path / "map.html"
     assert cli.main(["map", str(store), "-o", str(html)]) == 0
-    assert html.is_file() and list(read_events(html.with_suffix(".geojson"))["event_id"]) == \
-        list(written["event_id"])
+    assert html.is_file() and list(read_events(html.with_suffix(".geojson"))["event_id"]) == list(written["event_id"])
     assert cli.main(["extract", str(news), "--store", str(store), "--rebuild", "--fast", "-q"]) == 0
     assert "8 article(s) read, " in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["extract", "seeds"], "give -o OUTPUT, --store STORE.gpkg, or both"),
-    (["extract", "seeds", "-o", "{tmp}/x.geojson", "--rebuild"], "--rebuild needs --store"),
-    (["extract", "seeds", "-o", "{tmp}/x.gpkg", "--store", "{tmp}/x.gpkg"], "must be different files"),
-    (["extract", "seeds", "--store", "{tmp}/x.sqlite"], r"must be a .gpkg file"),
-])
-def test_cli_store_usage_errors(argv: list[str], message: str, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["extract", "seeds"], "give -o OUTPUT, --store STORE.gpkg, or both"),
+        (["extract", "seeds", "-o", "{tmp}/x.geojson", "--rebuild"], "--rebuild needs --store"),
+        (["extract", "seeds", "-o", "{tmp}/x.gpkg", "--store", "{tmp}/x.gpkg"], "must be different files"),
+        (["extract", "seeds", "--store", "{tmp}/x.sqlite"], r"must be a .gpkg file"),
+    ],
+)
+def test_cli_store_usage_errors(
+    argv: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from geomap import cli
 
     assert cli.main([a.format(tmp=tmp_path) for a in argv]) == 2
@@ -327,8 +366,19 @@ def test_cli_store_usage_errors(argv: list[str], message: str, tmp_path: Path,
 def test_killed_extract_run_resumes_without_losing_committed_batches(tmp_path: Path) -> None:
     news = synth.write_corpus(tmp_path / "news", 300, seed=23)
     store = tmp_path / "events.gpkg"
-    cmd = [sys.executable, "-m", "geomap.cli", "extract", str(news), "--store", str(store), "--fast",
-           "--batch-size", "5", "-q"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "geomap.cli",
+        "extract",
+        str(news),
+        "--store",
+        str(store),
+        "--fast",
+        "--batch-size",
+        "5",
+        "-q",
+    ]
     proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     committed = 0
     try:

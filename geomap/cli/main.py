@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from geomap.exc import GeomapError
 
@@ -51,8 +51,10 @@ def _format_row(query: str, res: dict) -> str:
     if not m:
         return f"{query[:40]:40}  (no match)"
     admin = m.get("admin1_name") or ""
-    return (f"{query[:40]:40}  {m['name'][:28]:28} {m['kind']:8} {admin[:22]:22} "
-            f"{m['country_code']:2} {m['lat']:9.4f} {m['lon']:9.4f}  {m['score']:.2f}")
+    return (
+        f"{query[:40]:40}  {m['name'][:28]:28} {m['kind']:8} {admin[:22]:22} "
+        f"{m['country_code']:2} {m['lat']:9.4f} {m['lon']:9.4f}  {m['score']:.2f}"
+    )
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
@@ -102,9 +104,17 @@ def _progress_bar(enabled: bool):
 
 
 def _extract_kwargs(args: argparse.Namespace) -> dict:
-    return {"date": args.date, "since": args.since, "until": args.until, "fast": args.fast,
-            "engine": args.engine, "scheduler": args.scheduler, "store": args.store,
-            "rebuild": args.rebuild, "batch_size": args.batch_size}
+    return {
+        "date": args.date,
+        "since": args.since,
+        "until": args.until,
+        "fast": args.fast,
+        "engine": args.engine,
+        "scheduler": args.scheduler,
+        "store": args.store,
+        "rebuild": args.rebuild,
+        "batch_size": args.batch_size,
+    }
 
 
 def _check_store_options(args: argparse.Namespace, *outputs: Path | None) -> str | None:
@@ -116,6 +126,11 @@ def _check_store_options(args: argparse.Namespace, *outputs: Path | None) -> str
         if any(o is not None and o.resolve() == store for o in outputs):
             return f"{args.store}: the store and the output must be different files"
     return None
+
+
+def _report_failure(exc: GeomapError) -> None:
+    """Print one failed input or article as it happens."""
+    _err(str(exc))
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -130,11 +145,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if problem := _check_store_options(args, out):
         _err(problem)
         return EXIT_FATAL
-    summary = api.Summary()
+    summary = api.Summary(on_error=_report_failure)
     tick, close = _progress_bar(not args.quiet)
     try:
-        events = api.extract_events(args.inputs, summary=summary, progress=tick,
-                                    **_extract_kwargs(args))
+        events = api.extract_events(args.inputs, summary=summary, progress=tick, **_extract_kwargs(args))
     finally:
         close()
     wrote = []
@@ -160,11 +174,9 @@ def cmd_map(args: argparse.Namespace) -> int:
     if problem := _check_store_options(args, out.with_suffix(".geojson")):
         _err(problem)
         return EXIT_FATAL
-    summary = api.Summary()
-    api.make_map(args.inputs, output=out, title=args.title, summary=summary,
-                 **_extract_kwargs(args))
-    print(f"geomap: {summary.line()}; wrote {out} and {out.with_suffix('.geojson')}",
-          file=sys.stderr)
+    summary = api.Summary(on_error=_report_failure)
+    api.make_map(args.inputs, output=out, title=args.title, summary=summary, **_extract_kwargs(args))
+    print(f"geomap: {summary.line()}; wrote {out} and {out.with_suffix('.geojson')}", file=sys.stderr)
     return EXIT_PARTIAL if summary.failures else EXIT_OK
 
 
@@ -180,17 +192,21 @@ def _add_extract_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--date", help="publication date YYYY-MM-DD for every input")
     p.add_argument("--since", help="keep events on or after YYYY-MM-DD")
     p.add_argument("--until", help="keep events on or before YYYY-MM-DD")
-    p.add_argument("--fast", action="store_true",
-                   help="gazetteer-only place matching (no statistical model)")
+    p.add_argument("--fast", action="store_true", help="gazetteer-only place matching (no statistical model)")
     p.add_argument("--engine", choices=("local", "dask"), default="local")
     p.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786")
-    p.add_argument("--store", metavar="STORE.gpkg",
-                   help="incremental event store: process only new or changed articles, "
-                        "keep the events of earlier runs")
-    p.add_argument("--rebuild", action="store_true",
-                   help="with --store: empty the store first and process everything")
-    p.add_argument("--batch-size", type=_positive_int, metavar="N",
-                   help="articles per nlp.pipe call, Dask task and store commit (default 64)")
+    p.add_argument(
+        "--store",
+        metavar="STORE.gpkg",
+        help="incremental event store: process only new or changed articles, keep the events of earlier runs",
+    )
+    p.add_argument("--rebuild", action="store_true", help="with --store: empty the store first and process everything")
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        metavar="N",
+        help="articles per nlp.pipe call, Dask task and store commit (default 64)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
@@ -209,9 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("extract", help="extract strike events to a GIS file")
     _add_extract_options(e)
-    e.add_argument("-o", "--output",
-                   help="output file: .geojson .gpkg .csv .kml .fgb .parquet "
-                        "(optional with --store)")
+    e.add_argument("-o", "--output", help="output file: .geojson .gpkg .csv .kml .fgb .parquet (optional with --store)")
     e.add_argument("--acled", action="store_true", help="ACLED column names")
     e.set_defaults(func=cmd_extract)
 
@@ -227,7 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 #: Sub-command registrars added by later stages (places, extract, map).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [__import__("geomap.cli.places", fromlist=["x"]).add_places_command]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    __import__("geomap.cli.places", fromlist=["x"]).add_places_command
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

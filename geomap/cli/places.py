@@ -20,11 +20,11 @@ __all__ = ["add_places_command", "cmd_places"]
 def add_places_command(subparsers: argparse._SubParsersAction) -> None:
     """Register ``places`` on the ``geomap`` sub-command parser."""
     p = subparsers.add_parser("places", help="list the places named in articles")
-    p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="article files, directories, .jsonl files or '-' for stdin")
+    p.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="article files, directories, .jsonl files or '-' for stdin"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per mention")
-    p.add_argument("--fast", action="store_true",
-                   help="gazetteer-only mode (no statistical NER; faster, less precise)")
+    p.add_argument("--fast", action="store_true", help="gazetteer-only mode (no statistical NER; faster, less precise)")
     p.add_argument("--model", help="spaCy model (default: geomap.settings.spacy_model)")
     p.add_argument("--date", help="publication date YYYY-MM-DD forced on every article")
     p.set_defaults(func=cmd_places)
@@ -32,9 +32,12 @@ def add_places_command(subparsers: argparse._SubParsersAction) -> None:
 
 def _row(m: dict) -> str:
     match = m["match"]
-    where = (f"{match['name'][:26]:26} {match['kind']:8} {(match['admin1_name'] or '')[:20]:20} "
-             f"{match['country_code']:2} {match['lat']:9.4f} {match['lon']:9.4f}"
-             if match else "(no match)")
+    where = (
+        f"{match['name'][:26]:26} {match['kind']:8} {(match['admin1_name'] or '')[:20]:20} "
+        f"{match['country_code']:2} {match['lat']:9.4f} {match['lon']:9.4f}"
+        if match
+        else "(no match)"
+    )
     return f"{m['doc'][:24]:24} {m['start']:>6}  {m['text'][:28]:28} {where}"
 
 
@@ -65,8 +68,7 @@ def cmd_places(args: argparse.Namespace) -> int:
         print(f"geomap: {exc}", file=sys.stderr)
         return 2
     if not args.json:
-        print(f"{'doc':24} {'start':>6}  {'text':28} {'name':26} {'kind':8} {'admin1':20} cc "
-              f"{'lat':>9} {'lon':>9}")
+        print(f"{'doc':24} {'start':>6}  {'text':28} {'name':26} {'kind':8} {'admin1':20} cc {'lat':>9} {'lon':>9}")
     explicit = {str(i) for i in args.inputs}
     kept = (a for a in articles if not _is_repo_furniture(a.path, explicit))
     for _art, _doc, mentions in parse_many(kept, nlp=nlp):

@@ -20,9 +20,13 @@ def _compatible(a: StrikeEvent, b: StrikeEvent) -> bool:
         return True
     # a region-level event and a point inside the same region describe one strike
     region, point = (a, b) if a.geo_precision == 3 else (b, a)
-    return region.geo_precision == 3 and point.geo_precision < 3 and \
-        region.admin1 is not None and region.admin1 == point.admin1 and \
-        (a.weapon == b.weapon or "unknown" in (a.weapon, b.weapon))
+    return (
+        region.geo_precision == 3
+        and point.geo_precision < 3
+        and region.admin1 is not None
+        and region.admin1 == point.admin1
+        and (a.weapon == b.weapon or "unknown" in (a.weapon, b.weapon))
+    )
 
 
 def _combine(a: StrikeEvent, b: StrikeEvent) -> StrikeEvent:
@@ -34,7 +38,8 @@ def _combine(a: StrikeEvent, b: StrikeEvent) -> StrikeEvent:
         weapon=keep.weapon if keep.weapon != "unknown" else other.weapon,
         weapon_model=keep.weapon_model or other.weapon_model,
         event_type=keep.event_type if keep.weapon != "unknown" else other.event_type,
-        target=keep.target or other.target, actor=keep.actor or other.actor,
+        target=keep.target or other.target,
+        actor=keep.actor or other.actor,
         killed=_pick(a.killed, b.killed, fuller=same_source),
         injured=_pick(a.injured, b.injured, fuller=same_source),
         confidence=max(a.confidence, b.confidence),
@@ -52,7 +57,7 @@ def _pick(x: int | None, y: int | None, *, fuller: bool) -> int | None:
     return max(known) if fuller else min(known)
 
 
-def merge_events(events: "list[StrikeEvent]") -> list[StrikeEvent]:
+def merge_events(events: list[StrikeEvent]) -> list[StrikeEvent]:
     """Merge reports of the same strike (same date, same or overlapping place, same kind).
 
     Casualties follow ACLED's rule across sources (the lowest figure); within one
@@ -72,5 +77,6 @@ def merge_events(events: "list[StrikeEvent]") -> list[StrikeEvent]:
         else:
             slots.append(len(merged))
             merged.append(ev)
-    return sorted(merged, key=lambda e: (e.date or "9999", e.country_code or "",
-                                         e.admin1 or "", e.place_name or "", e.event_id))
+    return sorted(
+        merged, key=lambda e: (e.date or "9999", e.country_code or "", e.admin1 or "", e.place_name or "", e.event_id)
+    )

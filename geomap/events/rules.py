@@ -7,12 +7,15 @@ too (added by the events stage); it has no file I/O.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
 from geomap.records import Source, StrikeEvent
 
-__all__ = ["EVENT_TYPES", "WEAPONS", "Source", "StrikeEvent", "count_casualties", "detect_target",
-           "detect_weapon", "events_from_doc", "merge_events", "resolve_date"]
+__all__ = [
+    "count_casualties",
+    "detect_target",
+    "detect_weapon",
+    "events_from_doc",
+    "resolve_date",
+]
 
 # =========================================================================== extraction
 # Everything below turns a parsed article (spaCy Doc + place mentions from
@@ -31,37 +34,54 @@ _WEAPON_PATTERNS: tuple[tuple[str, str], ...] = (
     ("artillery", r"artillery|shell(?:s|ing|ed)?\b|howitzers?|mortars?|\bcannon"),
 )
 _WEAPON_RES = tuple((w, _re.compile(p, _re.I)) for w, p in _WEAPON_PATTERNS)
-_MODEL_RE = _re.compile(r"\b(Kh-\d+\w*|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(?:-\d+)?|Geran-\d|"
-                        r"S-300|S-400|Tochka-U|Lancet|KAB-\d+|Oniks|Zircon|Tsirkon)s?\b")
+_MODEL_RE = _re.compile(
+    r"\b(Kh-\d+\w*|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(?:-\d+)?|Geran-\d|"
+    r"S-300|S-400|Tochka-U|Lancet|KAB-\d+|Oniks|Zircon|Tsirkon)s?\b"
+)
 
 #: Lemmas that make a sentence describe an attack (verbs and nouns).
-_ATTACK_LEMMAS = frozenset("""
+_ATTACK_LEMMAS = frozenset(
+    """
 strike attack hit shell bomb pound target launch raid explode explosion blast blow
 bombard bombardment fire shelling barrage assault damage destroy injure kill wound hurt
 fall crash debris wreckage impact struck shoot intercept down repel aim
-""".split())
+""".split()
+)
 _INTERCEPT_RE = _re.compile(
     r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|"
     r"destroyed (?:\w+ ){0,3}(?:drones?|missiles?|UAVs?)|(?:drones?|missiles?|UAVs?) "
-    r"(?:were|was) destroyed|air defen[cs]es? (?:destroyed|downed|repelled|shot))", _re.I)
+    r"(?:were|was) destroyed|air defen[cs]es? (?:destroyed|downed|repelled|shot))",
+    _re.I,
+)
 #: Frames that make a place a venue, not a target (talks, visits, captures ...).
-_NON_STRIKE_LEMMAS = frozenset("""
+_NON_STRIKE_LEMMAS = frozenset(
+    """
 meeting talk talks summit conference negotiation negotiate visit visited arrive tour
 capture seize retake liberate advance withdraw withdrawal occupy recapture control
 airport flight flights restriction accord agreement envoy deal
-""".split())
+""".split()
+)
 _TARGETS: tuple[tuple[str, str], ...] = (
     ("fire station", r"fire station|firefighters?"),
     ("nuclear plant", r"nuclear"),
     ("oil refinery", r"refiner(?:y|ies)|petrochemical|oil processing"),
     ("oil depot", r"oil depot|fuel depot|oil storage|fuel storage|tank farm"),
     ("port", r"\bport\b|harbou?r|\bdocks?\b"),
-    ("energy", r"power (?:plant|station|grid|line)|energy|electricity|substation|heating|"
-               r"utilit(?:y|ies)|thermal"),
-    ("government", r"administration (?:building|headquarters)|government (?:building|headquarters)|"
-                   r"regional government|city hall|council building"),
-    ("military", r"military (?:base|unit|camp|airfield|facility|target|installation|site)|"
-                 r"\bbase\b|airfield|air base|barracks|\bcamp\b|arsenal|ammunition"),
+    (
+        "energy",
+        r"power (?:plant|station|grid|line)|energy|electricity|substation|heating|"
+        r"utilit(?:y|ies)|thermal",
+    ),
+    (
+        "government",
+        r"administration (?:building|headquarters)|government (?:building|headquarters)|"
+        r"regional government|city hall|council building",
+    ),
+    (
+        "military",
+        r"military (?:base|unit|camp|airfield|facility|target|installation|site)|"
+        r"\bbase\b|airfield|air base|barracks|\bcamp\b|arsenal|ammunition",
+    ),
     ("residential", r"residential|apartment|homes?\b|houses?\b|high-rise|dwelling"),
     ("industrial", r"industrial|factory|plant\b|enterprise"),
     ("infrastructure", r"infrastructure|railway|bridge"),
@@ -69,50 +89,98 @@ _TARGETS: tuple[tuple[str, str], ...] = (
 _TARGET_RES = tuple((t, _re.compile(p, _re.I)) for t, p in _TARGETS)
 
 _NUMBER_WORDS = {
-    "no": 0, "zero": 0, "none": 0, "nobody": 0, "a": 1, "an": 1, "one": 1, "two": 2,
-    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
-    "fifty": 50, "hundred": 100,
+    "no": 0,
+    "zero": 0,
+    "none": 0,
+    "nobody": 0,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
     # ACLED-style conventions for vague counts: "a few"/"several" -> 3, "dozens" -> 12.
-    "several": 3, "few": 3, "dozens": 12, "dozen": 12, "scores": 20, "hundreds": 100,
+    "several": 3,
+    "few": 3,
+    "dozens": 12,
+    "dozen": 12,
+    "scores": 20,
+    "hundreds": 100,
 }
 _COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_VICTIM = (r"(?:[\w-]+ ){0,2}?(?:people|persons?|civilians?|residents?|women|woman|men|man|"
-           r"children|child|firefighters?|rescuers?|workers?|soldiers?|servicemen|others?|"
-           r"teenagers?|employees?|police(?:men| officers)?|locals?)")
+_VICTIM = (
+    r"(?:[\w-]+ ){0,2}?(?:people|persons?|civilians?|residents?|women|woman|men|man|"
+    r"children|child|firefighters?|rescuers?|workers?|soldiers?|servicemen|others?|"
+    r"teenagers?|employees?|police(?:men| officers)?|locals?)"
+)
 _KILL = r"(?:killed|killing|dead|died|kills|kill)"
 _INJURE = r"(?:injured|injuring|wounded|wounding|hurt|injures|wounds|injure)"
 _CASUALTY_RES = {
-    "killed": (_re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been))? {_KILL}", _re.I),
-               _re.compile(rf"\b{_KILL},? {_COUNT} {_VICTIM}", _re.I),
-               _re.compile(rf"\b{_COUNT} (?:dead|killed)\b", _re.I)),
-    "injured": (_re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been|got))? {_INJURE}", _re.I),
-                _re.compile(rf"\b{_INJURE},? {_COUNT} {_VICTIM}", _re.I),
-                _re.compile(rf"\b{_COUNT} (?:injured|wounded)\b", _re.I)),
+    "killed": (
+        _re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been))? {_KILL}", _re.I),
+        _re.compile(rf"\b{_KILL},? {_COUNT} {_VICTIM}", _re.I),
+        _re.compile(rf"\b{_COUNT} (?:dead|killed)\b", _re.I),
+    ),
+    "injured": (
+        _re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been|got))? {_INJURE}", _re.I),
+        _re.compile(rf"\b{_INJURE},? {_COUNT} {_VICTIM}", _re.I),
+        _re.compile(rf"\b{_COUNT} (?:injured|wounded)\b", _re.I),
+    ),
 }
 _NOBODY_RE = {
-    "killed": _re.compile(r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:killed|died)|"
-                          r"\bno (?:casualties|deaths|fatalities)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
-                          r"without casualties", _re.I),
-    "injured": _re.compile(r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:injured|hurt|wounded)|"
-                           r"\bno (?:casualties|injuries)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
-                           r"without casualties", _re.I),
+    "killed": _re.compile(
+        r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:killed|died)|"
+        r"\bno (?:casualties|deaths|fatalities)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
+        r"without casualties",
+        _re.I,
+    ),
+    "injured": _re.compile(
+        r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:injured|hurt|wounded)|"
+        r"\bno (?:casualties|injuries)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
+        r"without casualties",
+        _re.I,
+    ),
 }
 
-_MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_MONTH_RE = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|" \
-            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTH_RE = (
+    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _DATE_MD_RE = _re.compile(rf"\b{_MONTH_RE} (\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?(?:,? (\d{{4}}))?\b")
 _DATE_DM_RE = _re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))? {_MONTH_RE}(?:,? (\d{{4}}))?\b")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_RE = _re.compile(r"\b(?:on |late on |early on |last |since )?(" + "|".join(_WEEKDAYS)
-                          + r")\b", _re.I)
+_WEEKDAY_RE = _re.compile(r"\b(?:on |late on |early on |last |since )?(" + "|".join(_WEEKDAYS) + r")\b", _re.I)
 _RELATIVE = (
     (_re.compile(r"\b(?:the day before|the previous day|yesterday|a day earlier)\b", _re.I), -1),
-    (_re.compile(r"\b(?:overnight|last night|tonight|today|this morning|this evening|"
-                 r"earlier today|on the night)\b", _re.I), 0),
+    (
+        _re.compile(
+            r"\b(?:overnight|last night|tonight|today|this morning|this evening|"
+            r"earlier today|on the night)\b",
+            _re.I,
+        ),
+        0,
+    ),
 )
 
 
@@ -147,8 +215,7 @@ def _last_date_text(text: str) -> str:
     return max(hits, key=lambda m: m.start()).group(0) if hits else ""
 
 
-def resolve_date(text: str, published: str | None, *,
-                 context: str = "") -> tuple[_dt.date | None, str, int]:
+def resolve_date(text: str, published: str | None, *, context: str = "") -> tuple[_dt.date | None, str, int]:
     """Resolve the date a passage states, relative to the article date.
 
     Returns ``(date, how, time_precision)``; ``how`` quotes the expression used.
@@ -227,11 +294,17 @@ def _event_type(weapon: str, intercepted: bool) -> str:
 
 def _actor(text: str, country: str | None) -> str | None:
     low = text.lower()
-    if _re.search(r"\brussian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
-                  r"attacks?|artillery|shells?|bombs?|aircraft|kamikaze|air)", low):
+    if _re.search(
+        r"\brussian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
+        r"attacks?|artillery|shells?|bombs?|aircraft|kamikaze|air)",
+        low,
+    ):
         return "Russian forces"
-    if _re.search(r"\bukrainian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
-                  r"attacks?|artillery|side|uavs?)", low):
+    if _re.search(
+        r"\bukrainian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
+        r"attacks?|artillery|side|uavs?)",
+        low,
+    ):
         return "Ukrainian forces"
     # Clearly implied by the front line of this war: strikes in Ukraine are Russian,
     # strikes inside Russia are Ukrainian.
@@ -261,20 +334,22 @@ def _has_attack_trigger(tokens) -> bool:
 
 
 def _governing_frame(span) -> str | None:
-    """"strike"/"venue" from the mention's syntactic heads, None when neither governs."""
+    """ "strike"/"venue" from the mention's syntactic heads, None when neither governs."""
     for tok in [span.root, *span.root.ancestors][:6]:
         stems = _token_stems(tok)
-        if stems & _ATTACK_STEMS or _WEAPON_RES[2][1].search(tok.text) or \
-                _WEAPON_RES[3][1].search(tok.text):
+        if stems & _ATTACK_STEMS or _WEAPON_RES[2][1].search(tok.text) or _WEAPON_RES[3][1].search(tok.text):
             return "strike"
         if stems & _NON_STRIKE_STEMS:
             return "venue"
     return None
 
 
-_LOCATOR_RE = _re.compile(r"\b(?:near|close to|outside|border(?:s|ing)?(?: with)?|adjoin(?:s|ing)?|"
-                          r"(?:north|south|east|west)(?:-?(?:east|west))? of|from|km|kilometres|"
-                          r"miles|halfway between|between)\b[^,.;]{0,25}$", _re.I)
+_LOCATOR_RE = _re.compile(
+    r"\b(?:near|close to|outside|border(?:s|ing)?(?: with)?|adjoin(?:s|ing)?|"
+    r"(?:north|south|east|west)(?:-?(?:east|west))? of|from|km|kilometres|"
+    r"miles|halfway between|between)\b[^,.;]{0,25}$",
+    _re.I,
+)
 
 
 def _is_context_only(mention, others, text: str = "") -> bool:
@@ -283,10 +358,11 @@ def _is_context_only(mention, others, text: str = "") -> bool:
     cand = mention.match
     if cand is None:
         return False
-    if text and _LOCATOR_RE.search(text[max(mention.sent_start, mention.start - 40):
-                                         mention.start]) and \
-            any(o is not mention and o.match is not None and o.end <= mention.start
-                for o in others):
+    if (
+        text
+        and _LOCATOR_RE.search(text[max(mention.sent_start, mention.start - 40) : mention.start])
+        and any(o is not mention and o.match is not None and o.end <= mention.start for o in others)
+    ):
         return True
     if cand.kind not in ("admin1", "country"):
         return False
@@ -294,8 +370,7 @@ def _is_context_only(mention, others, text: str = "") -> bool:
         oc = o.match
         if o is mention or oc is None or oc.kind in ("admin1", "country"):
             continue
-        same = (oc.country_code == cand.country_code and
-                (cand.kind == "country" or oc.admin1 == cand.admin1))
+        same = oc.country_code == cand.country_code and (cand.kind == "country" or oc.admin1 == cand.admin1)
         if same and abs(o.start - mention.start) < 120:
             return True
     return False
@@ -305,13 +380,17 @@ def _geo_precision(mention, sentence: str) -> int:
     cand = mention.match
     if cand.kind in ("admin1", "country"):
         return 3
-    before = sentence[max(0, mention.start - mention.sent_start - 40):
-                      mention.start - mention.sent_start].lower()
-    after = sentence[mention.end - mention.sent_start:
-                     mention.end - mention.sent_start + 30].lower()
-    if cand.kind in ("admin2", "district") or _re.search(r"\b(near|outside|outskirts|around|"
-                                                         r"close to|district of)\b", before) \
-            or _re.match(r"\W*(district|industrial zone|outskirts|area)", after):
+    before = sentence[max(0, mention.start - mention.sent_start - 40) : mention.start - mention.sent_start].lower()
+    after = sentence[mention.end - mention.sent_start : mention.end - mention.sent_start + 30].lower()
+    if (
+        cand.kind in ("admin2", "district")
+        or _re.search(
+            r"\b(near|outside|outskirts|around|"
+            r"close to|district of)\b",
+            before,
+        )
+        or _re.match(r"\W*(district|industrial zone|outskirts|area)", after)
+    ):
         return 2
     return 1
 
@@ -338,14 +417,13 @@ def events_from_doc(article, doc, mentions) -> list[StrikeEvent]:
         if m.match is not None:
             by_sentence.setdefault(m.sent_start, []).append(m)
     starts = sorted(by_sentence)
-    source = Source(id=article.id, title=article.title, url=article.url,
-                    published=article.published)
+    source = Source(id=article.id, title=article.title, url=article.url, published=article.published)
     events: list[StrikeEvent] = []
-    for n, sent_start in enumerate(starts):
+    for _n, sent_start in enumerate(starts):
         group = _with_region_list(by_sentence[sent_start], article.text)
         for m in group:
             rel = (m.start - m.sent_start, m.end - m.sent_start)
-            full = article.text[m.sent_start:m.sent_end]
+            full = article.text[m.sent_start : m.sent_end]
             lo, hi = _clause(full, *rel)
             clause = full[lo:hi]
             span = doc.char_span(m.sent_start + lo, m.sent_start + hi, alignment_mode="expand")
@@ -353,7 +431,7 @@ def events_from_doc(article, doc, mentions) -> list[StrikeEvent]:
                 continue
             after = _next_sentence(doc, m.sent_end, by_sentence)
             details = clause + " " + after
-            before = article.text[max(0, m.sent_start - 1500):m.sent_start]
+            before = article.text[max(0, m.sent_start - 1500) : m.sent_start]
             ev = _mention_event(article, doc, m, group, clause, details, before, source)
             if ev is not None:
                 events.append(ev)
@@ -382,7 +460,7 @@ def _with_region_list(group: list, text: str) -> list:
     """Re-resolve the members of "the Poltava, ... and Rivne oblasts" as oblasts."""
     from geomap.gazetteer import Gazetteer
 
-    sentence = text[group[0].sent_start:group[0].sent_end]
+    sentence = text[group[0].sent_start : group[0].sent_end]
     names = region_list_names(sentence)
     if not names:
         return group
@@ -395,15 +473,15 @@ def _with_region_list(group: list, text: str) -> list:
         if pos < 0 or not res or res[0].kind != "admin1":
             continue
         start = group[0].sent_start + pos
-        out.append(_replace(group[0], text=core, start=start, end=start + len(core),
-                            match=res[0], label="GAZ"))
+        out.append(_replace(group[0], text=core, start=start, end=start + len(core), match=res[0], label="GAZ"))
     return sorted(out, key=lambda m: m.start)
 
 
 _CLAUSE_BREAK_RE = _re.compile(r"\s*(?:\n+|[•▪●◦·]|\s-\s)\s*")
 _REGION_LIST_RE = _re.compile(
     r"\b(?:the )?((?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?, )*[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?"
-    r",? and [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) (oblasts|regions|provinces)\b")
+    r",? and [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) (oblasts|regions|provinces)\b"
+)
 
 
 def _clause(text: str, rel_start: int, rel_end: int) -> tuple[int, int]:
@@ -420,7 +498,8 @@ def _clause(text: str, rel_start: int, rel_end: int) -> tuple[int, int]:
 
 _COLON_LIST_RE = _re.compile(
     r"\b(?:regions|oblasts|provinces)\b[^:.;]{0,80}:\s*((?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?,\s*)+"
-    r"(?:and\s+)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)")
+    r"(?:and\s+)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
+)
 
 
 def region_list_names(sentence: str) -> list[str]:
@@ -440,10 +519,13 @@ def region_list_names(sentence: str) -> list[str]:
 
 
 #: Tallies over a period are not dated strikes (ACLED codes events, not totals).
-_TALLY_RE = _re.compile(r"\b(?:since (?:the (?:start|beginning)|the (?:full-scale )?invasion|"
-                        r"february 2022|the war began)|so far (?:in|this)|in (?:the )?(?:past|last|first) "
-                        r"(?:month|year|weeks|months)|over the (?:past|last) (?:month|year|weeks|months)|"
-                        r"during the (?:war|invasion)|a month(?:-long)? (?:of|tally))\b", _re.I)
+_TALLY_RE = _re.compile(
+    r"\b(?:since (?:the (?:start|beginning)|the (?:full-scale )?invasion|"
+    r"february 2022|the war began)|so far (?:in|this)|in (?:the )?(?:past|last|first) "
+    r"(?:month|year|weeks|months)|over the (?:past|last) (?:month|year|weeks|months)|"
+    r"during the (?:war|invasion)|a month(?:-long)? (?:of|tally))\b",
+    _re.I,
+)
 
 
 def _mention_event(article, doc, m, group, sentence, details, before, source):
@@ -480,22 +562,32 @@ def _mention_event(article, doc, m, group, sentence, details, before, source):
     day, how, precision = resolve_date(sentence, article.published, context=before)
     day_iso = day.isoformat() if day else None
     geo = _geo_precision(m, sentence)
-    confidence = round(min(1.0, 0.45 + (0.3 if frame == "strike" else 0.0)
-                           + 0.25 * cand.score), 2)
+    confidence = round(min(1.0, 0.45 + (0.3 if frame == "strike" else 0.0) + 0.25 * cand.score), 2)
     return StrikeEvent(
         event_id=_event_id(article.id, day_iso, cand, weapon, intercepted),
-        date=day_iso, time_precision=precision or None, date_source=how,
-        place_text=m.text, place_name=cand.name, geonameid=cand.geonameid,
-        lat=cand.lat, lon=cand.lon, country_code=cand.country_code,
-        admin1=cand.admin1 or None, admin1_name=cand.admin1_name, geo_precision=geo,
-        event_type=_event_type(weapon, intercepted), weapon=weapon, weapon_model=model,
+        date=day_iso,
+        time_precision=precision or None,
+        date_source=how,
+        place_text=m.text,
+        place_name=cand.name,
+        geonameid=cand.geonameid,
+        lat=cand.lat,
+        lon=cand.lon,
+        country_code=cand.country_code,
+        admin1=cand.admin1 or None,
+        admin1_name=cand.admin1_name,
+        geo_precision=geo,
+        event_type=_event_type(weapon, intercepted),
+        weapon=weapon,
+        weapon_model=model,
         actor=_actor(sentence, cand.country_code),
         target=detect_target(sentence) or detect_target(details),
-        killed=_first_known(count_casualties(sentence, "killed"),
-                            count_casualties(details, "killed")),
-        injured=_first_known(count_casualties(sentence, "injured"),
-                             count_casualties(details, "injured")), intercepted=intercepted,
-        quote=sentence.strip()[:600], confidence=confidence, sources=[source],
+        killed=_first_known(count_casualties(sentence, "killed"), count_casualties(details, "killed")),
+        injured=_first_known(count_casualties(sentence, "injured"), count_casualties(details, "injured")),
+        intercepted=intercepted,
+        quote=sentence.strip()[:600],
+        confidence=confidence,
+        sources=[source],
         geometry=None,
     )
 
@@ -515,8 +607,7 @@ def _foreign_stray(m, group, before: str) -> bool:
         names.add(country.name)
     context = before + " " + " ".join(o.text for o in group)
     countries_named = {o.match.country_code for o in group if o.match is not None and o is not m}
-    return cand.country_code not in countries_named and \
-        not any(n and n in context for n in names)
+    return cand.country_code not in countries_named and not any(n and n in context for n in names)
 
 
 def _first_known(*values: int | None) -> int | None:
@@ -526,12 +617,25 @@ def _first_known(*values: int | None) -> int | None:
 def _venue_words_near(sentence: str, m) -> bool:
     """Talks/visit/capture words within a few words of an ungoverned mention."""
     rel = m.start - m.sent_start
-    window = sentence[max(0, rel - 60):rel + len(m.text) + 40].lower()
-    return any(_re.search(rf"\b{w}", window) for w in
-               ("talks", "meeting", "summit", "conference", "visit", "captur", "seiz",
-                "retak", "liberat", "advance", "airport", "negotiat", "withdraw"))
+    window = sentence[max(0, rel - 60) : rel + len(m.text) + 40].lower()
+    return any(
+        _re.search(rf"\b{w}", window)
+        for w in (
+            "talks",
+            "meeting",
+            "summit",
+            "conference",
+            "visit",
+            "captur",
+            "seiz",
+            "retak",
+            "liberat",
+            "advance",
+            "airport",
+            "negotiat",
+            "withdraw",
+        )
+    )
 
 
 # =========================================================================== merging
-
-

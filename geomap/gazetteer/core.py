@@ -23,25 +23,21 @@ Zaporizhia Oblast") or under a country restriction, gets a bounded fuzzy match
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import math
-import mmap
 import re
-import sys
 import threading
-import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from geomap import settings
 from geomap._fileio import write_text_atomic
 from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word
 from geomap.exc import GazetteerError, QueryError
-from geomap.gazetteer.storage import FORMAT_VERSION, KINDS, _KeyIndex, _KindColumn, _NumColumn, _StrColumn, _map_npz
+from geomap.gazetteer.storage import FORMAT_VERSION, KINDS, _KeyIndex, _KindColumn, _map_npz, _NumColumn, _StrColumn
 from geomap.records import Candidate
 
 __all__ = ["FORMAT_VERSION", "KINDS", "Candidate", "Gazetteer", "Hints", "Resolution"]
@@ -58,8 +54,7 @@ FUZZY_MIN_LENGTH = 5
 #: ... when only a country restricts the search (a far bigger pool of names).
 FUZZY_MIN_LENGTH_COUNTRY = 8
 #: Trailing words that say what kind of place a name is ("Dvorichna village").
-_PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township",
-                          "airbase", "airfield"})
+_PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township", "airbase", "airfield"})
 #: Leading words that say the place is only near the name ("near Saltivka").
 _NEAR_WORDS = frozenset({"near", "outside", "around"})
 
@@ -68,10 +63,20 @@ _NEAR_WORDS = frozenset({"near", "outside", "around"})
 _RankRow = tuple[float, float, float, int, str, str, str, float, float, int]
 
 # Kind weights for a bare name and for a name carrying a region word.
-_BARE_KIND = {"country": 1.3, "city": 1.0, "district": 0.75, "village": 0.7, "admin1": 0.85,
-              "admin2": 0.3, "feature": 1.0, "area": 1.0}
-_ADMIN_KIND = {"admin1": {"admin1": 2.0, "admin2": 1.4, "country": 1.0},
-               "admin2": {"admin2": 2.0, "admin1": 1.5, "district": 1.2, "country": 0.5}}
+_BARE_KIND = {
+    "country": 1.3,
+    "city": 1.0,
+    "district": 0.75,
+    "village": 0.7,
+    "admin1": 0.85,
+    "admin2": 0.3,
+    "feature": 1.0,
+    "area": 1.0,
+}
+_ADMIN_KIND = {
+    "admin1": {"admin1": 2.0, "admin2": 1.4, "country": 1.0},
+    "admin2": {"admin2": 2.0, "admin1": 1.5, "district": 1.2, "country": 0.5},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +93,14 @@ class Hints:
     def __bool__(self) -> bool:
         return bool(self.admin1s or self.countries or self.points)
 
-    def merge(self, other: "Hints") -> "Hints":
+    def merge(self, other: Hints) -> Hints:
         """Union of two hint sets."""
-        return Hints(self.admin1s | other.admin1s, self.countries | other.countries,
-                     self.points + other.points, self.names | other.names)
+        return Hints(
+            self.admin1s | other.admin1s,
+            self.countries | other.countries,
+            self.points + other.points,
+            self.names | other.names,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,15 +114,16 @@ class Resolution:
 
     def to_dict(self) -> dict[str, object]:
         """``{"query", "match", "alternatives"}`` as in the CLI's JSON output."""
-        return {"query": self.query,
-                "match": self.match.to_dict() if self.match else None,
-                "alternatives": [a.to_dict() for a in self.alternatives]}
+        return {
+            "query": self.query,
+            "match": self.match.to_dict() if self.match else None,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
 
 
 def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -124,9 +134,10 @@ _HINT_REACH_DEG = HINT_RADIUS_KM / 111.0
 
 def near_hint_points(lat: float, lon: float, points: Iterable[tuple[float, float]]) -> bool:
     """A place lies within :data:`HINT_RADIUS_KM` of one of the hinted ``points``."""
-    return any(abs(lat - plat) <= _HINT_REACH_DEG
-               and _haversine_km(lat, lon, plat, plon) <= HINT_RADIUS_KM
-               for plat, plon in points)
+    return any(
+        abs(lat - plat) <= _HINT_REACH_DEG and _haversine_km(lat, lon, plat, plon) <= HINT_RADIUS_KM
+        for plat, plon in points
+    )
 
 
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
@@ -146,7 +157,7 @@ def parse_query(query: str) -> tuple[str, list[str]]:
         return "", hints
     m = _OF_RE.match(parts[0])
     if m:
-        word = parts[0][m.end(1):].split()[0]
+        word = parts[0][m.end(1) :].split()[0]
         parts = [f"{m.group(1)} {word}", m.group(2), *parts[1:]]
     return parts[0], parts[1:] + hints
 
@@ -167,8 +178,9 @@ class Gazetteer:
             self._meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
             if not isinstance(self._meta, dict) or self._meta.get("format") != FORMAT_VERSION:
                 version = self._meta.get("format") if isinstance(self._meta, dict) else None
-                raise GazetteerError(f"{self.path}: gazetteer format {version!r}"
-                                     f" is not {FORMAT_VERSION}; rebuild with `make gazetteer`")
+                raise GazetteerError(
+                    f"{self.path}: gazetteer format {version!r} is not {FORMAT_VERSION}; rebuild with `make gazetteer`"
+                )
             self._lat = _NumColumn(arrays["lat"])
             self._lon = _NumColumn(arrays["lon"])
             self._pop = _NumColumn(arrays["population"])
@@ -179,25 +191,33 @@ class Gazetteer:
             self._name = _StrColumn(arrays["name"], n, arrays.get("name_blocks"))
             self._cc = _StrColumn(arrays["country"], n, arrays.get("country_blocks"))
             self._a1 = _StrColumn(arrays["admin1"], n, arrays.get("admin1_blocks"))
-            self._exact = _KeyIndex(arrays["exact_keys"], arrays["exact_offsets"],
-                                    arrays["exact_postings"], arrays.get("exact_blocks"))
-            self._loose = _KeyIndex(arrays["loose_keys"], arrays["loose_offsets"],
-                                    arrays["loose_postings"], arrays.get("loose_blocks"))
+            self._exact = _KeyIndex(
+                arrays["exact_keys"], arrays["exact_offsets"], arrays["exact_postings"], arrays.get("exact_blocks")
+            )
+            self._loose = _KeyIndex(
+                arrays["loose_keys"], arrays["loose_offsets"], arrays["loose_postings"], arrays.get("loose_blocks")
+            )
         except (KeyError, ValueError, IndexError, UnicodeDecodeError) as exc:
-            raise GazetteerError(f"{self.path}: corrupt gazetteer ({exc}); "
-                                 "rebuild with `make gazetteer`") from exc
+            raise GazetteerError(f"{self.path}: corrupt gazetteer ({exc}); rebuild with `make gazetteer`") from exc
         if bytes(self._kind_codes).translate(None, bytes(range(len(KINDS)))):
             raise GazetteerError(f"{self.path}: corrupt gazetteer (unknown feature kind)")
-        if not (len(self._lat) == len(self._lon) == len(self._pop) == len(self._gid)
-                == len(self._kind) == len(self._name) == len(self._cc) == len(self._a1)):
+        if not (
+            len(self._lat)
+            == len(self._lon)
+            == len(self._pop)
+            == len(self._gid)
+            == len(self._kind)
+            == len(self._name)
+            == len(self._cc)
+            == len(self._a1)
+        ):
             raise GazetteerError(f"{self.path}: corrupt gazetteer (column lengths differ)")
         self._admin1_names: dict[str, str] = self._meta.get("admin1_names", {})
         self._grid: dict[tuple[int, int], list[int]] | None = None
         self._countries: dict[str, int] | None = None
         self._loose_names: dict[int, str] = {}
         self._fuzzy_pools: dict[str, dict[str, dict[int, list[tuple[str, int]]]]] = {}
-        self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None \
-            = None
+        self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None = None
         self._a1_keys: dict[int, list[tuple[str, str, int, int]]] | None = None
         self._rows: dict[int, tuple[str, str, str, float, float, int]] = {}
         self._lock = threading.Lock()
@@ -208,11 +228,11 @@ class Gazetteer:
         self._plain_rows_cached = lru_cache(maxsize=65536)(self._plain_rows)
 
     # ------------------------------------------------------------------ loading
-    _default: "Gazetteer | None" = None
+    _default: Gazetteer | None = None
     _default_lock = threading.Lock()
 
     @classmethod
-    def default(cls) -> "Gazetteer":
+    def default(cls) -> Gazetteer:
         """The gazetteer in ``settings.gazetteer_dir`` (loaded once, then shared)."""
         path = Path(settings.get("gazetteer_dir")) / "places.npz"  # type: ignore[arg-type]
         with cls._default_lock:
@@ -228,7 +248,7 @@ class Gazetteer:
         """Number of places by kind."""
         return dict(self._meta.get("counts", {}))
 
-    def prepare(self) -> "Gazetteer":
+    def prepare(self) -> Gazetteer:
         """Build now the tables that look-ups otherwise build on first use (admin-1
         units and centres, the fuzzy admin-1 keys, the name indexes' block
         checkpoints; about 40 ms together). For batch users such as the place
@@ -244,8 +264,19 @@ class Gazetteer:
     def candidate(self, i: int, *, score: float = 0.0, matched: str = "exact") -> Candidate:
         """Row ``i`` as a :class:`Candidate`."""
         kind, cc, a1, lat, lon, pop = self._row(i)
-        return Candidate(self._gid[i], self._name[i], lat, lon, cc, a1,
-                         self._admin1_names.get(f"{cc}.{a1}"), kind, pop, score, matched)
+        return Candidate(
+            self._gid[i],
+            self._name[i],
+            lat,
+            lon,
+            cc,
+            a1,
+            self._admin1_names.get(f"{cc}.{a1}"),
+            kind,
+            pop,
+            score,
+            matched,
+        )
 
     def _row(self, i: int) -> tuple[str, str, str, float, float, int]:
         """``(kind, country, admin1, lat, lon, population)`` of row ``i``, read from the
@@ -254,8 +285,14 @@ class Gazetteer:
         if row is None:
             if not 0 <= i < len(self._lat):
                 raise IndexError(i)
-            row = self._rows[i] = (KINDS[self._kind_codes[i]], self._cc[i], self._a1[i],
-                                   self._lat[i], self._lon[i], self._pop[i])
+            row = self._rows[i] = (
+                KINDS[self._kind_codes[i]],
+                self._cc[i],
+                self._a1[i],
+                self._lat[i],
+                self._lon[i],
+                self._pop[i],
+            )
         return row
 
     def country_row(self, country_code: str) -> Candidate | None:
@@ -276,8 +313,9 @@ class Gazetteer:
     def is_capital(self, cand: Candidate) -> bool:
         """True for a populated place at its country's capital point."""
         point = self.capital_point(cand.country_code)
-        return point is not None and cand.kind in POPULATED and \
-            _haversine_km(cand.lat, cand.lon, point[0], point[1]) < 2.0
+        return (
+            point is not None and cand.kind in POPULATED and _haversine_km(cand.lat, cand.lon, point[0], point[1]) < 2.0
+        )
 
     def admin1_name(self, country_code: str, admin1: str) -> str | None:
         """English name of an admin-1 unit, e.g. ``("UA", "21") -> "Sumy"``-like."""
@@ -386,12 +424,11 @@ class Gazetteer:
         Stored in the file's metadata by the builder; computed here for older files.
         """
         if self._a1_tables is None and "admin1_centres" in self._meta:
-            def units(table: dict[str, int]) -> dict[tuple[str, str], int]:
-                return {(k.split(".", 1)[0], k.split(".", 1)[1]): int(v)
-                        for k, v in table.items()}
 
-            self._a1_tables = (units(self._meta["admin1_centres"]),
-                               units(self._meta["admin1_rows"]))
+            def units(table: dict[str, int]) -> dict[tuple[str, str], int]:
+                return {(k.split(".", 1)[0], k.split(".", 1)[1]): int(v) for k, v in table.items()}
+
+            self._a1_tables = (units(self._meta["admin1_centres"]), units(self._meta["admin1_rows"]))
         if self._a1_tables is None:
             with self._lock:
                 if self._a1_tables is None:
@@ -402,13 +439,14 @@ class Gazetteer:
                     cc, a1, pop = self._cc.tolist(), self._a1.tolist(), self._pop.array
                     for i in self._rows_of_kind("admin1"):
                         rows.setdefault((cc[i], a1[i]), i)
-                    populated = np.isin(np.asarray(self._kind_codes),
-                                        [KINDS.index(k) for k in POPULATED])
+                    populated = np.isin(np.asarray(self._kind_codes), [KINDS.index(k) for k in POPULATED])
                     cand = np.flatnonzero(populated & (pop > 0))
                     ids: dict[str, int] = {}
-                    units = np.fromiter((ids.setdefault(f"{cc[i]}.{a1[i]}", len(ids))
-                                         for i in cand.tolist()), dtype=np.int64,
-                                        count=len(cand))
+                    units = np.fromiter(
+                        (ids.setdefault(f"{cc[i]}.{a1[i]}", len(ids)) for i in cand.tolist()),
+                        dtype=np.int64,
+                        count=len(cand),
+                    )
                     # per unit: most populous first, then the lower row
                     order = np.lexsort((cand, -pop[cand], units))
                     _, first = np.unique(units[order], return_index=True)
@@ -429,16 +467,19 @@ class Gazetteer:
         kind, cc, a1, lat, lon, _ = self._row(i)
         return self._agreement(i, kind, cc, a1, lat, lon, hints)
 
-    def _agreement(self, i: int, kind: str, cc: str, a1: str, lat: float, lon: float,
-                   hints: Hints) -> float:
+    def _agreement(self, i: int, kind: str, cc: str, a1: str, lat: float, lon: float, hints: Hints) -> float:
         if not hints:
             return 0.0
         if kind == "admin1":  # a region is no evidence for itself
             return 1.0 if cc in hints.countries else 0.0
         if (cc, a1) in hints.admin1s:
             return 3.0
-        if kind in POPULATED and hints.names and normalize(self._name[i]) in hints.names and \
-                any(c == cc for c, _ in hints.admin1s):
+        if (
+            kind in POPULATED
+            and hints.names
+            and normalize(self._name[i]) in hints.names
+            and any(c == cc for c, _ in hints.admin1s)
+        ):
             return 3.0
         if near_hint_points(lat, lon, hints.points):
             return 2.5
@@ -446,8 +487,7 @@ class Gazetteer:
             return 1.0
         return 0.0
 
-    def _rank_rows(self, ids: Sequence[int], key: str, admin_kind: str | None
-                   ) -> tuple[_RankRow, ...]:
+    def _rank_rows(self, ids: Sequence[int], key: str, admin_kind: str | None) -> tuple[_RankRow, ...]:
         """The hint-independent part of ranking ``ids`` for the name ``key``: per row,
         the kind weight, the current-name bonus, the population weight and the row."""
         weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
@@ -463,8 +503,9 @@ class Gazetteer:
             rows.append((w, primary, pop, i, kind, cc, a1, lat, lon, population))
         return tuple(rows)
 
-    def _score_rows(self, rows: Sequence[_RankRow], *, hints: Hints, admin_kind: str | None,
-                    matched: str) -> list[tuple[float, int]]:
+    def _score_rows(
+        self, rows: Sequence[_RankRow], *, hints: Hints, admin_kind: str | None, matched: str
+    ) -> list[tuple[float, int]]:
         """``(total, row)`` best first: hint agreement + kind + current name + population,
         less a penalty for spelling variants and misspellings; ties by population."""
         penalty = 0.3 if matched == "loose" else 0.6 if matched == "fuzzy" else 0.0
@@ -481,33 +522,36 @@ class Gazetteer:
             out = self._prefer_eponymous_city(out)
         return out
 
-    def _rank(self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None,
-              matched: str) -> list[tuple[float, int]]:
+    def _rank(
+        self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None, matched: str
+    ) -> list[tuple[float, int]]:
         rows = self._rank_rows(ids, key, admin_kind)
         return self._score_rows(rows, hints=hints, admin_kind=admin_kind, matched=matched)
 
     def _prefer_eponymous_city(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
-        """"Kherson" alone means the city, not Kherson Oblast, when the city is inside it."""
+        """ "Kherson" alone means the city, not Kherson Oblast, when the city is inside it."""
         if len(scored) < 2 or self._kind[scored[0][1]] not in ADMIN:
             return scored
         top_score, top = scored[0]
         for pos, (s, i) in enumerate(scored[1:], start=1):
-            if self._kind[i] in POPULATED and s >= top_score - 1.0 and \
-                    (self._cc[i], self._a1[i]) == (self._cc[top], self._a1[top]) and \
-                    self._pop[i] >= 0.1 * max(self._pop[top], 1):
-                return [(top_score + 0.01, i)] + scored[:pos] + scored[pos + 1:]
+            if (
+                self._kind[i] in POPULATED
+                and s >= top_score - 1.0
+                and (self._cc[i], self._a1[i]) == (self._cc[top], self._a1[top])
+                and self._pop[i] >= 0.1 * max(self._pop[top], 1)
+            ):
+                return [(top_score + 0.01, i)] + scored[:pos] + scored[pos + 1 :]
         return scored
 
-    def rank(self, name: str, *, hints: Hints = Hints(), country: str | None = None,
-             limit: int = 10) -> list[Candidate]:
+    def rank(
+        self, name: str, *, hints: Hints = Hints(), country: str | None = None, limit: int = 10
+    ) -> list[Candidate]:
         """Ranked candidates for one name (no query parsing)."""
         matched, admin_kind, rows = self._name_rows_cached(name, country)
         ranked = self._score_rows(rows, hints=hints, admin_kind=admin_kind, matched=matched)
-        return [self.candidate(i, score=_score(total, matched), matched=matched)
-                for total, i in ranked[:limit]]
+        return [self.candidate(i, score=_score(total, matched), matched=matched) for total, i in ranked[:limit]]
 
-    def _name_rows(self, name: str, country: str | None
-                   ) -> tuple[str, str | None, tuple[_RankRow, ...]]:
+    def _name_rows(self, name: str, country: str | None) -> tuple[str, str | None, tuple[_RankRow, ...]]:
         """``(matched, admin_kind, rank rows)`` of a name; cached per instance (a document
         ranks the same name under several sets of hints)."""
         ids, matched, admin_kind = self.lookup(name)
@@ -516,9 +560,15 @@ class Gazetteer:
         core, _ = split_admin_word(normalize(name))
         return matched, admin_kind, self._rank_rows(ids, core, admin_kind)
 
-    def fuzzy_rank(self, name: str, *, units: Iterable[tuple[str, str]] = (),
-                   country: str | None = None, hints: Hints = Hints(),
-                   limit: int = 10) -> list[Candidate]:
+    def fuzzy_rank(
+        self,
+        name: str,
+        *,
+        units: Iterable[tuple[str, str]] = (),
+        country: str | None = None,
+        hints: Hints = Hints(),
+        limit: int = 10,
+    ) -> list[Candidate]:
         """Candidates for a misspelt name ("Melitropol"), searched only inside ``units``
         (admin-1 ``(country, code)`` pairs) or else inside ``country``.
 
@@ -552,8 +602,7 @@ class Gazetteer:
                         elif d == best_d and d <= bound:
                             best.append(i)
         ranked = self._rank(best, core, hints=hints, admin_kind=None, matched="fuzzy")
-        return [self.candidate(i, score=_score(total, "fuzzy"), matched="fuzzy")
-                for total, i in ranked[:limit]]
+        return [self.candidate(i, score=_score(total, "fuzzy"), matched="fuzzy") for total, i in ranked[:limit]]
 
     def _fuzzy_pool(self, country: str) -> dict[str, dict[int, list[tuple[str, int]]]]:
         """Loose keys of all names of a country's populated places, by admin-1 and length.
@@ -624,8 +673,7 @@ class Gazetteer:
                 elif admin_kind is None and self._pop[i] >= 5000:
                     admin1s.add((self._cc[i], self._a1[i]))
                     points.append((self._lat[i], self._lon[i]))
-        return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]),
-                     frozenset(names))
+        return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]), frozenset(names))
 
     def _fuzzy_admin1(self, core: str, country: str | None) -> list[int]:
         """Misspelt region names ("Zaporizja Oblast", "Charkov Oblast"): closest admin-1.
@@ -658,8 +706,7 @@ class Gazetteer:
         table = self._a1_keys
         if table is None:
             table = {}
-            for key, cc, neg_pop, i in self._cached_derived("admin1-keys",
-                                                            self._admin1_key_rows):
+            for key, cc, neg_pop, i in self._cached_derived("admin1-keys", self._admin1_key_rows):
                 table.setdefault(len(key), []).append((key, cc, neg_pop, i))
             self._a1_keys = table
         return table
@@ -677,8 +724,9 @@ class Gazetteer:
             out += [(key, unit[0], -self._pop[i], i) for key in sorted(keys)]
         return out
 
-    def _cached_derived(self, name: str, build: Callable[[], list[tuple[str, str, int, int]]]
-                        ) -> list[tuple[str, str, int, int]]:
+    def _cached_derived(
+        self, name: str, build: Callable[[], list[tuple[str, str, int, int]]]
+    ) -> list[tuple[str, str, int, int]]:
         """Rows of ``(str, str, int, row id)`` derived from this gazetteer file alone,
         read from ``settings.cache_dir`` or built and written there (an unreadable or
         unwritable cache only costs a rebuild)."""
@@ -689,28 +737,31 @@ class Gazetteer:
             if data["source"] == source:
                 rows = [(a, b, c, d) for a, b, c, d in data["rows"]]
                 n = len(self)
-                if all(isinstance(a, str) and isinstance(b, str) and isinstance(c, int)
-                       and isinstance(d, int) and 0 <= d < n for a, b, c, d in rows):
+                if all(
+                    isinstance(a, str)
+                    and isinstance(b, str)
+                    and isinstance(c, int)
+                    and isinstance(d, int)
+                    and 0 <= d < n
+                    for a, b, c, d in rows
+                ):
                     return rows
         except (OSError, ValueError, KeyError, TypeError):
             pass
         rows = build()
         try:
-            write_text_atomic(path, json.dumps({"source": source, "rows": rows},
-                                               ensure_ascii=False), make_parents=True)
+            write_text_atomic(path, json.dumps({"source": source, "rows": rows}, ensure_ascii=False), make_parents=True)
         except OSError:
             pass
         return rows
 
     # ------------------------------------------------------------------ resolve
-    def resolve(self, query: str, country: str | None = None,
-                hints: Hints = Hints()) -> Resolution:
+    def resolve(self, query: str, country: str | None = None, hints: Hints = Hints()) -> Resolution:
         """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"`` (cached)."""
         _check_query(query)  # before the cache: an unhashable query is a QueryError
         return self._resolve_cached(query, country, hints)
 
-    def best(self, query: str, country: str | None = None,
-             hints: Hints = Hints()) -> Candidate | None:
+    def best(self, query: str, country: str | None = None, hints: Hints = Hints()) -> Candidate | None:
         """The match of :meth:`resolve` alone (cached; cheaper: no alternatives are
         built). For callers that resolve many names under many sets of hints."""
         _check_query_type(query)
@@ -727,8 +778,10 @@ class Gazetteer:
         if rows is None:
             return True
         admin1s, countries, points = hints.admin1s, hints.countries, hints.points
-        return any(row[5] in countries or (row[5], row[6]) in admin1s
-                   or near_hint_points(row[7], row[8], points) for row in rows)
+        return any(
+            row[5] in countries or (row[5], row[6]) in admin1s or near_hint_points(row[7], row[8], points)
+            for row in rows
+        )
 
     def _plain_rows(self, query: str) -> tuple[_RankRow, ...] | None:
         """Rank rows of a query that is a plain name (what :meth:`_resolve` ranks for it
@@ -743,8 +796,9 @@ class Gazetteer:
         _check_query(query)  # inside the cache: a cached query passed it before
         return self._resolve(query, country, hints, alternatives=0).match
 
-    def _resolve(self, query: str, country: str | None = None,
-                 hints: Hints = Hints(), alternatives: int | None = None) -> Resolution:
+    def _resolve(
+        self, query: str, country: str | None = None, hints: Hints = Hints(), alternatives: int | None = None
+    ) -> Resolution:
         """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"``.
 
         The result is cached (the method is wrapped in an LRU cache per instance);
@@ -758,8 +812,7 @@ class Gazetteer:
         if not name or not normalize(name):
             return Resolution(query, None, (), hints)
         name, hint_texts = self._most_specific(name, hint_texts, country)
-        all_hints = hints.merge(self.hints_for(hint_texts, country=country)) if hint_texts \
-            else hints
+        all_hints = hints.merge(self.hints_for(hint_texts, country=country)) if hint_texts else hints
         cands = self.rank(name, hints=all_hints, country=country, limit=limit)
         if not cands and "/" in name:  # "Snake Island/Bile": alternatives, first that resolves
             for part in (p.strip() for p in name.split("/")):
@@ -769,14 +822,12 @@ class Gazetteer:
                         break
         if not cands and (hint_texts or country):
             query_hints = self.hints_for(hint_texts, country=country) if hint_texts else Hints()
-            cands = self.fuzzy_rank(name, units=query_hints.admin1s, country=country,
-                                    hints=all_hints, limit=limit)
+            cands = self.fuzzy_rank(name, units=query_hints.admin1s, country=country, hints=all_hints, limit=limit)
         if not cands:
             return Resolution(query, None, (), all_hints)
         return Resolution(query, cands[0], tuple(cands[1:]), all_hints)
 
-    def _most_specific(self, name: str, hint_texts: list[str],
-                       country: str | None) -> tuple[str, list[str]]:
+    def _most_specific(self, name: str, hint_texts: list[str], country: str | None) -> tuple[str, list[str]]:
         """In "Kyiv, Borodyanka" the target is Borodyanka (inside Kyiv Oblast)."""
         if not hint_texts or split_admin_word(normalize(name))[1] is not None:
             return name, hint_texts
@@ -793,7 +844,7 @@ class Gazetteer:
         if best is None or best[1] == 0:
             return name, hint_texts
         j = best[1]
-        return parts[j], parts[:j] + parts[j + 1:]
+        return parts[j], parts[:j] + parts[j + 1 :]
 
     # ------------------------------------------------------------------ reverse
     def reverse(self, lat: float, lon: float, *, max_km: float = 50.0) -> Candidate | None:
@@ -836,8 +887,7 @@ class Gazetteer:
                     grid: dict[tuple[int, int], list[int]] = {}
                     import numpy as np
 
-                    populated = np.isin(np.asarray(self._kind_codes),
-                                        [KINDS.index(k) for k in POPULATED])
+                    populated = np.isin(np.asarray(self._kind_codes), [KINDS.index(k) for k in POPULATED])
                     rows = np.flatnonzero(populated)
                     cells_i = np.floor(self._lat.array[rows] * 4).astype(np.int64).tolist()
                     cells_j = np.floor(self._lon.array[rows] * 4).astype(np.int64).tolist()
@@ -885,8 +935,9 @@ def gazetteer_identity(path: Path) -> str:
     return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
 
 
-def derived_cache_path(gazetteer_path: Path, name: str, version: int, suffix: str,
-                       cache_dir: Path | None = None) -> Path:
+def derived_cache_path(
+    gazetteer_path: Path, name: str, version: int, suffix: str, cache_dir: Path | None = None
+) -> Path:
     """Where a table derived from a gazetteer file is cached: one file per gazetteer
     location, table and format version in ``cache_dir`` (default
     ``settings.cache_dir``). A rebuilt gazetteer overwrites its entry (the entry records
@@ -912,12 +963,10 @@ def _check_query(query: object) -> None:
 def _check_country(gaz: Gazetteer, country: str) -> str:
     code = country.strip().upper()
     if not re.fullmatch(r"[A-Z]{2}", code) or code not in _known_countries(gaz):
-        raise QueryError(f"unknown country code {country!r}: use an ISO 3166-1 alpha-2 code "
-                         "such as UA, RU, BY")
+        raise QueryError(f"unknown country code {country!r}: use an ISO 3166-1 alpha-2 code such as UA, RU, BY")
     return code
 
 
 @lru_cache(maxsize=4)
 def _known_countries(gaz: Gazetteer) -> frozenset[str]:
     return frozenset(gaz._cc.tolist()) - {""}
-

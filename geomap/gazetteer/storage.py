@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import bisect
 import mmap
+import sys
+import threading
 import zipfile
 from pathlib import Path
-from typing import Sequence
 
 from geomap.exc import GazetteerError
 
@@ -18,19 +19,28 @@ FORMAT_VERSION = 1
 #: is a curated non-settlement place (an island, a bridge, a power plant), "area" a sea
 #: or a continent.
 KINDS = ("country", "admin1", "admin2", "city", "village", "district", "feature", "area")
-import sys
-import threading
-
-
 #: Arrays every ``places.npz`` must hold (checked at load, before any is needed).
-ARRAYS = ("lat", "lon", "population", "geonameid", "kind", "name", "country", "admin1",
-          "exact_keys", "exact_offsets", "exact_postings", "loose_keys", "loose_offsets",
-          "loose_postings", "meta")
+ARRAYS = (
+    "lat",
+    "lon",
+    "population",
+    "geonameid",
+    "kind",
+    "name",
+    "country",
+    "admin1",
+    "exact_keys",
+    "exact_offsets",
+    "exact_postings",
+    "loose_keys",
+    "loose_offsets",
+    "loose_postings",
+    "meta",
+)
 
 
 #: Arrays a ``places.npz`` may hold: line checkpoints of the string blobs (see ``_Lines``).
-OPTIONAL_ARRAYS = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks",
-                   "loose_blocks")
+OPTIONAL_ARRAYS = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks", "loose_blocks")
 
 
 def _map_npz(path: Path) -> dict[str, memoryview]:
@@ -42,21 +52,23 @@ def _map_npz(path: Path) -> dict[str, memoryview]:
     compressed or of an unexpected type is read with NumPy instead.
     """
     if not path.exists():
-        raise GazetteerError(f"{path}: gazetteer file not found; rebuild it with "
-                             "`make gazetteer` or set geomap.settings.gazetteer_dir")
+        raise GazetteerError(
+            f"{path}: gazetteer file not found; rebuild it with `make gazetteer` or set geomap.settings.gazetteer_dir"
+        )
     try:
         with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
             infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
             missing = [k for k in ARRAYS if k not in infos]
             if missing:
-                raise GazetteerError(f"{path}: corrupt gazetteer (missing arrays: "
-                                     f"{', '.join(missing)}); rebuild it with `make gazetteer`")
+                raise GazetteerError(
+                    f"{path}: corrupt gazetteer (missing arrays: "
+                    f"{', '.join(missing)}); rebuild it with `make gazetteer`"
+                )
             mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             out = {}
             for name in (*ARRAYS, *(k for k in OPTIONAL_ARRAYS if k in infos)):
                 info = infos[name]
-                view = _mapped_member(mm, info) if info.compress_type == zipfile.ZIP_STORED \
-                    else None
+                view = _mapped_member(mm, info) if info.compress_type == zipfile.ZIP_STORED else None
                 if view is None:
                     import numpy as np
 
@@ -65,10 +77,8 @@ def _map_npz(path: Path) -> dict[str, memoryview]:
                     view = memoryview(np.ascontiguousarray(arr))
                 out[name] = view
             return out
-    except (OSError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile, EOFError,
-            KeyError) as exc:
-        raise GazetteerError(f"{path}: corrupt gazetteer file ({exc}); "
-                             "rebuild it with `make gazetteer`") from exc
+    except (OSError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise GazetteerError(f"{path}: corrupt gazetteer file ({exc}); rebuild it with `make gazetteer`") from exc
 
 
 #: ``.npy`` dtypes read without NumPy -> :mod:`struct` format of the memory view.
@@ -82,7 +92,7 @@ def _mapped_member(mm: mmap.mmap, info: zipfile.ZipInfo) -> memoryview | None:
 
     if sys.byteorder != "little":
         return None
-    head = mm[info.header_offset:info.header_offset + 30]
+    head = mm[info.header_offset : info.header_offset + 30]
     if len(head) < 30 or head[:4] != b"PK\x03\x04":
         raise ValueError(f"bad zip entry {info.filename!r}")
     name_len, extra_len = struct.unpack("<HH", head[26:30])
@@ -90,24 +100,23 @@ def _mapped_member(mm: mmap.mmap, info: zipfile.ZipInfo) -> memoryview | None:
     end = start + info.file_size
     if end > len(mm):
         raise ValueError(f"zip entry {info.filename!r} runs past the end of the file")
-    if mm[start:start + 6] != b"\x93NUMPY":
+    if mm[start : start + 6] != b"\x93NUMPY":
         raise ValueError(f"{info.filename!r} is not a .npy array")
     major = mm[start + 6]
     if major == 1:
-        (hlen,), hstart = struct.unpack("<H", mm[start + 8:start + 10]), start + 10
+        (hlen,), hstart = struct.unpack("<H", mm[start + 8 : start + 10]), start + 10
     else:
-        (hlen,), hstart = struct.unpack("<I", mm[start + 8:start + 12]), start + 12
-    header = ast.literal_eval(mm[hstart:hstart + hlen].decode("latin-1"))
+        (hlen,), hstart = struct.unpack("<I", mm[start + 8 : start + 12]), start + 12
+    header = ast.literal_eval(mm[hstart : hstart + hlen].decode("latin-1"))
     fmt = _NPY_FORMATS.get(header.get("descr")) if isinstance(header, dict) else None
     shape = header.get("shape") if isinstance(header, dict) else None
-    if fmt is None or header.get("fortran_order") or not isinstance(shape, tuple) \
-            or len(shape) != 1:
+    if fmt is None or header.get("fortran_order") or not isinstance(shape, tuple) or len(shape) != 1:
         return None
     offset = hstart + hlen
     size = shape[0] * struct.calcsize(fmt)
     if offset + size > end:
         raise ValueError(f"array {info.filename!r} is truncated")
-    return memoryview(mm)[offset:offset + size].cast(fmt)
+    return memoryview(mm)[offset : offset + size].cast(fmt)
 
 
 class _NumColumn:
@@ -187,7 +196,8 @@ class _Lines:
         if blocks is not None:
             self._blocks = blocks.tolist()
             if len(self._blocks) != -(-n // BLOCK) or any(
-                    not 0 <= b <= len(raw) for b in self._blocks[:1] + self._blocks[-1:]):
+                not 0 <= b <= len(raw) for b in self._blocks[:1] + self._blocks[-1:]
+            ):
                 raise ValueError("line checkpoints do not match the strings")
             self._chunks = [None] * len(self._blocks)
         elif self.blob.count(b"\n") + 1 != n:
@@ -210,10 +220,11 @@ class _Lines:
             assert blocks is not None
             blob = self.blob
             end = blocks[b + 1] - 1 if b + 1 < len(blocks) else len(blob)
-            lines = blob[blocks[b]:end].decode("utf-8").split("\n")
+            lines = blob[blocks[b] : end].decode("utf-8").split("\n")
             if len(lines) != min(BLOCK, self._n - b * BLOCK):
-                raise GazetteerError("corrupt gazetteer (line checkpoints do not match "
-                                     "the strings); rebuild with `make gazetteer`")
+                raise GazetteerError(
+                    "corrupt gazetteer (line checkpoints do not match the strings); rebuild with `make gazetteer`"
+                )
             self._chunks[b] = lines
         return lines
 
@@ -231,7 +242,7 @@ class _Lines:
             blob, firsts = self.blob, []
             for start in self._blocks:
                 end = blob.find(b"\n", start)
-                firsts.append(blob[start:len(blob) if end < 0 else end].decode("utf-8"))
+                firsts.append(blob[start : len(blob) if end < 0 else end].decode("utf-8"))
             self._firsts = firsts
         return self._firsts or []
 
@@ -286,8 +297,9 @@ class _KeyIndex:
 
     DICT_AFTER = 20_000
 
-    def __init__(self, blob: memoryview, offsets: memoryview, postings: memoryview,
-                 blocks: memoryview | None = None) -> None:
+    def __init__(
+        self, blob: memoryview, offsets: memoryview, postings: memoryview, blocks: memoryview | None = None
+    ) -> None:
         self._lines = _Lines(blob, len(offsets) - 1, blocks)
         self._offsets = offsets
         self._postings = postings
@@ -325,4 +337,4 @@ class _KeyIndex:
         n = self.position(key)
         if n is None:
             return []
-        return self._postings[int(self._offsets[n]):int(self._offsets[n + 1])].tolist()
+        return self._postings[int(self._offsets[n]) : int(self._offsets[n + 1])].tolist()

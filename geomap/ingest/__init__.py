@@ -5,10 +5,18 @@
 publication dates and :mod:`~geomap.ingest.clean` removes page furniture.
 """
 
-from geomap.ingest.readers import SUFFIXES, article_from_text, read_articles
 from geomap.ingest.clean import clean_text
 from geomap.ingest.dates import detect_published, parse_date
+from geomap.ingest.readers import SUFFIXES, article_from_text, read_articles
 from geomap.records import DATE_SOURCES, Article
 
-__all__ = ["DATE_SOURCES", "SUFFIXES", "Article", "article_from_text", "clean_text", "detect_published",
-           "parse_date", "read_articles"]
+__all__ = [
+    "DATE_SOURCES",
+    "SUFFIXES",
+    "Article",
+    "article_from_text",
+    "clean_text",
+    "detect_published",
+    "parse_date",
+    "read_articles",
+]

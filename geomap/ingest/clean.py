@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import unicodedata
-from html.parser import HTMLParser
-from typing import Any
+
 from geomap.ingest.dates import _DATE_RE, _SENTENCE_END_RE
 
 _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -140,9 +138,7 @@ def _mark_sandwiches(lines: list[str], drop: list[bool]) -> None:
         if not gap or len(gap) > 6:
             continue
         appeal = sum(bool(_APPEAL_WORDS_RE.search(lines[i])) for i in gap)
-        short = len(gap) <= 3 and all(
-            len(lines[i]) <= 60 and not _SENTENCE_END_RE.search(lines[i]) for i in gap
-        )
+        short = len(gap) <= 3 and all(len(lines[i]) <= 60 and not _SENTENCE_END_RE.search(lines[i]) for i in gap)
         if short or 2 * appeal >= len(gap):
             for i in gap:
                 drop[i] = True
@@ -214,5 +210,3 @@ def _guess_title(text: str) -> str | None:
     if not line or len(line) > 150 or _SENTENCE_END_RE.search(line):
         return None
     return line
-
-

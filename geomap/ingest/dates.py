@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import unicodedata
-from html.parser import HTMLParser
-from typing import Any
 
 _SENTENCE_END_RE = re.compile(r"[.!?\u2026][\"'\u201d\u2019)]*$")
 _MONTH_NUMBERS = {
@@ -18,9 +15,7 @@ _MONTH_NUMBERS = {
 # Capitalised or upper-case month names (lower-case "may" is a verb far too often).
 _MONTH = (
     "(?:"
-    + "|".join(
-        f"{name.capitalize()}|{name.upper()}" for name in sorted(_MONTH_NUMBERS, key=len, reverse=True)
-    )
+    + "|".join(f"{name.capitalize()}|{name.upper()}" for name in sorted(_MONTH_NUMBERS, key=len, reverse=True))
     + r")\.?"
 )
 _YEAR = r"(?:19|20)\d{2}"
@@ -195,5 +190,3 @@ def detect_published(text: str) -> tuple[str | None, str]:
     if stamps:
         return stamps[0], "live-blog stamp"
     return None, "none"
-
-

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as _dt
+import json
 import re
-import unicodedata
 from html.parser import HTMLParser
 from typing import Any
-import json
+
 from geomap.ingest.dates import parse_date
 
 _BLOCK_TAGS = frozenset(
@@ -40,11 +39,7 @@ def _class_skips(value: str) -> bool:
         parts = re.split(r"[-_]+", token)
         if parts[0] in _SKIP_WORDS:
             return True
-        if (
-            len(parts) == 2
-            and parts[1] in _SKIP_WORDS
-            and parts[0] not in {"has", "with", "no", "is", "show"}
-        ):
+        if len(parts) == 2 and parts[1] in _SKIP_WORDS and parts[0] not in {"has", "with", "no", "is", "show"}:
             return True
     return False
 
@@ -222,5 +217,3 @@ def _html_parts(raw: str) -> tuple[str, str | None, str | None, str | None]:
     title = parser.h1 or parser.meta.get("og:title") or parser.title_tag
     url = parser.meta.get("canonical") or parser.meta.get("og:url")
     return text, title, url, parser.published()
-
-

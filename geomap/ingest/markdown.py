@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
-import unicodedata
-from html.parser import HTMLParser
-from typing import Any
+
 from geomap.ingest.dates import parse_date
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -51,5 +48,3 @@ def _markdown_parts(raw: str) -> tuple[str, str | None, str | None, str | None]:
     title = fields.get("title") or (_MD_LINK_RE.sub(r"\1", heading.group(1)) if heading else None)
     date = fields.get("date") or fields.get("published")
     return body, title, fields.get("url"), parse_date(date) if date else None
-
-

@@ -14,15 +14,12 @@ passed to ``on_error`` (the rest of the batch is still read) or raised.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,16 +31,7 @@ from geomap.ingest.html import _html_parts
 from geomap.ingest.markdown import _markdown_parts
 from geomap.records import Article
 
-__all__ = [
-    "Article",
-    "DATE_SOURCES",
-    "SUFFIXES",
-    "article_from_text",
-    "clean_text",
-    "detect_published",
-    "parse_date",
-    "read_articles",
-]
+__all__ = ["SUFFIXES", "article_from_text", "read_articles"]
 
 #: File suffixes read by :func:`read_articles` (others are skipped inside directories).
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
@@ -372,9 +360,7 @@ def _path_items(path: Path, batch: _Batch) -> Iterator[Article | InputError]:
         yield from _jsonl_file(path, batch)
         return
     if suffix not in SUFFIXES and path.exists():
-        yield _fail(
-            str(path), f"unsupported file type {suffix or '(none)'!r}, expected one of {', '.join(SUFFIXES)}"
-        )
+        yield _fail(str(path), f"unsupported file type {suffix or '(none)'!r}, expected one of {', '.join(SUFFIXES)}")
         return
     try:
         yield _read_document(path, batch)

@@ -2,8 +2,26 @@
 (GeoJSON, GeoPackage, CSV, KML, FlatGeobuf, GeoParquet) and ACLED columns. Depends on the records only.
 """
 
-from geomap.io.export import (ACLED_COLUMNS, COLUMNS, FORMATS, check_output_path, from_geodataframe, read_events,
-                              to_acled, to_geodataframe, write_events)
+from geomap.io.export import (
+    ACLED_COLUMNS,
+    COLUMNS,
+    FORMATS,
+    check_output_path,
+    from_geodataframe,
+    read_events,
+    to_acled,
+    to_geodataframe,
+    write_events,
+)
 
-__all__ = ["ACLED_COLUMNS", "COLUMNS", "FORMATS", "check_output_path", "from_geodataframe", "read_events",
-           "to_acled", "to_geodataframe", "write_events"]
+__all__ = [
+    "ACLED_COLUMNS",
+    "COLUMNS",
+    "FORMATS",
+    "check_output_path",
+    "from_geodataframe",
+    "read_events",
+    "to_acled",
+    "to_geodataframe",
+    "write_events",
+]

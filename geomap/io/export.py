@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap._fileio import atomic_path
-from geomap.events import Source, StrikeEvent
+from geomap.records import Source, StrikeEvent
 from geomap.exc import InputError, OutputError
 
 if TYPE_CHECKING:
@@ -282,9 +282,7 @@ def _check_date(event: StrikeEvent) -> str | None:
 
 
 def _sources_json(sources: list[Source]) -> str:
-    items = [
-        {"id": s.id, "title": s.title, "url": s.url, "published": s.published} for s in sources
-    ]
+    items = [{"id": s.id, "title": s.title, "url": s.url, "published": s.published} for s in sources]
     return json.dumps(items, ensure_ascii=False)
 
 
@@ -435,9 +433,7 @@ def to_geodataframe(events: Iterable[StrikeEvent]) -> geopandas.GeoDataFrame:
     geoms = [_event_geometry(e) for e in events]
     df = _typed(pd.DataFrame(rows, columns=[n for n, _ in COLUMNS]), COLUMNS)
     # RFC 7946 section 3.1.6: exterior rings counter-clockwise, holes clockwise.
-    geometry = (
-        shapely.orient_polygons(gpd.array.from_shapely(geoms), exterior_cw=False) if geoms else []
-    )
+    geometry = shapely.orient_polygons(gpd.array.from_shapely(geoms), exterior_cw=False) if geoms else []
     return gpd.GeoDataFrame(df, geometry=gpd.GeoSeries(geometry, index=df.index, crs=CRS), crs=CRS)
 
 
@@ -667,9 +663,7 @@ def _write_ogr(gdf: geopandas.GeoDataFrame, tmp: Path, ext: str) -> None:
     elif driver == "KML":
         options = {"dataset_options": {"NameField": KML_NAME_COLUMN}}
         gdf = _with_kml_name(gdf)
-    pyogrio.write_dataframe(
-        gdf, tmp, layer=LAYER, driver=driver, geometry_type="Unknown", use_arrow=True, **options
-    )
+    pyogrio.write_dataframe(gdf, tmp, layer=LAYER, driver=driver, geometry_type="Unknown", use_arrow=True, **options)
 
 
 def _with_kml_name(gdf: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:

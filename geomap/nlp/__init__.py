@@ -4,9 +4,29 @@
 Importing this package loads spaCy.
 """
 
-from geomap.nlp.component import (COMPONENT, PlacesComponent, find_places, load_pipeline, make_places_component,
-                                  ner_only_exclude, parse, parse_many, register_extensions)
+from geomap.nlp.component import (
+    COMPONENT,
+    PlacesComponent,
+    find_places,
+    load_pipeline,
+    make_places_component,
+    ner_only_exclude,
+    parse,
+    parse_many,
+    register_extensions,
+)
 from geomap.records import DateMention, Mention
 
-__all__ = ["COMPONENT", "DateMention", "Mention", "PlacesComponent", "find_places", "load_pipeline",
-           "make_places_component", "ner_only_exclude", "parse", "parse_many", "register_extensions"]
+__all__ = [
+    "COMPONENT",
+    "DateMention",
+    "Mention",
+    "PlacesComponent",
+    "find_places",
+    "load_pipeline",
+    "make_places_component",
+    "ner_only_exclude",
+    "parse",
+    "parse_many",
+    "register_extensions",
+]

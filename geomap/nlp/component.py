@@ -13,28 +13,37 @@ imports it through the ``spacy_factories`` entry point, so nothing is loaded her
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
+from spacy import util as spacy_util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy import util as spacy_util
 
 from geomap import settings
-from geomap.nlp.rules import (RawMention, Settings, date_mentions, find_mentions,
-                                text_view, token_view)
-from geomap.nlp.table import PlaceTable, cached_table
 from geomap.exc import GeomapError, InputError
+from geomap.nlp.rules import RawMention, Settings, date_mentions, find_mentions, text_view, token_view
+from geomap.nlp.table import PlaceTable, cached_table
 from geomap.records import DateMention, Mention
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Candidate, Gazetteer
     from geomap.ingest import Article
 
-__all__ = ["DateMention", "Mention", "PlacesComponent", "find_places", "load_pipeline",
-           "make_places_component", "ner_only_exclude", "parse", "parse_many",
-           "register_extensions"]
+__all__ = [
+    "DateMention",
+    "Mention",
+    "PlacesComponent",
+    "find_places",
+    "load_pipeline",
+    "make_places_component",
+    "ner_only_exclude",
+    "parse",
+    "parse_many",
+    "register_extensions",
+]
 
 COMPONENT = "geomap_places"
 
@@ -43,21 +52,31 @@ COMPONENT = "geomap_places"
 _ext_lock = threading.Lock()
 
 
-def _span_candidate(span: Span) -> "Candidate | None":
+def _span_candidate(span: Span) -> Candidate | None:
     for m in span.doc._.geomap_places or ():
         if m.start == span.start_char and m.end == span.end_char:
             return m.match
     return None
 
 
-_CAND_FIELDS = ("geonameid", "name", "lat", "lon", "country_code", "admin1", "admin1_name",
-                "kind", "population", "score", "matched")
+_CAND_FIELDS = (
+    "geonameid",
+    "name",
+    "lat",
+    "lon",
+    "country_code",
+    "admin1",
+    "admin1_name",
+    "kind",
+    "population",
+    "score",
+    "matched",
+)
 
 
 def _pack_mention(m: Mention) -> list[object]:
     cand = [getattr(m.match, f) for f in _CAND_FIELDS] if m.match else None
-    return [m.text, m.start, m.end, m.sentence, m.sent_start, m.sent_end, m.label,
-            m.hint_source, cand]
+    return [m.text, m.start, m.end, m.sentence, m.sent_start, m.sent_end, m.label, m.hint_source, cand]
 
 
 def _places_getter(doc: Doc) -> list[Mention] | None:
@@ -66,10 +85,21 @@ def _places_getter(doc: Doc) -> list[Mention] | None:
         return None
     from geomap.gazetteer import Candidate
 
-    return [Mention(doc="", text=t, start=s, end=e, sentence=sent, sent_start=s0, sent_end=s1,
-                    label=label, hint_source=hint,
-                    match=Candidate(**dict(zip(_CAND_FIELDS, cand))) if cand else None)
-            for t, s, e, sent, s0, s1, label, hint, cand in data]
+    return [
+        Mention(
+            doc="",
+            text=t,
+            start=s,
+            end=e,
+            sentence=sent,
+            sent_start=s0,
+            sent_end=s1,
+            label=label,
+            hint_source=hint,
+            match=Candidate(**dict(zip(_CAND_FIELDS, cand))) if cand else None,
+        )
+        for t, s, e, sent, s0, s1, label, hint, cand in data
+    ]
 
 
 def _dates_getter(doc: Doc) -> list[DateMention] | None:
@@ -107,25 +137,37 @@ class PlacesComponent:
     :meth:`from_disk` before use.
     """
 
-    def __init__(self, nlp: Language, name: str = COMPONENT, *, strong_population: int,
-                 contradict_population: int, max_words: int) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = COMPONENT,
+        *,
+        strong_population: int,
+        contradict_population: int,
+        max_words: int,
+    ) -> None:
         self.name = name
         self.settings = Settings(strong_population, contradict_population, max_words)
         self.table: PlaceTable | None = None
-        self._gazetteer: "Gazetteer | None" = None
+        self._gazetteer: Gazetteer | None = None
         register_extensions()
 
     # ------------------------------------------------------------------ data
     @property
-    def gazetteer(self) -> "Gazetteer":
+    def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
             from geomap.gazetteer import Gazetteer
 
             self._gazetteer = Gazetteer.default().prepare()  # one-time tables: at load
         return self._gazetteer
 
-    def initialize(self, get_examples: Callable[[], Iterable[Any]] | None = None, *,
-                   nlp: Language | None = None, cache_dir: str | None = None) -> None:
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        cache_dir: str | None = None,
+    ) -> None:
         """Load the place table from the cache, building it from the gazetteer if needed."""
         self.table = cached_table(self.gazetteer, Path(cache_dir) if cache_dir else None).prepare()
 
@@ -135,8 +177,9 @@ class PlacesComponent:
         assert self.table is not None
         spacy_util.to_disk(path, {"table.npz": self.table.save}, exclude)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "PlacesComponent":
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PlacesComponent:
         """Read the place table written by :meth:`to_disk`."""
+
         def load(p: Path) -> None:
             self.table = PlaceTable.load(p).prepare()
 
@@ -145,8 +188,10 @@ class PlacesComponent:
 
     def _require_table(self) -> None:
         if self.table is None:
-            raise GeomapError(f"spaCy component {self.name!r} is not initialised: call "
-                              "nlp.initialize() or load it with geomap.nlp.load_pipeline()")
+            raise GeomapError(
+                f"spaCy component {self.name!r} is not initialised: call "
+                "nlp.initialize() or load it with geomap.nlp.load_pipeline()"
+            )
 
     # ------------------------------------------------------------------ call
     def __call__(self, doc: Doc) -> Doc:
@@ -155,22 +200,18 @@ class PlacesComponent:
         view = token_view(doc)
         text = view.text  # Doc.text is rebuilt from Token objects on every access
         dates = date_mentions(doc, text)
-        accepted, sent_spans, _ = find_mentions(doc, self.table, self.gazetteer,
-                                                self.settings, dates, view)
+        accepted, sent_spans, _ = find_mentions(doc, self.table, self.gazetteer, self.settings, dates, view)
         doc._.geomap_date_data = [list(d) for d in dates]
-        doc._.geomap_place_data = [_pack_mention(_to_mention(view, m, sent_spans))
-                                   for m in accepted]
-        doc.spans[COMPONENT] = [doc[m.start:m.end] for m in accepted]
+        doc._.geomap_place_data = [_pack_mention(_to_mention(view, m, sent_spans)) for m in accepted]
+        doc.spans[COMPONENT] = [doc[m.start : m.end] for m in accepted]
         return doc
 
     def explain(self, doc: Doc) -> list[tuple[str, int, str]]:
         """Rejected candidates of an already processed doc: ``(text, start_char, reason)``."""
         self._require_table()
         assert self.table is not None
-        _, _, rejected = find_mentions(doc, self.table, self.gazetteer, self.settings,
-                                       date_mentions(doc))
+        _, _, rejected = find_mentions(doc, self.table, self.gazetteer, self.settings, date_mentions(doc))
         return [(m.text, doc[m.start].idx, m.reason) for m in rejected]
-
 
     def text_places(self, text: str, doc_id: str = "") -> list[Mention]:
         """Place mentions of plain ``text`` without a spaCy ``Doc`` (the fast mode).
@@ -181,29 +222,40 @@ class PlacesComponent:
         self._require_table()
         assert self.table is not None
         view = text_view(text)
-        accepted, sent_spans, _ = find_mentions(None, self.table, self.gazetteer,
-                                                self.settings, date_mentions(None, text), view)
+        accepted, sent_spans, _ = find_mentions(
+            None, self.table, self.gazetteer, self.settings, date_mentions(None, text), view
+        )
         return [_to_mention(view, m, sent_spans, doc_id) for m in accepted]
 
 
-def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]],
-                doc_id: str = "") -> Mention:
+def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]], doc_id: str = "") -> Mention:
     start, end = view.idx[m.start], view.ends[m.end - 1]
     s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (start, end)
     text = view.text
-    return Mention(doc=doc_id, text=text[start:end], start=start, end=end,
-                   sentence=text[s0:s1], sent_start=s0, sent_end=s1, label=m.label,
-                   match=m.match, hint_source=m.hint_source)
+    return Mention(
+        doc=doc_id,
+        text=text[start:end],
+        start=start,
+        end=end,
+        sentence=text[s0:s1],
+        sent_start=s0,
+        sent_end=s1,
+        label=m.label,
+        match=m.match,
+        hint_source=m.hint_source,
+    )
 
 
-@Language.factory(COMPONENT, default_config={"strong_population": 100_000,
-                                             "contradict_population": 10_000,
-                                             "max_words": 6})
-def make_places_component(nlp: Language, name: str, strong_population: int,
-                          contradict_population: int, max_words: int) -> PlacesComponent:
+@Language.factory(
+    COMPONENT, default_config={"strong_population": 100_000, "contradict_population": 10_000, "max_words": 6}
+)
+def make_places_component(
+    nlp: Language, name: str, strong_population: int, contradict_population: int, max_words: int
+) -> PlacesComponent:
     """spaCy factory of :class:`PlacesComponent` (no data is loaded here)."""
-    return PlacesComponent(nlp, name, strong_population=strong_population,
-                           contradict_population=contradict_population, max_words=max_words)
+    return PlacesComponent(
+        nlp, name, strong_population=strong_population, contradict_population=contradict_population, max_words=max_words
+    )
 
 
 # ---------------------------------------------------------------------- pipelines
@@ -211,8 +263,7 @@ _pipelines: dict[tuple[str, str], Language] = {}
 _pipe_lock = threading.Lock()
 
 
-def load_pipeline(model: str | None = None, *, fast: bool = False,
-                  parser: bool = True) -> Language:
+def load_pipeline(model: str | None = None, *, fast: bool = False, parser: bool = True) -> Language:
     """The spaCy pipeline with the place component, loaded once per configuration.
 
     Parameters
@@ -261,7 +312,7 @@ def ner_only_exclude(name: str) -> list[str]:
     tok2vec = cfg["components"].get("ner", {}).get("model", {}).get("tok2vec", {})
     if "Listener" in str(tok2vec.get("@architectures", "")):
         upstream = str(tok2vec.get("upstream", "*"))
-        keep |= ({upstream} if upstream != "*" else {"tok2vec", "transformer"})
+        keep |= {upstream} if upstream != "*" else {"tok2vec", "transformer"}
     return [c for c in cfg["nlp"]["pipeline"] if c not in keep]
 
 
@@ -276,8 +327,9 @@ def _build_pipeline(name: str, kind: str) -> Language:
             exclude = ["lemmatizer"] if kind == "events" else ner_only_exclude(name)
             nlp = spacy.load(name, exclude=exclude)
         except (OSError, ImportError, StopIteration) as exc:
-            raise GeomapError(f"spaCy model {name!r} is not installed: pip install it or set "
-                              "geomap.settings.spacy_model") from exc
+            raise GeomapError(
+                f"spaCy model {name!r} is not installed: pip install it or set geomap.settings.spacy_model"
+            ) from exc
         if kind == "places":
             nlp.add_pipe("sentencizer", first=True)
     comp = nlp.add_pipe(COMPONENT, last=True)
@@ -286,7 +338,7 @@ def _build_pipeline(name: str, kind: str) -> Language:
 
 
 # ---------------------------------------------------------------------- API
-def _as_article(item: "str | Article") -> "Article":
+def _as_article(item: str | Article) -> Article:
     from geomap.ingest import Article, article_from_text
 
     if isinstance(item, Article):
@@ -296,7 +348,7 @@ def _as_article(item: "str | Article") -> "Article":
     raise InputError(f"expected a str or Article, got {type(item).__name__}")
 
 
-def _doc_id(article: "Article") -> str:
+def _doc_id(article: Article) -> str:
     return article.id or article.path or ""
 
 
@@ -304,8 +356,7 @@ def _mentions(doc: Doc, article_id: str) -> list[Mention]:
     return [replace(m, doc=article_id) for m in doc._.geomap_places or ()]
 
 
-def find_places(text_or_article: "str | Article", *, nlp: Language | None = None,
-                fast: bool = False) -> list[Mention]:
+def find_places(text_or_article: str | Article, *, nlp: Language | None = None, fast: bool = False) -> list[Mention]:
     """Place mentions of one text or article.
 
     A plain string is used as is (offsets index into it); an Article's ``text`` too.
@@ -325,7 +376,7 @@ def find_places(text_or_article: "str | Article", *, nlp: Language | None = None
     return _mentions(nlp(article.text), _doc_id(article))
 
 
-def parse(article: "Article | str", *, nlp: Language | None = None) -> tuple[Doc, list[Mention]]:
+def parse(article: Article | str, *, nlp: Language | None = None) -> tuple[Doc, list[Mention]]:
     """The processed Doc (with its dependency parse) and the place mentions."""
     nlp = nlp or load_pipeline()
     art = _as_article(article) if not isinstance(article, str) else None
@@ -334,8 +385,9 @@ def parse(article: "Article | str", *, nlp: Language | None = None) -> tuple[Doc
     return doc, _mentions(doc, "text" if art is None else _doc_id(art))
 
 
-def parse_many(articles: Iterable["Article"], *, nlp: Language | None = None, n_process: int = 1,
-               batch_size: int = 16) -> Iterator[tuple["Article", Doc, list[Mention]]]:
+def parse_many(
+    articles: Iterable[Article], *, nlp: Language | None = None, n_process: int = 1, batch_size: int = 16
+) -> Iterator[tuple[Article, Doc, list[Mention]]]:
     """Process articles with ``nlp.pipe``; yields ``(article, doc, mentions)`` in order.
 
     With ``n_process > 1`` spaCy forks workers; each loads the component's place table

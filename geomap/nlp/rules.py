@@ -38,46 +38,64 @@ named in the document is preferred to one outside it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from geomap.nlp.table import KIND_BITS, PlaceTable
 from geomap._text import ADMIN_WORDS, loose_key, normalize, split_admin_word
+from geomap.nlp.table import KIND_BITS, PlaceTable
 from geomap.records import DateMention
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Candidate, Gazetteer, Hints
 
-__all__ = ["DateMention", "RawMention", "Settings", "date_mentions", "find_mentions",
-           "text_view", "token_view"]
+__all__ = ["DateMention", "RawMention", "Settings", "date_mentions", "find_mentions", "text_view", "token_view"]
 
 REGION_BITS = KIND_BITS["country"] | KIND_BITS["admin1"] | KIND_BITS["admin2"]
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-NEVER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT",
-                          "QUANTITY"})
+NEVER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 #: Words that introduce a person's name (titles, offices and honorifics): a closed class.
-TITLES = frozenset("""
+TITLES = frozenset(
+    """
 mr mrs ms miss dr prof sir dame lord lady president presidents vice minister ministers
 premier chancellor envoy envoys ambassador secretary spokesman spokeswoman spokesperson
 governor mayor senator sen rep representative general gen col lt sgt capt colonel
 lieutenant captain major commander admiral marshal chief head adviser advisor
 negotiator king queen prince princess pope patriarch bishop father saint st judge
 deputy director ceo chairman chairwoman chair leader counterpart aide official
-""".split())
+""".split()
+)
 #: Tokens that may sit between a place and the region that qualifies it.
 _LOCAL_GAP = frozenset({",", "in", "of", "(", "near", "the", "'s", "’s", "outside", "-"})
 #: Cue words right before a settlement name ("the village of X", "near X").
-_CUES = frozenset({"village", "town", "city", "settlement", "hromada", "near", "outside", "in",
-                   "hamlet", "suburb", "port"})
+_CUES = frozenset(
+    {"village", "town", "city", "settlement", "hromada", "near", "outside", "in", "hamlet", "suburb", "port"}
+)
 _HYPHENS = frozenset({"-", "‐", "–"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 #: Region words that extend a match even in lower case ("Kherson region"); the others
 #: ("state", "republic") only when capitalised ("Russian state media" is no region).
-_LOWER_ADMIN = frozenset({"oblast", "oblasts", "region", "regions", "district", "districts",
-                          "raion", "raions", "rayon", "province", "krai", "okrug", "hromada",
-                          "county", "municipality"})
+_LOWER_ADMIN = frozenset(
+    {
+        "oblast",
+        "oblasts",
+        "region",
+        "regions",
+        "district",
+        "districts",
+        "raion",
+        "raions",
+        "rayon",
+        "province",
+        "krai",
+        "okrug",
+        "hromada",
+        "county",
+        "municipality",
+    }
+)
 _CONNECTORS = frozenset({"on", "am", "an", "de", "del", "la", "le", "upon", "sur", "na", "im"})
 
 
@@ -103,7 +121,7 @@ class RawMention:
     admin_word: bool
     sent: int
     para: int
-    match: "Candidate | None" = None
+    match: Candidate | None = None
     hint_source: str | None = None
     supported: bool = False
     label: str = "GAZ"
@@ -116,8 +134,10 @@ class RawMention:
 
 
 # ---------------------------------------------------------------------- dates
-_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
-           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec")
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|"
+    "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _RANGE = rf"{_DAY}(?:\s*[-–]\s*{_DAY})?"
@@ -129,7 +149,8 @@ _DATE_RE = re.compile(
     r"|(?:the\s+)?(?:day|night)\s+before(?:\s+yesterday)?"
     r"|overnight|yesterday|today|tonight|last\s+night|this\s+morning|earlier\s+(?:this|"
     r"that)\s+(?:day|week|month)|(?:the\s+)?previous\s+(?:day|night|week))\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 #: The same expression in lower case, run over ``text.lower()``: case-insensitive
 #: matching costs about twice as much in :mod:`re` (the pattern has no upper-case
 #: escapes such as ``\S`` that lower-casing would change).
@@ -139,8 +160,11 @@ _DATE_RE_LOWER = re.compile(_DATE_RE.pattern.lower())
 def date_mentions(doc: Any, text: str | None = None) -> list[DateMention]:
     """DATE/TIME entities (``doc`` may be None) and rule hits over ``text`` (default
     ``doc.text``), sorted, exact duplicates removed."""
-    out = {(e.start_char, e.end_char): DateMention(e.text, e.start_char, e.end_char, e.label_)
-           for e in (doc.ents if doc is not None else ()) if e.label_ in ("DATE", "TIME")}
+    out = {
+        (e.start_char, e.end_char): DateMention(e.text, e.start_char, e.end_char, e.label_)
+        for e in (doc.ents if doc is not None else ())
+        if e.label_ in ("DATE", "TIME")
+    }
     text = doc.text if text is None else text
     lower = text.lower()
     if len(lower) == len(text):  # offsets carry over ("İ" lower-cases to two characters)
@@ -173,8 +197,10 @@ def _lines(text: str) -> list[int]:
 #: endings, dotted abbreviations ("U.S."), words (inner apostrophes kept), any other
 #: single character. No token starts with a space, tab or other non-line-break
 #: whitespace: those runs are the gaps between tokens (``re.split`` returns them).
-_TOKEN_RE = re.compile(r"(\n\s*|['’]s\b|(?:[^\W\d_]\.){2,}"
-                       r"|[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S)")
+_TOKEN_RE = re.compile(
+    r"(\n\s*|['’]s\b|(?:[^\W\d_]\.){2,}"
+    r"|[^\W_]+(?:['’](?!s\b)[^\W_]+)*|\S)"
+)
 _SENT_END = frozenset(".!?…")
 _PUNCT_RE = re.compile(r"[^\w\s]+")
 
@@ -206,11 +232,25 @@ class _View:
     object is created per token (that alone cost more than the rules themselves).
     """
 
-    __slots__ = ("text", "words", "idx", "ends", "alpha", "stop", "cap", "newline",
-                 "spaced", "sent_of", "sent_spans", "sent_starts", "n", "has_sents")
+    __slots__ = (
+        "text",
+        "words",
+        "idx",
+        "ends",
+        "alpha",
+        "stop",
+        "cap",
+        "newline",
+        "spaced",
+        "sent_of",
+        "sent_spans",
+        "sent_starts",
+        "n",
+        "has_sents",
+    )
 
     @classmethod
-    def from_text(cls, text: str) -> "_View":
+    def from_text(cls, text: str) -> _View:
         """A view of ``text`` tokenised by :data:`_TOKEN_RE` (no spaCy ``Doc``): close to
         spaCy's English tokenizer where the rules look (possessives, hyphens, line
         breaks), with exact character offsets; sentences split like spaCy's sentencizer.
@@ -271,8 +311,7 @@ class _View:
         self.has_sents = doc.has_annotation("SENT_START")
         self.sent_of, self.sent_spans = self._sentences(doc)
 
-    def _sentences(self, doc: Any, starts: list[int] | None = None
-                   ) -> tuple[list[int], list[tuple[int, int]]]:
+    def _sentences(self, doc: Any, starts: list[int] | None = None) -> tuple[list[int], list[tuple[int, int]]]:
         """Per token its sentence number, and the sentences' char spans: the doc's
         boundaries when a parser or sentencizer set them, else one sentence per line."""
         n = self.n
@@ -368,8 +407,14 @@ def _is_fragment(v: _View, i: int, j: int, run_end: int) -> bool:
     if i == 0:
         return False
     p = i - 1
-    return (v.cap[p] and v.alpha[p] and not v.stop[p] and p not in v.sent_starts
-            and "\n" not in v.text[v.ends[p]:v.idx[i]] and v.words[p].casefold() not in TITLES)
+    return (
+        v.cap[p]
+        and v.alpha[p]
+        and not v.stop[p]
+        and p not in v.sent_starts
+        and "\n" not in v.text[v.ends[p] : v.idx[i]]
+        and v.words[p].casefold() not in TITLES
+    )
 
 
 def _key(v: _View, i: int, j: int) -> str:
@@ -381,8 +426,7 @@ def _join_key(norms: Iterable[str]) -> str:
     return " ".join([x for x in norms if x])
 
 
-def candidates(v: _View, table: PlaceTable, line_starts: list[int],
-               settings: Settings) -> list[RawMention]:
+def candidates(v: _View, table: PlaceTable, line_starts: list[int], settings: Settings) -> list[RawMention]:
     """Longest gazetteer matches over capitalised runs (see the module docstring)."""
     import bisect
 
@@ -399,7 +443,7 @@ def candidates(v: _View, table: PlaceTable, line_starts: list[int],
         for j in range(end, i, -1):
             if w[j - 1] in _HYPHENS or w[j - 1] in _CONNECTORS:
                 continue
-            key = _join_key(norms[:j - i])
+            key = _join_key(norms[: j - i])
             hit = table.get(key) if key else None
             if hit is not None:
                 found = (j, key, hit)
@@ -411,15 +455,25 @@ def candidates(v: _View, table: PlaceTable, line_starts: list[int],
             i += 1
             continue
         j, key, (mask, pop) = found
-        if j < n and _admin_word(v, j) and sent_of[j] == sent_of[i] and \
-                split_admin_word(key)[1] is None:
+        if j < n and _admin_word(v, j) and sent_of[j] == sent_of[i] and split_admin_word(key)[1] is None:
             j += 1
             key = _key(v, i, j)
         admin = split_admin_word(key)[1] is not None
         s0, s1 = v.idx[i], v.ends[j - 1]
-        out.append(RawMention(i, j, v.text[s0:s1], key, mask, pop, admin, sent_of[i],
-                              bisect.bisect_right(line_starts, s0) - 1,
-                              fragment=_is_fragment(v, i, j, end)))
+        out.append(
+            RawMention(
+                i,
+                j,
+                v.text[s0:s1],
+                key,
+                mask,
+                pop,
+                admin,
+                sent_of[i],
+                bisect.bisect_right(line_starts, s0) - 1,
+                fragment=_is_fragment(v, i, j, end),
+            )
+        )
         i = j
     return out
 
@@ -439,8 +493,9 @@ class _DocFacts:
     sent_first: set[int] = field(default_factory=set)
 
 
-def _doc_facts(doc: Any, v: _View, table: PlaceTable, line_starts: list[int],
-               dates: Sequence[DateMention], settings: Settings) -> _DocFacts:
+def _doc_facts(
+    doc: Any, v: _View, table: PlaceTable, line_starts: list[int], dates: Sequence[DateMention], settings: Settings
+) -> _DocFacts:
     ents: dict[int, Any] = {}
     surnames: set[str] = set()
     has_ner = doc is not None and doc.has_annotation("ENT_IOB")
@@ -485,12 +540,10 @@ def _doc_facts(doc: Any, v: _View, table: PlaceTable, line_starts: list[int],
 
 def _is_place_name(span: Any, table: PlaceTable, settings: Settings) -> bool:
     hit = table.get(normalize(span.text))
-    return hit is not None and (bool(hit[0] & REGION_BITS)
-                                or hit[1] >= settings.contradict_population)
+    return hit is not None and (bool(hit[0] & REGION_BITS) or hit[1] >= settings.contradict_population)
 
 
-def _person_prefix(doc: Any, v: _View, i: int, table: PlaceTable, settings: Settings,
-                   has_ner: bool) -> bool:
+def _person_prefix(doc: Any, v: _View, i: int, table: PlaceTable, settings: Settings, has_ner: bool) -> bool:
     """Token ``i`` follows a title, or a capitalised first name that is not a big place."""
     p = i - 1
     prev = v.words[p]
@@ -508,13 +561,17 @@ def _person_prefix(doc: Any, v: _View, i: int, table: PlaceTable, settings: Sett
             return tok.ent_type_ == "PERSON" and doc[i].ent_type_ == "PERSON"
     hit_prev = table.get(_norm(prev))
     hit_self = table.get(_norm(v.words[i]))
-    if hit_self is not None and (hit_self[0] & REGION_BITS
-                                 or hit_self[1] >= settings.strong_population):
+    if hit_self is not None and (hit_self[0] & REGION_BITS or hit_self[1] >= settings.strong_population):
         return False
     if hit_prev is not None and (hit_prev[0] & REGION_BITS or hit_prev[1] >= 1000):
         return False
-    if i - 1 >= 1 and v.alpha[i - 2] and v.words[i - 2].islower() and \
-            v.words[i - 2] not in TITLES and v.words[i - 2] not in ("and", "with", "by"):
+    if (
+        i - 1 >= 1
+        and v.alpha[i - 2]
+        and v.words[i - 2].islower()
+        and v.words[i - 2] not in TITLES
+        and v.words[i - 2] not in ("and", "with", "by")
+    ):
         return False  # "in Eastern Kherson": a lower-case word before the pair
     return True
 
@@ -553,8 +610,11 @@ def _rejected(v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> 
     if label in NEVER_LABELS:
         return "date"
     first = v.words[m.start]
-    if sum(ch.isupper() for ch in first) >= 2 and len(first) <= 4 and not m.mask & (
-            KIND_BITS["country"] | KIND_BITS["admin1"]):
+    if (
+        sum(ch.isupper() for ch in first) >= 2
+        and len(first) <= 4
+        and not m.mask & (KIND_BITS["country"] | KIND_BITS["admin1"])
+    ):
         return "acronym"
     if m.admin_word:
         return None
@@ -562,25 +622,25 @@ def _rejected(v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> 
         ent = facts.ents[m.start]
         if label == "PERSON" and ent.end == m.end:
             return "person"  # "Andriy Yermak": the last word of a person's name
-        if ent.end > m.end and v.words[m.end].casefold() not in TITLES and not (
-                label in PLACE_LABELS and m.region_like):
+        if (
+            ent.end > m.end
+            and v.words[m.end].casefold() not in TITLES
+            and not (label in PLACE_LABELS and m.region_like)
+        ):
             # English names are head-final: "Vladimir" in "Vladimir Putin", "Kyiv" in
             # "Kyiv Independent", "North" in "North America" only modify the head
             return f"modifier in a longer {label} name"
     if m.start > 0 and v.words[m.start - 1].casefold().rstrip(".") in TITLES:
         return "person"
-    big = m.mask & (KIND_BITS["country"] | KIND_BITS["admin1"]) or \
-        m.population >= settings.strong_population
+    big = m.mask & (KIND_BITS["country"] | KIND_BITS["admin1"]) or m.population >= settings.strong_population
     if m.end - m.start == 1 and m.key in facts.surnames and not big:
         return "person"
-    if m.start > 0 and v.lower(m.start - 1) == "the" and not m.region_like and \
-            label not in PLACE_LABELS:
+    if m.start > 0 and v.lower(m.start - 1) == "the" and not m.region_like and label not in PLACE_LABELS:
         return "not a settlement after 'the'"
     return None
 
 
-def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts,
-                   settings: Settings) -> str | None:
+def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> str | None:
     """Why the candidate needs support (None: accepted as it is)."""
     if m.admin_word:
         return None
@@ -588,8 +648,12 @@ def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts,
     initial = m.start in facts.sent_first or m.para in facts.title_lines
     if label == "NORP" and not m.mask & KIND_BITS["country"]:
         return "demonym"
-    if facts.has_tags and m.end - m.start == 1 and doc[m.start].pos_ == "ADJ" and not (
-            m.region_like or m.population >= settings.contradict_population):
+    if (
+        facts.has_tags
+        and m.end - m.start == 1
+        and doc[m.start].pos_ == "ADJ"
+        and not (m.region_like or m.population >= settings.contradict_population)
+    ):
         return "adjective"
     if _is_common_word(doc, v, m, facts):
         if initial:
@@ -598,8 +662,7 @@ def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts,
             return None
         return "common word"
     exact_place = label in PLACE_LABELS and rel == "exact"
-    if m.fragment and not (m.region_like or exact_place
-                           or m.population >= settings.strong_population):
+    if m.fragment and not (m.region_like or exact_place or m.population >= settings.strong_population):
         return "part of a longer name"
     if m.region_like or m.population >= settings.contradict_population or exact_place:
         return None
@@ -615,7 +678,7 @@ def _cue_before(v: _View, m: RawMention) -> bool:
 
 # ---------------------------------------------------------------------- resolution
 @lru_cache(maxsize=4096)
-def _hint_from(c: "Candidate", *, local: bool) -> "Hints":
+def _hint_from(c: Candidate, *, local: bool) -> Hints:
     from geomap.gazetteer import Hints
 
     if c.kind == "country":
@@ -637,18 +700,23 @@ def _is_local(v: _View, a: RawMention, b: RawMention) -> bool:
     if a.sent != b.sent:
         return False
     if b.end <= a.start:  # qualifier before the place: only a possessive
-        gap = v.words[b.end:a.start]
+        gap = v.words[b.end : a.start]
         return gap in (["'s"], ["’s"])
     if b.start - a.end > 3:
         return False
-    gap = [w.casefold() for w in v.words[a.end:b.start]]
+    gap = [w.casefold() for w in v.words[a.end : b.start]]
     if not gap or len(gap) > 3 or not all(g in _LOCAL_GAP or g in ADMIN_WORDS for g in gap):
         return False
-    return b.admin_word or bool(b.mask & REGION_BITS) and b.match is not None and \
-        b.match.kind in ("country", "admin1", "admin2") or gap[0] != ","
+    return (
+        b.admin_word
+        or bool(b.mask & REGION_BITS)
+        and b.match is not None
+        and b.match.kind in ("country", "admin1", "admin2")
+        or gap[0] != ","
+    )
 
 
-def _agrees(c: "Candidate", h: "Hints") -> bool:
+def _agrees(c: Candidate, h: Hints) -> bool:
     from geomap.gazetteer import near_hint_points
 
     return (c.country_code, c.admin1) in h.admin1s or near_hint_points(c.lat, c.lon, h.points)
@@ -665,18 +733,19 @@ class _Context:
       Texas is the US state; "Paris" in a story naming Texas is Paris, Texas).
     """
 
-    def __init__(self, regions: Sequence[RawMention], bases: dict[str, "Candidate | None"],
-                 counts: dict[str, int]) -> None:
-        self.items = [(c, h) for c in regions if c.match is not None
-                      for h in (_hint_from(c.match, local=False),) if h.admin1s]
+    def __init__(
+        self, regions: Sequence[RawMention], bases: dict[str, Candidate | None], counts: dict[str, int]
+    ) -> None:
+        self.items = [
+            (c, h) for c in regions if c.match is not None for h in (_hint_from(c.match, local=False),) if h.admin1s
+        ]
         self._item_keys = {c.key for c, _ in self.items}
-        self._merged: dict[tuple[str, int, str | None], "Hints"] = {}
-        self._groups: dict[tuple[str, int], list[tuple[RawMention, "Hints"]]] = {}
+        self._merged: dict[tuple[str, int, str | None], Hints] = {}
+        self._groups: dict[tuple[str, int], list[tuple[RawMention, Hints]]] = {}
         for c, h in self.items:
             self._groups.setdefault(("sentence", c.sent), []).append((c, h))
             self._groups.setdefault(("paragraph", c.para), []).append((c, h))
-        self._units_of: dict[tuple[tuple[str, str] | None, int],
-                             frozenset[tuple[str, str]]] = {}
+        self._units_of: dict[tuple[tuple[str, str] | None, int], frozenset[tuple[str, str]]] = {}
         self.total: dict[str, int] = {}
         self.by_key: dict[str, dict[str, int]] = {}
         #: admin-1 units of the places and regions named, by first reading
@@ -687,14 +756,13 @@ class _Context:
                 unit = (base.country_code, base.admin1)
                 self.units[unit] = self.units.get(unit, 0) + 1
                 self.unit_of[key] = unit
-            if base is None or not (base.kind in ("country", "admin1", "admin2")
-                                    or base.population >= 50_000):
+            if base is None or not (base.kind in ("country", "admin1", "admin2") or base.population >= 50_000):
                 continue
             cc = base.country_code
             self.total[cc] = self.total.get(cc, 0) + counts[key]
             self.by_key[key] = {cc: counts[key]}
 
-    def level(self, name: str, group: int, exclude_key: str | None) -> "Hints":
+    def level(self, name: str, group: int, exclude_key: str | None) -> Hints:
         """Merged region hints of a sentence/paragraph (``group``) or the document."""
         from geomap.gazetteer import Hints
 
@@ -703,18 +771,19 @@ class _Context:
         cache_key = (name, group, exclude_key)
         h = self._merged.get(cache_key)
         if h is None:
-            items = self.items if name == "document" else \
-                self._groups.get((name, group), ())
+            items = self.items if name == "document" else self._groups.get((name, group), ())
             parts = [hc for c, hc in items if c.key != exclude_key]
             if not parts:
                 h = Hints()
             elif len(parts) == 1:
                 h = parts[0]
             else:  # one union per field (Hints.merge pairwise copies the sets each time)
-                h = Hints(frozenset().union(*(p.admin1s for p in parts)),
-                          frozenset().union(*(p.countries for p in parts)),
-                          tuple(pt for p in parts for pt in p.points),
-                          frozenset().union(*(p.names for p in parts)))
+                h = Hints(
+                    frozenset().union(*(p.admin1s for p in parts)),
+                    frozenset().union(*(p.countries for p in parts)),
+                    tuple(pt for p in parts for pt in p.points),
+                    frozenset().union(*(p.names for p in parts)),
+                )
             self._merged[cache_key] = h
         return h
 
@@ -728,7 +797,8 @@ class _Context:
         units = self._units_of.get((own, at_least))
         if units is None:  # depends on the name only through its own unit
             units = self._units_of[own, at_least] = frozenset(
-                u for u, n in self.units.items() if n - (u == own) >= at_least)
+                u for u, n in self.units.items() if n - (u == own) >= at_least
+            )
         return units
 
     def dominant(self, key: str) -> str | None:
@@ -747,9 +817,15 @@ def _same_name(name: str, key: str) -> bool:
     return loose_key(normalize(name)) == loose_key(split_admin_word(key)[0])
 
 
-def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
-             local: Sequence[RawMention], countries: frozenset[str],
-             base_of: dict[str, "Candidate | None"]) -> None:
+def _resolve(
+    gaz: Gazetteer,
+    v: _View,
+    m: RawMention,
+    ctx: _Context | None,
+    local: Sequence[RawMention],
+    countries: frozenset[str],
+    base_of: dict[str, Candidate | None],
+) -> None:
     """Set ``m.match``/``m.hint_source``/``m.supported`` from the nearest agreeing hints.
 
     ``base_of`` maps mention texts to their reading without hints (filled on use)."""
@@ -763,15 +839,16 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
     for c in local:
         if c is not m and c.match is not None and c.key != m.key and _is_local(v, m, c):
             local_hints = local_hints.merge(_hint_from(c.match, local=True))
-    keep_base = base is not None and (base.kind in ("country", "admin1") or (
-        base.population >= 100_000 and _same_name(base.name, m.key)))
+    keep_base = base is not None and (
+        base.kind in ("country", "admin1") or (base.population >= 100_000 and _same_name(base.name, m.key))
+    )
     # a reading in a country no other name of the document is in gives way to a
     # reading inside the regions the document names
-    foreign = base is not None and ctx is not None and base.kind != "country" and \
-        ctx.others(base.country_code, m.key) == 0
+    foreign = (
+        base is not None and ctx is not None and base.kind != "country" and ctx.others(base.country_code, m.key) == 0
+    )
     failed: list[Hints] = []  # a level with the hints of one that failed fails alike
-    wider = () if ctx is None else (("sentence", m.sent), ("paragraph", m.para),
-                                     ("document", -1))
+    wider = () if ctx is None else (("sentence", m.sent), ("paragraph", m.para), ("document", -1))
     for name, group in (("local", -1), *wider):
         if name == "local":
             h = local_hints
@@ -788,17 +865,19 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
         r = gaz.best(m.text, None, h)
         if r is None or not _agrees(r, h):
             continue
-        if name in ("paragraph", "document") and base is not None and not foreign and \
-                r.population * 10 < base.population:
+        if (
+            name in ("paragraph", "document")
+            and base is not None
+            and not foreign
+            and r.population * 10 < base.population
+        ):
             continue  # a distant hint does not turn a town into a hamlet of its name
         m.match, m.hint_source, m.supported = r, name, name != "document"
         return
     in_countries = Hints(countries=countries)
-    if base is not None and countries and base.country_code not in countries and \
-            gaz.may_agree(m.text, in_countries):
+    if base is not None and countries and base.country_code not in countries and gaz.may_agree(m.text, in_countries):
         r = gaz.best(m.text, None, in_countries)
-        if r is not None and r.country_code in countries and (
-                not keep_base or r.population >= base.population):
+        if r is not None and r.country_code in countries and (not keep_base or r.population >= base.population):
             m.match, m.hint_source = r, "document"
             return
     m.match, m.hint_source = base, None
@@ -808,9 +887,14 @@ def _resolve(gaz: "Gazetteer", v: _View, m: RawMention, ctx: "_Context | None",
 
 
 # ---------------------------------------------------------------------- driver
-def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Settings,
-                  dates: Sequence[DateMention] = (), view: "_View | None" = None
-                  ) -> tuple[list[RawMention], list[tuple[int, int]], list[RawMention]]:
+def find_mentions(
+    doc: Any,
+    table: PlaceTable,
+    gaz: Gazetteer,
+    settings: Settings,
+    dates: Sequence[DateMention] = (),
+    view: _View | None = None,
+) -> tuple[list[RawMention], list[tuple[int, int]], list[RawMention]]:
     """Accepted mentions, sentence char spans, and the rejected candidates (with reasons).
 
     ``view`` is :func:`token_view` of ``doc`` when the caller has built it already.
@@ -834,7 +918,7 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
     counts: dict[str, int] = {}
     for m in live:
         counts[m.key] = counts.get(m.key, 0) + 1
-    base_of: dict[str, "Candidate | None"] = {}
+    base_of: dict[str, Candidate | None] = {}
     for m in live:
         if m.text not in base_of:
             base_of[m.text] = gaz.best(m.text, None, Hints())
@@ -844,8 +928,7 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
     for m in regions:
         _resolve(gaz, v, m, None, (), frozenset(), base_of)
         _prefer_document_country(gaz, m, profile)
-    countries = frozenset(m.match.country_code for m in regions
-                          if m.match is not None and m.match.kind == "country")
+    countries = frozenset(m.match.country_code for m in regions if m.match is not None and m.match.kind == "country")
     ctx = _Context([m for m in live if m.region_like and m.match is not None], bases, counts)
     by_sent: dict[int, list[RawMention]] = {}
     for m in live:
@@ -863,7 +946,7 @@ def find_mentions(doc: Any, table: PlaceTable, gaz: "Gazetteer", settings: Setti
     return _drop_foreign(accepted, rejected, facts, settings), v.sent_spans, rejected
 
 
-def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> None:
+def _prefer_document_units(gaz: Gazetteer, m: RawMention, ctx: _Context) -> None:
     """A place whose first reading lies in an admin-1 unit no other name of the document
     is in, while other names agree on a unit that has a place of this name: take that
     place ("Gainesville" among Hall County and Atlanta is Gainesville, Georgia)."""
@@ -876,12 +959,17 @@ def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> No
     if not units or (base.country_code, base.admin1) in units:
         return
     hints = Hints(admin1s=units)
-    if not gaz.may_agree(m.text, hints) or \
-            len(gaz.ids_for_key(m.key)) < 2:  # one place of that name: nothing to move to
+    if (
+        not gaz.may_agree(m.text, hints) or len(gaz.ids_for_key(m.key)) < 2
+    ):  # one place of that name: nothing to move to
         return
     r = gaz.best(m.text, None, hints)
-    if r is not None and (r.country_code, r.admin1) in units and r.kind == base.kind and \
-            r.population * 10 >= base.population:  # Washington, D.C. stays itself
+    if (
+        r is not None
+        and (r.country_code, r.admin1) in units
+        and r.kind == base.kind
+        and r.population * 10 >= base.population
+    ):  # Washington, D.C. stays itself
         m.match, m.hint_source = r, "document"
 
 
@@ -890,7 +978,7 @@ def _prefer_document_units(gaz: "Gazetteer", m: RawMention, ctx: _Context) -> No
 _UNIT_SUPPORT = 2
 
 
-def _prefer_document_country(gaz: "Gazetteer", m: RawMention, profile: _Context) -> None:
+def _prefer_document_country(gaz: Gazetteer, m: RawMention, profile: _Context) -> None:
     """A region name read as a country (or a region) that no other name of the document
     is in, while the document's main country has a region of that name: take the
     region ("Georgia" in a story naming Atlanta and Savannah)."""
@@ -929,20 +1017,24 @@ def _anchors_country(m: RawMention, settings: Settings) -> bool:
     return c.population >= settings.strong_population
 
 
-def _drop_foreign(accepted: list[RawMention], rejected: list[RawMention], facts: _DocFacts,
-                  settings: Settings) -> list[RawMention]:
+def _drop_foreign(
+    accepted: list[RawMention], rejected: list[RawMention], facts: _DocFacts, settings: Settings
+) -> list[RawMention]:
     """A place in a country the document never names (no country, region word, big city
     of it) needs an exact NER GPE label or a big population: "Western" is no Ugandan
     region in a Ukraine story, "Asia" no Philippine town."""
-    countries = {m.match.country_code for m in accepted
-                 if m.match is not None and _anchors_country(m, settings)}
+    countries = {m.match.country_code for m in accepted if m.match is not None and _anchors_country(m, settings)}
     out = []
     for m in accepted:
         c = m.match
         assert c is not None
-        if c.kind != "country" and c.country_code not in countries and not m.admin_word \
-                and not _anchors_country(m, settings) and not (m.label == "GPE"
-                                                               and c.kind != "admin1"):
+        if (
+            c.kind != "country"
+            and c.country_code not in countries
+            and not m.admin_word
+            and not _anchors_country(m, settings)
+            and not (m.label == "GPE" and c.kind != "admin1")
+        ):
             m.reason = "place in a country the document does not name"
             rejected.append(m)
             continue

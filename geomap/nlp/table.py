@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -57,8 +57,7 @@ class PlaceTable:
 
     __slots__ = ("_keys", "_kinds", "_pops", "source", "_memo")
 
-    def __init__(self, keys: _Lines, kinds: Sequence[int], pops: Sequence[int],
-                 source: str = "") -> None:
+    def __init__(self, keys: _Lines, kinds: Sequence[int], pops: Sequence[int], source: str = "") -> None:
         if not len(keys) == len(kinds) == len(pops):
             raise GazetteerError("corrupt place table (column lengths differ)")
         self._keys = keys
@@ -87,7 +86,7 @@ class PlaceTable:
         memo[key] = hit
         return hit
 
-    def prepare(self) -> "PlaceTable":
+    def prepare(self) -> PlaceTable:
         """Decode the key blocks' checkpoints now instead of on the first look-up."""
         self._keys.prepare()
         return self
@@ -98,7 +97,7 @@ class PlaceTable:
 
     # ------------------------------------------------------------------ build
     @classmethod
-    def build(cls, gazetteer: object) -> "PlaceTable":
+    def build(cls, gazetteer: object) -> PlaceTable:
         """Build the table from a :class:`geomap.gazetteer.Gazetteer`."""
         keys: list[str] = []
         kinds: list[int] = []
@@ -125,30 +124,34 @@ class PlaceTable:
         blob, blocks = _join_lines(self.keys())
         meta = {"version": TABLE_VERSION, "source": self.source, "max_words": MAX_WORDS}
         with atomic_path(path, make_parents=True) as tmp, open(tmp, "wb") as fh:
-            np.savez(fh, keys=np.frombuffer(blob, dtype=np.uint8),
-                     blocks=np.frombuffer(blocks, dtype=np.int64),
-                     kinds=np.asarray(self._kinds, dtype=np.uint8),
-                     pops=np.asarray(np.minimum(self._pops, 2**32 - 1), dtype=np.uint32),
-                     meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8))
+            np.savez(
+                fh,
+                keys=np.frombuffer(blob, dtype=np.uint8),
+                blocks=np.frombuffer(blocks, dtype=np.int64),
+                kinds=np.asarray(self._kinds, dtype=np.uint8),
+                pops=np.asarray(np.minimum(self._pops, 2**32 - 1), dtype=np.uint32),
+                meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+            )
 
     @classmethod
-    def load(cls, path: str | Path) -> "PlaceTable":
+    def load(cls, path: str | Path) -> PlaceTable:
         """Read a table written by :meth:`save`."""
         path = Path(path)
         try:
             with np.load(path, allow_pickle=False) as npz:
                 meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
                 if meta.get("version") != TABLE_VERSION:
-                    raise GazetteerError(f"{path}: place table version {meta.get('version')!r} "
-                                         f"is not {TABLE_VERSION}; delete it to rebuild")
+                    raise GazetteerError(
+                        f"{path}: place table version {meta.get('version')!r} "
+                        f"is not {TABLE_VERSION}; delete it to rebuild"
+                    )
                 # memory views index to Python ints without NumPy scalars
                 kinds = memoryview(np.ascontiguousarray(npz["kinds"], dtype=np.uint8))
                 pops = memoryview(np.ascontiguousarray(npz["pops"], dtype=np.uint32))
                 blocks = memoryview(np.ascontiguousarray(npz["blocks"], dtype=np.int64))
                 keys = _Lines(memoryview(npz["keys"].tobytes()), len(kinds), blocks)
         except (OSError, ValueError, KeyError, EOFError) as exc:
-            raise GazetteerError(f"{path}: unreadable place table ({exc}); delete it to "
-                                 "rebuild") from exc
+            raise GazetteerError(f"{path}: unreadable place table ({exc}); delete it to rebuild") from exc
         try:
             return cls(keys, kinds, pops, str(meta.get("source", "")))
         except GazetteerError as exc:
@@ -159,14 +162,18 @@ def _join_lines(keys: list[str]) -> tuple[bytes, bytes]:
     """Sorted keys -> (newline-joined UTF-8 blob, int64 offsets of every BLOCK-th line)."""
     encoded = [k.encode("utf-8") for k in keys]
     starts = list(accumulate((len(k) + 1 for k in encoded), initial=0))
-    blocks = np.asarray(starts[:len(encoded)][::BLOCK], dtype=np.int64)
+    blocks = np.asarray(starts[: len(encoded)][::BLOCK], dtype=np.int64)
     return b"\n".join(encoded), blocks.tobytes()
 
 
 def _keep_key(key: str) -> bool:
     """Latin-script keys of 2+ characters and at most MAX_WORDS words, with a letter."""
-    return (len(key) >= 2 and key.count(" ") < MAX_WORDS and _KEY_RE.fullmatch(key) is not None
-            and _HAS_LETTER_RE.search(key) is not None)
+    return (
+        len(key) >= 2
+        and key.count(" ") < MAX_WORDS
+        and _KEY_RE.fullmatch(key) is not None
+        and _HAS_LETTER_RE.search(key) is not None
+    )
 
 
 def cached_table(gazetteer: object, cache_dir: Path | None = None) -> PlaceTable:

@@ -36,18 +36,23 @@ Nothing here imports Dask until a run starts.
 from __future__ import annotations
 
 import os
-import threading
-import time
-from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass
-from functools import partial
-from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from geomap.exc import ProcessingError
-from geomap.pipeline import (BATCH_SIZE, ArticleResult, BatchFunction, Merge, OnError, Process, _articles,
-                             _batch_function, _collect, _report, _where, batched)
+from geomap.pipeline import (
+    BATCH_SIZE,
+    ArticleResult,
+    BatchFunction,
+    Merge,
+    OnError,
+    Process,
+    _articles,
+    _batch_function,
+    _collect,
+    _report,
+    _where,
+    batched,
+)
 from geomap.records import Article, StrikeEvent
 
 if TYPE_CHECKING:
@@ -202,8 +207,9 @@ def _stream(
         future = next(queue)
         index, batch = pending.pop(future)
         try:
-            done[index] = [ArticleResult(a, events, error)
-                           for a, (events, error) in zip(batch, future.result(), strict=True)]
+            done[index] = [
+                ArticleResult(a, events, error) for a, (events, error) in zip(batch, future.result(), strict=True)
+            ]
         except Exception as exc:  # noqa: BLE001 - the batch's articles are reported below
             done[index] = _failed_batch(batch, exc)
         future.release()
@@ -241,7 +247,12 @@ def run_dask(
         Events in article order, then event order, merged.
     """
     results = iter_dask(
-        articles, process=process, fast=fast, scheduler=scheduler, n_workers=n_workers,
-        batch_size=batch_size, on_error=on_error,
+        articles,
+        process=process,
+        fast=fast,
+        scheduler=scheduler,
+        n_workers=n_workers,
+        batch_size=batch_size,
+        on_error=on_error,
     )
     return _collect(results, merge)

@@ -98,8 +98,7 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_i
 INSERT INTO gpkg_geometry_columns VALUES ('events', 'geom', 'GEOMETRY', 4326, 0, 0);
 INSERT INTO geomap_meta VALUES ('schema_version', '{SCHEMA_VERSION}');
 """
-_TABLES = ("events", "articles", "gpkg_geometry_columns", "gpkg_contents", "gpkg_spatial_ref_sys",
-           "geomap_meta")
+_TABLES = ("events", "articles", "gpkg_geometry_columns", "gpkg_contents", "gpkg_spatial_ref_sys", "geomap_meta")
 
 
 def is_event_store(path: str | os.PathLike[str]) -> bool:
@@ -110,8 +109,10 @@ def is_event_store(path: str | os.PathLike[str]) -> bool:
     try:
         conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'geomap_meta'"
-                                ).fetchone() is not None
+            return (
+                conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'geomap_meta'").fetchone()
+                is not None
+            )
         finally:
             conn.close()
     except sqlite3.Error:
@@ -231,8 +232,9 @@ class EventStore:
             self._check_or_create(conn)
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise OutputError(f"{self.path}: not a geomap event store ({exc}); "
-                              "delete it or choose another file") from exc
+            raise OutputError(
+                f"{self.path}: not a geomap event store ({exc}); delete it or choose another file"
+            ) from exc
         return conn
 
     def _check_or_create(self, conn: sqlite3.Connection) -> None:
@@ -242,8 +244,11 @@ class EventStore:
             _create(conn)
             conn.execute("COMMIT")
             return
-        row = conn.execute("SELECT value FROM geomap_meta WHERE name='schema_version'").fetchone() \
-            if "geomap_meta" in tables else None
+        row = (
+            conn.execute("SELECT value FROM geomap_meta WHERE name='schema_version'").fetchone()
+            if "geomap_meta" in tables
+            else None
+        )
         if row is None or row[0] != str(SCHEMA_VERSION):
             raise sqlite3.DatabaseError(f"schema version {row[0] if row else None!r} is not {SCHEMA_VERSION}")
 
@@ -276,8 +281,9 @@ class EventStore:
             self._conn.execute("ROLLBACK")
             raise
         self._depth = 0
-        self._conn.execute("UPDATE gpkg_contents SET last_change = ? WHERE table_name IN ('events', 'articles')",
-                           (_now(),))
+        self._conn.execute(
+            "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN ('events', 'articles')", (_now(),)
+        )
         self._conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ queries
@@ -287,10 +293,15 @@ class EventStore:
         The id counts because event ids and sources carry it (ingest renames an
         article whose file stem collides with another input's).
         """
-        row = self._conn.execute("SELECT id, sha256, error FROM articles WHERE key = ?",
-                                 (article_key(article),)).fetchone()
-        return (row is None or row["sha256"] != content_sha256(article) or row["id"] != article.id
-                or row["error"] is not None)
+        row = self._conn.execute(
+            "SELECT id, sha256, error FROM articles WHERE key = ?", (article_key(article),)
+        ).fetchone()
+        return (
+            row is None
+            or row["sha256"] != content_sha256(article)
+            or row["id"] != article.id
+            or row["error"] is not None
+        )
 
     def select(self, articles: Iterable[Article]) -> Iterator[Article]:
         """The articles that :meth:`needs_processing` (lazily)."""
@@ -300,7 +311,8 @@ class EventStore:
         """All kept events, in article order (first time seen), then order within the article; not merged."""
         rows = self._conn.execute(
             f"SELECT {', '.join(f'e.{c}' for c in _EVENT_NAMES)} FROM events e "
-            "JOIN articles a ON a.fid = e.article_fid ORDER BY a.fid, e.seq")
+            "JOIN articles a ON a.fid = e.article_fid ORDER BY a.fid, e.seq"
+        )
         return [_event_from_row(r) for r in rows]
 
     def merged(self, merge: Callable[[list[StrikeEvent]], list[StrikeEvent]] | None = None) -> list[StrikeEvent]:
@@ -312,7 +324,8 @@ class EventStore:
     def articles(self) -> list[dict[str, Any]]:
         """Rows of the articles table (key, id, path, sha256, processed_at, n_events, error)."""
         rows = self._conn.execute(
-            "SELECT key, id, path, sha256, processed_at, n_events, error FROM articles ORDER BY fid")
+            "SELECT key, id, path, sha256, processed_at, n_events, error FROM articles ORDER BY fid"
+        )
         return [dict(r) for r in rows]
 
     def __len__(self) -> int:
@@ -365,11 +378,15 @@ class EventStore:
         key = article_key(article)
         row = self._conn.execute("SELECT fid FROM articles WHERE key = ?", (key,)).fetchone()
         if row is not None:
-            self._conn.execute("UPDATE articles SET id=?, path=?, sha256=?, processed_at=?, n_events=?, error=? "
-                               "WHERE fid=?", (*values, row["fid"]))
+            self._conn.execute(
+                "UPDATE articles SET id=?, path=?, sha256=?, processed_at=?, n_events=?, error=? WHERE fid=?",
+                (*values, row["fid"]),
+            )
             return int(row["fid"])
-        cur = self._conn.execute("INSERT INTO articles (key, id, path, sha256, processed_at, n_events, error) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?)", (key, *values))
+        cur = self._conn.execute(
+            "INSERT INTO articles (key, id, path, sha256, processed_at, n_events, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (key, *values),
+        )
         return int(cur.lastrowid)  # type: ignore[arg-type]
 
     def clear(self) -> None:
@@ -393,8 +410,13 @@ class EventStore:
         self._conn.execute("COMMIT")
         self._conn.execute("VACUUM")
 
-    def export(self, path: str | os.PathLike[str], *, acled: bool = False,
-               merge: Callable[[list[StrikeEvent]], list[StrikeEvent]] | None = None) -> Path:
+    def export(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        acled: bool = False,
+        merge: Callable[[list[StrikeEvent]], list[StrikeEvent]] | None = None,
+    ) -> Path:
         """Write the merged events with :func:`geomap.io.export.write_events` (any supported format)."""
         from geomap.io.export import write_events  # noqa: PLC0415 - lazy: geopandas
 
