@@ -13,20 +13,15 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from geomap._geo import haversine_km
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "devdata" / "cir_events.csv"
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def load_rows(path: Path) -> list[dict[str, str]]:

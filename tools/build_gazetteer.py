@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from geomap._fileio import atomic_path
+from geomap._geo import haversine_km as _haversine_km
 from geomap._text import (
     is_cyrillic,
     is_latin_or_cyrillic,
@@ -64,13 +65,6 @@ class _Place:
     geonameid: int
     names: set[str] = field(default_factory=set)
     admin2: str = ""
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlam = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlam / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _keep_alt_name(alt: str) -> bool:

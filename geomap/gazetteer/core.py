@@ -35,6 +35,7 @@ from pathlib import Path
 
 from geomap import settings
 from geomap._fileio import write_text_atomic
+from geomap._geo import haversine_km as _haversine_km
 from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word
 from geomap.exc import GazetteerError, QueryError
 from geomap.gazetteer.storage import FORMAT_VERSION, KINDS, _KeyIndex, _KindColumn, _map_npz, _NumColumn, _StrColumn
@@ -119,12 +120,6 @@ class Resolution:
             "match": self.match.to_dict() if self.match else None,
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 #: Degrees of latitude beyond which a point is surely farther than HINT_RADIUS_KM (a
