@@ -11,13 +11,28 @@ loads its heavy dependencies (spaCy, geopandas, folium) on first use.
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from geomap.api import extract, make_map, places
+    from geomap.gazetteer import Gazetteer, Resolution
+    from geomap.geocoder import GazetteerGeocoder
+    from geomap.records import Article, Candidate, Mention, Source, StrikeEvent
+
+try:
+    __version__ = version("geomap")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree without metadata
+    __version__ = "0+unknown"
 
 __all__ = [
-    "GazetteerGeocoder",
+    "Article",
+    "Candidate",
     "Gazetteer",
+    "GazetteerGeocoder",
+    "Mention",
+    "Source",
     "StrikeEvent",
     "__version__",
     "extract",
@@ -26,18 +41,23 @@ __all__ = [
     "places",
 ]
 
+#: Public names loaded on first use: name -> (module, attribute).
 _LAZY = {
+    "Article": ("geomap.records", "Article"),
+    "Candidate": ("geomap.records", "Candidate"),
     "Gazetteer": ("geomap.gazetteer", "Gazetteer"),
     "GazetteerGeocoder": ("geomap.geocoder", "GazetteerGeocoder"),
-    "StrikeEvent": ("geomap.events", "StrikeEvent"),
+    "Mention": ("geomap.records", "Mention"),
+    "Source": ("geomap.records", "Source"),
+    "StrikeEvent": ("geomap.records", "StrikeEvent"),
     "extract": ("geomap.api", "extract"),
     "make_map": ("geomap.api", "make_map"),
     "places": ("geomap.api", "places"),
 }
 
 
-def geocode(query: str, *, country: str | None = None) -> Any:
-    """Resolve one query against the bundled gazetteer (a ``Resolution``)."""
+def geocode(query: str, *, country: str | None = None) -> Resolution:
+    """Resolve one query against the bundled gazetteer (a :class:`~geomap.gazetteer.Resolution`)."""
     from geomap.gazetteer import Gazetteer, Hints
 
     return Gazetteer.default().resolve(query, country, Hints())
@@ -45,8 +65,12 @@ def geocode(query: str, *, country: str | None = None) -> Any:
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
+        value = getattr(importlib.import_module(module), attr)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'geomap' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
