@@ -14,7 +14,11 @@ Usage: ``.venv/bin/python bench/run_all.py [--quick]``
    start-up times (bench_nlp.py);
 5. accuracy: CIR event geocoding against a naive cities500 look-up (bench_cir.py) and
    LGL/GeoWebNews geoparsing beside Mordecai 3's published figures (eval_geoparse.py);
-   both need ../shared/devdata and say so when it is absent.
+   both need ../shared/devdata and say so when it is absent;
+6. strike events on the 35 real dev-set reports (bench_events.py): place and place+date
+   recall, precision, exact casualties, phantom casualties, beside the figures before this
+   round, with every miss and false event;
+7. ingest throughput on 1 MB pathological inputs beside ordinary text (bench_ingest.py).
 
 Each part runs in its own subprocess, so one failing part is reported and the others
 still run; its output is shown as it comes and the tables are repeated in a summary at
@@ -49,6 +53,8 @@ PARTS = (
     ("bench_nlp.py", [], ["--docs", "100", "--rounds", "1", "--warm", "50"], 1800),
     ("bench_cir.py", [], [], 300),
     ("eval_geoparse.py", [], ["--limit", "100"], 600),
+    ("bench_events.py", [], [], 600),
+    ("bench_ingest.py", [], ["--quick"], 600),
 )
 
 
