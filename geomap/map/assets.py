@@ -3,10 +3,13 @@
 geomap's HTML map must open with no network, so every script and style sheet it
 needs is read from ``geomap/map/static/`` and written *into* the page:
 
-* ``geomap/map/static/geomap.js`` and ``geomap.css`` are geomap's own code (committed);
+* ``geomap/map/static/gm-*.js`` and ``geomap.css`` are geomap's own code (committed; the
+  scripts are split by concern and inlined in the order of :data:`OWN_JS`);
 * ``geomap/map/static/vendor/`` holds third-party files copied from ``node_modules`` by
   ``python -m geomap.map.assets --vendor node_modules`` (run by ``make install``; the
-  folder is git-ignored), with a ``NOTICE`` naming each file and its licence.
+  folder is git-ignored), with a ``NOTICE`` naming each file and its licence, and the
+  offline base map ``basemap.json`` copied from ``data/basemap/`` so that a built wheel
+  ships it.
 
 Folium elements reference an asset with a pseudo-URL ``geomap-asset:<name>`` in
 their ``default_js``/``default_css``; :func:`inline_header_links` swaps those
@@ -31,6 +34,8 @@ from geomap.exc import GeomapError
 
 __all__ = [
     "ASSET_SCHEME",
+    "OWN",
+    "OWN_JS",
     "AssetError",
     "asset_url",
     "external_refs",
@@ -78,8 +83,20 @@ VENDORED: tuple[VendoredFile, ...] = (
     ),
 )
 
+#: geomap's own scripts (committed, in geomap/map/static/), inlined in this order: each
+#: adds to the ``window.geomap`` namespace that the earlier ones made.
+OWN_JS = (
+    "gm-util.js",  # namespace, DOM and text helpers
+    "gm-data.js",  # the data block: decoding, columns, event text
+    "gm-canvas.js",  # the event canvas: symbols, clusters, spiders, hit tests
+    "gm-layers.js",  # base map, labels, region outlines
+    "gm-popup.js",  # event and source cards, multi-event popups
+    "gm-time.js",  # the timeline: histogram, slider, play, windows
+    "gm-panels.js",  # panels: search, legend, layers, event list, downloads
+    "gm-view.js",  # the view: filters, URL hash, layout, entry point
+)
 #: geomap's own files (committed, in geomap/map/static/).
-OWN = ("geomap.js", "geomap.css")
+OWN = (*OWN_JS, "geomap.css")
 
 
 def assets_dir() -> Path:
@@ -239,7 +256,7 @@ def _package_meta(pkg_dir: Path) -> dict[str, Any]:
         raise AssetError(msg) from None
 
 
-def _notice(node_modules: Path) -> str:
+def _notice(node_modules: Path, basemap: bool = False) -> str:
     lines = [
         "Third-party files bundled into geomap's offline HTML maps",
         "(copied from node_modules by `python -m geomap.map.assets --vendor node_modules`).",
@@ -258,10 +275,16 @@ def _notice(node_modules: Path) -> str:
         if lic.exists():
             lines += ["", "  " + lic.read_text(encoding="utf-8").strip().replace("\n", "\n  ")]
         lines.append("")
+    if basemap:
+        lines += [
+            "basemap.json <- data/basemap/basemap.json (tools/build_basemap.py): Natural Earth",
+            "  (public domain); town names from GeoNames (CC BY 4.0).",
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 
-def vendor(node_modules: Path, dest: Path | None = None) -> list[Path]:
+def vendor(node_modules: Path, dest: Path | None = None, basemap: Path | None = None) -> list[Path]:
     """Copy the third-party assets from ``node_modules`` into ``dest``.
 
     Parameters
@@ -270,13 +293,18 @@ def vendor(node_modules: Path, dest: Path | None = None) -> list[Path]:
         The ``node_modules`` directory made by ``npm ci``.
     dest
         Target directory; ``geomap/map/static/vendor`` by default.
+    basemap
+        The offline base map to ship with the package (``data/basemap/basemap.json``
+        beside ``node_modules`` by default); copied as ``basemap.json`` when it exists.
 
     Returns
     -------
     list of Path
-        The files written (assets, then ``NOTICE``).
+        The files written (assets, the base map, then ``NOTICE``).
     """
     dest = dest or vendor_dir()
+    if basemap is None:
+        basemap = node_modules.resolve().parent / "data" / "basemap" / "basemap.json"
     written = []
     for f in VENDORED:
         src = node_modules / f.package / f.path
@@ -289,7 +317,11 @@ def vendor(node_modules: Path, dest: Path | None = None) -> list[Path]:
             text = _inline_css_images(text, src.parent)
         write_text_atomic(dest / f.name, text, make_parents=True)
         written.append(dest / f.name)
-    write_text_atomic(dest / "NOTICE", _notice(node_modules), make_parents=True)
+    shipped = basemap.is_file()
+    if shipped:
+        write_text_atomic(dest / "basemap.json", basemap.read_text(encoding="utf-8"), make_parents=True)
+        written.append(dest / "basemap.json")
+    write_text_atomic(dest / "NOTICE", _notice(node_modules, shipped), make_parents=True)
     written.append(dest / "NOTICE")
     return written
 
@@ -299,9 +331,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geomap.map.assets", description=__doc__)
     parser.add_argument("--vendor", type=Path, metavar="NODE_MODULES", required=True)
     parser.add_argument("--dest", type=Path, default=None)
+    parser.add_argument(
+        "--basemap",
+        type=Path,
+        default=None,
+        help="offline base map to ship (default: data/basemap/basemap.json beside NODE_MODULES)",
+    )
     args = parser.parse_args(argv)
     try:
-        for path in vendor(args.vendor, args.dest):
+        for path in vendor(args.vendor, args.dest, args.basemap):
             print(path)
     except GeomapError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,24 +1,45 @@
 """The dated, layered strike map: one self-contained HTML file that works offline.
 
-:func:`render_map` turns the events GeoDataFrame of :mod:`geomap.export` into a
+:func:`render_map` turns the events GeoDataFrame of :mod:`geomap.io.export` into a
 ``folium.Map`` whose page needs no network: Leaflet, the heat-map plugin and
 geomap's own JS/CSS are inlined from ``geomap/map/static`` (see :mod:`geomap.map.assets`),
 and folium's default CDN header (jQuery, Bootstrap, Font Awesome, awesome-markers)
-is not used at all.  Events are embedded once, as compact columns in a JSON
-``<script type="application/json">`` block; ``geomap.js`` draws them on one canvas
-(towns as pins, "near" places as circles) plus translucent hatched polygons for
-region-level events, and filters everything through one time control and the
-layer control together.
+is not used at all.
 
-The default base layer is the bundled vector outline map (countries and admin-1
-units, labelled by zoom), not OpenStreetMap tiles: offline users see a usable map
-at once instead of grey tiles, and no tile request reveals the viewed area to a
-third party.  The OSM layer is one click away in the layer control when
-``tiles=True``.
+The page's data block
+---------------------
+Everything the page shows is one JSON document (:func:`encode_events`), written into a
+``<script type="application/octet-stream" data-encoding="zlib+base64">`` element as
+zlib-compressed, base64-encoded UTF-8 (:func:`encode_data_block`; :func:`page_data`
+reads it back).  Article text is thus never parsed as HTML or script.  The document is
+a set of *named tables*: each table is an object of equally long columns, one array per
+named field, so Python and JavaScript agree by field name, never by position:
+
+``events`` (one entry per mapped event, see :data:`EVENT_FIELDS`)
+    numeric columns are plain arrays; text columns are dictionary-coded
+    ``{"values": [distinct strings], "codes": [index per event, -1 for none]}``
+    (``codes`` is null when every value is distinct and present: then ``values`` is in
+    event order); ``sources`` holds each event's row numbers in the ``sources`` table.
+``sources`` (one entry per distinct source article, see :data:`SOURCE_FIELDS`)
+    ``outlet``, ``title``, ``url`` (http(s) only) and ``published``, dictionary-coded.
+``categories`` / ``sides``
+    the legend vocabularies: ``events.category`` and ``events.side`` index them.
+
+Besides: ``regions`` (GeoJSON geometries that ``events.region`` indexes), ``base``
+(country and admin-1 outlines and labels around the events), ``basemap`` (rivers,
+lakes, coast, towns and oblast label points: ``data/basemap/basemap.json``, schema in
+``data/basemap/README.md``), ``t0``/``span`` (the first date and the number of days),
+``bounds``, ``title`` and ``tiles``.  ``geomap/map/static/gm-data.js`` reads it.
+
+The default base layer is the bundled vector map (countries, admin-1 units, rivers,
+lakes, towns), not OpenStreetMap tiles: offline users see a usable map at once, and
+no tile request reveals the viewed area to a third party.  The OSM layer is one click
+away in the layer panel when ``tiles=True``.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import itertools
@@ -26,45 +47,74 @@ import json
 import math
 import os
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from geomap._fileio import write_text_atomic
-from geomap.map.assets import asset_url, external_refs, inline_header_links, raw_element
 from geomap.exc import InputError, OutputError
+from geomap.map.assets import (
+    OWN_JS,
+    asset_url,
+    assets_dir,
+    external_refs,
+    inline_header_links,
+    raw_element,
+)
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["encode_events", "render_map", "save_map", "script_json", "write_map"]
+__all__ = [
+    "encode_data_block",
+    "encode_events",
+    "page_data",
+    "render_map",
+    "save_map",
+    "script_json",
+    "write_map",
+]
 
 #: OpenStreetMap raster tiles (optional layer, only fetched when the user picks it).
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+#: Weapon/type categories: ``events.category`` indexes this table (sent to the page).
+CATEGORIES: tuple[dict[str, str], ...] = (
+    {"key": "missile", "label": "Missile", "color": "#d55e00"},
+    {"key": "drone", "label": "Drone", "color": "#0072b2"},
+    {"key": "artillery", "label": "Artillery / shelling", "color": "#e69f00"},
+    {"key": "bomb", "label": "Air / glide bomb", "color": "#cc79a7"},
+    {"key": "intercepted", "label": "Intercepted", "color": "#009e73"},
+    {"key": "unknown", "label": "Unknown weapon", "color": "#6f6f6f"},
 )
-
-#: Weapon/type layers, in the order of ``CATS`` in geomap.js.
+_CATEGORY_INDEX = {c["key"]: k for k, c in enumerate(CATEGORIES)}
+#: The export's ``weapon`` value -> category key.
 CATEGORY_OF_WEAPON = {
-    "missile": 0,
-    "drone": 1,
-    "artillery": 2,
-    "mlrs": 2,
-    "aerial bomb": 3,
-    "unknown": 5,
+    "missile": "missile",
+    "drone": "drone",
+    "artillery": "artillery",
+    "mlrs": "artillery",
+    "aerial bomb": "bomb",
+    "unknown": "unknown",
 }
-INTERCEPTED_CATEGORY = 4
-UNKNOWN_CATEGORY = 5
+INTERCEPTED_CATEGORY = _CATEGORY_INDEX["intercepted"]
+UNKNOWN_CATEGORY = _CATEGORY_INDEX["unknown"]
 
-#: Side layers, in the order of ``SIDES`` in geomap.js.
-SIDE_INDEX = {"strikes on ukraine": 0, "strikes on russia": 1}
+#: Sides: ``events.side`` indexes this table; ``value`` is the export's ``side`` text.
+SIDES: tuple[dict[str, str | None], ...] = (
+    {"key": "ukraine", "label": "Strikes on Ukraine", "value": "strikes on Ukraine", "dot": "#ffffff"},
+    {"key": "russia", "label": "Strikes on Russia", "value": "strikes on Russia", "dot": "#1a1a1a"},
+    {"key": "other", "label": "Other / unclear side", "value": "other", "dot": None},
+)
+SIDE_INDEX = {str(side["value"]).lower(): k for k, side in enumerate(SIDES[:2])}
 OTHER_SIDE = 2
 
-#: String columns embedded (dictionary-encoded) for popups and tooltips.
+#: Text columns of the export kept for popups, the event list, search and downloads.
 STRING_COLUMNS = (
     "event_id",
     "place_text",
@@ -80,8 +130,29 @@ STRING_COLUMNS = (
     "date_source",
 )
 
-#: Per-day layers are offered when the dated events span at most this many days.
-MAX_DAY_LAYERS = 31
+#: The ``events`` table of the data block: field -> meaning (also in gm-data.js).
+EVENT_FIELDS: dict[str, str] = {
+    "lat": "latitude of the symbol (degrees, 5 decimals)",
+    "lon": "longitude of the symbol",
+    "day": "days since t0; -1 when undated",
+    "time_precision": "1 day, 2 week, 3 month (ACLED)",
+    "category": "index into categories (intercepted wins over the weapon)",
+    "side": "index into sides",
+    "geo_precision": "1 town, 2 near a town, 3 region",
+    "shape": "drawn as 1 pin, 2 ~10 km circle, 3 region polygon",
+    "region": "index into regions, -1 when none",
+    "killed": "-1 when unknown",
+    "injured": "-1 when unknown",
+    "intercepted": "0 or 1",
+    "confidence": "0..1, -1 when unknown",
+    "sources": "row numbers in the sources table",
+    **{name: "text (dictionary-coded)" for name in STRING_COLUMNS},
+}
+#: The ``sources`` table: one row per distinct source article.
+SOURCE_FIELDS = ("outlet", "title", "url", "published")
+
+#: Data block format: bumped when a field changes meaning.
+DATA_VERSION = 2
 
 #: Area shown when there is nothing to fit (Ukraine and its neighbours): W, S, E, N.
 DEFAULT_BBOX = (22.0, 44.0, 40.5, 52.5)
@@ -128,9 +199,7 @@ def _geojson_geometries(geoms: Any, tolerance: float, ndigits: int) -> list[dict
     if tolerance > 0:
         simpler = shapely.simplify(geoms, tolerance, preserve_topology=True)
         geoms = np.where(shapely.is_empty(simpler), geoms, simpler)
-    rounded = [
-        shapely.set_coordinates(g, np.round(shapely.get_coordinates(g), ndigits)) for g in geoms
-    ]
+    rounded = [shapely.set_coordinates(g, np.round(shapely.get_coordinates(g), ndigits)) for g in geoms]
     return [json.loads(text) for text in shapely.to_geojson(np.asarray(rounded, dtype=object))]
 
 
@@ -154,11 +223,10 @@ def _feature_name(props: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _label_point(
-    props: Mapping[str, Any], gj: Mapping[str, Any], box: tuple[float, ...]
-) -> tuple[float, float]:
+def _label_point(props: Mapping[str, Any], gj: Mapping[str, Any], box: tuple[float, ...]) -> tuple[float, float]:
     """Label position: the feature's ``label_lat``/``label_lon``, else a point inside it."""
-    lat, lon = props.get("label_lat"), props.get("label_lon")
+    lat: Any = props.get("label_lat")
+    lon: Any = props.get("label_lon")
     numbers = isinstance(lat, (int, float)) and isinstance(lon, (int, float))
     if numbers and math.isfinite(lat) and math.isfinite(lon):
         return float(lat), float(lon)
@@ -218,7 +286,10 @@ class _Collection:
 
 
 def _parse_collection(fc: Mapping[str, Any], tolerance: float) -> _Collection:
-    geometries, bounds, labels, codes = [], [], [], {}
+    geometries: list[Mapping[str, Any]] = []
+    bounds: list[tuple[float, float, float, float]] = []
+    labels: list[list[Any] | None] = []
+    codes: dict[str, int] = {}
     for feat in fc.get("features", []):
         gj = feat.get("geometry") if isinstance(feat, Mapping) else None
         if not gj or gj.get("type") not in _POLYGONAL:
@@ -245,7 +316,7 @@ def _parse_collection(fc: Mapping[str, Any], tolerance: float) -> _Collection:
 def _default_collections() -> tuple[_Collection, _Collection] | None:
     """The bundled boundaries, indexed once per process (None when not installed)."""
     try:
-        from geomap import boundaries  # type: ignore[attr-defined]
+        from geomap.gazetteer import boundaries
     except ImportError:
         return None
     return (
@@ -254,9 +325,7 @@ def _default_collections() -> tuple[_Collection, _Collection] | None:
     )
 
 
-def _select(
-    col: _Collection | None, bbox: tuple[float, ...]
-) -> tuple[dict[str, Any] | None, list[list[Any]]]:
+def _select(col: _Collection | None, bbox: tuple[float, ...]) -> tuple[dict[str, Any] | None, list[list[Any]]]:
     """Features of ``col`` overlapping ``bbox``: a FeatureCollection and their labels."""
     if col is None:
         return None, []
@@ -267,11 +336,9 @@ def _select(
     ]
     fc = {
         "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "properties": {}, "geometry": g} for g in col.displayed(hit)
-        ],
+        "features": [{"type": "Feature", "properties": {}, "geometry": g} for g in col.displayed(hit)],
     }
-    return fc, [col.labels[i] for i in hit if col.labels[i] is not None]
+    return fc, [lab for i in hit if (lab := col.labels[i]) is not None]
 
 
 class _AdminLookup(Mapping[str, Any]):
@@ -299,6 +366,8 @@ def _encode_base(
     base_layers: Mapping[str, Any] | None, bbox: tuple[float, ...]
 ) -> tuple[dict[str, Any], Mapping[str, Any]]:
     """The base layers around ``bbox`` and a ``gn_a1_code -> shapely polygon`` lookup."""
+    countries: _Collection | None
+    admin1: _Collection | None
     if base_layers is None:
         parsed = _default_collections()
         if parsed is None:
@@ -374,8 +443,7 @@ def _lookup(series: pd.Series, table: Mapping[str, int], default: int) -> Any:
 
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     mapped = np.array(
-        [table.get(u.strip().lower(), default) if isinstance(u, str) else default for u in uniques]
-        + [default],
+        [table.get(u.strip().lower(), default) if isinstance(u, str) else default for u in uniques] + [default],
         dtype=np.int64,
     )
     return mapped[codes]  # code -1 (null) picks the trailing default
@@ -384,7 +452,8 @@ def _lookup(series: pd.Series, table: Mapping[str, int], default: int) -> Any:
 def _categories(weapon: pd.Series, intercepted: list[int]) -> list[int]:
     import numpy as np
 
-    cats = _lookup(weapon, CATEGORY_OF_WEAPON, UNKNOWN_CATEGORY)
+    table = {w: _CATEGORY_INDEX[key] for w, key in CATEGORY_OF_WEAPON.items()}
+    cats = _lookup(weapon, table, UNKNOWN_CATEGORY)
     return np.where(np.asarray(intercepted, dtype=bool), INTERCEPTED_CATEGORY, cats).tolist()
 
 
@@ -397,9 +466,7 @@ def _days(date: pd.Series) -> tuple[list[int], str | None, int]:
     import pandas as pd
 
     text = date.astype("string").str.strip().str.slice(0, 10)
-    parsed = pd.to_datetime(
-        text.where(text.str.match(_ISO_DAY.pattern)), format="%Y-%m-%d", errors="coerce"
-    )
+    parsed = pd.to_datetime(text.where(text.str.match(_ISO_DAY.pattern)), format="%Y-%m-%d", errors="coerce")
     if parsed.notna().sum() == 0:
         return [-1] * len(date), None, 0
     t0 = parsed.min()
@@ -408,8 +475,8 @@ def _days(date: pd.Series) -> tuple[list[int], str | None, int]:
     return days.tolist(), t0.strftime("%Y-%m-%d"), span
 
 
-def _parse_sources(text: Any, fallback: Any) -> list[tuple[str | None, str | None, str | None]]:
-    """``(title, url, published)`` of each source in a ``sources_json`` value."""
+def _parse_sources(text: Any, fallback: Any) -> list[tuple[str | None, ...]]:
+    """``(outlet, title, url, published)`` of each source in a ``sources_json`` value."""
     records: Any = []
     if isinstance(text, str) and text.strip():
         try:
@@ -422,22 +489,42 @@ def _parse_sources(text: Any, fallback: Any) -> list[tuple[str | None, str | Non
         records = []
     if not records and isinstance(fallback, str) and fallback.strip():
         records = [{"title": fallback}]
-    out = []
+    out: list[tuple[str | None, ...]] = []
     for rec in records:
         if isinstance(rec, Mapping):
+            url = _http_or_none(rec.get("url"))
             key = (
+                _outlet(url) or _text_or_none(rec.get("outlet")),
                 _text_or_none(rec.get("title")),
-                _http_or_none(rec.get("url")),
+                url,
                 _text_or_none(rec.get("published")),
             )
-            if key != (None, None, None):
+            if key[1:] != (None, None, None):
                 out.append(key)
     return out
 
 
-def _sources(df: pd.DataFrame) -> tuple[list[list[str | None]], list[list[int]]]:
-    """Interned source records ``[title, url, published]`` and each event's indices."""
-    table: dict[tuple[str | None, str | None, str | None], int] = {}
+def _outlet(url: str | None) -> str | None:
+    """The site of ``url``: its host name without a leading ``www.`` (None without a URL)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _sources(df: pd.DataFrame) -> tuple[dict[str, Any], list[list[int]]]:
+    """The ``sources`` table (distinct source records, one column per SOURCE_FIELDS) and
+    each event's row numbers in it."""
+    import pandas as pd
+
+    table: dict[tuple[str | None, ...], int] = {}
     memo: dict[tuple[Any, Any], list[int]] = {}
     per_event: list[list[int]] = []
     raw = _column(df, "sources_json").astype(object).tolist()
@@ -454,7 +541,12 @@ def _sources(df: pd.DataFrame) -> tuple[list[list[str | None]], list[list[int]]]
             if memo_key is not None:
                 memo[memo_key] = idx
         per_event.append(idx)
-    return [list(k) for k in table], per_event
+    rows = list(table)
+    columns = {}
+    for k, name in enumerate(SOURCE_FIELDS):
+        values, codes = _strings(pd.Series([r[k] for r in rows], dtype=object))
+        columns[name] = {"values": values, "codes": codes}
+    return columns, per_event
 
 
 def _text_or_none(value: Any) -> str | None:
@@ -500,14 +592,13 @@ def _coordinates(
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     type_ids = shapely.get_type_id(geoms)
     names = {0: "Point", 3: "Polygon", 6: "MultiPolygon"}
-    kinds = [
-        None if m else names.get(int(t), "Other") for m, t in zip(missing, type_ids, strict=True)
-    ]
+    kinds = [None if m else names.get(int(t), "Other") for m, t in zip(missing, type_ids, strict=True)]
     lat = pd.to_numeric(_column(df, "lat"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     lon = pd.to_numeric(_column(df, "lon"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     is_point = (type_ids == 0) & ~missing
-    lon = np.where(is_point, shapely.get_x(np.where(is_point, geoms, None)), lon)
-    lat = np.where(is_point, shapely.get_y(np.where(is_point, geoms, None)), lat)
+    points = np.where(is_point, geoms, cast(Any, None))
+    lon = np.where(is_point, shapely.get_x(points), lon)
+    lat = np.where(is_point, shapely.get_y(points), lat)
     fallback = ~missing & ~is_point & ~(np.isfinite(lat) & np.isfinite(lon))
     if fallback.any():
         rep = shapely.point_on_surface(geoms[fallback])
@@ -592,33 +683,40 @@ def encode_events(
     title: str | None = None,
     tiles: bool = True,
     base_layers: Mapping[str, Any] | None = None,
+    basemap: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The data block ``geomap.js`` reads: events as compact columns plus base layers.
+    """The data block the page reads: the named tables described in the module docstring.
 
     Parameters
     ----------
     events
-        Events as produced by :mod:`geomap.export` (EPSG:4326 or any CRS).
+        Events as produced by :mod:`geomap.io.export` (EPSG:4326 or any CRS).
     title
         Map title.
     tiles
         Offer the OpenStreetMap tile layer (off by default in the page).
     base_layers
-        ``{"countries": FeatureCollection, "admin1": FeatureCollection}``.
+        ``{"countries": FeatureCollection, "admin1": FeatureCollection}``; None: the
+        bundled boundaries; an empty mapping: none.
+    basemap
+        The offline base map document (``data/basemap/basemap.json``); None: the bundled
+        one when present; an empty mapping: none.
 
     Returns
     -------
     dict
-        JSON-ready data (see ``EventData`` in ``geomap/map/static/geomap.js``).
+        JSON-ready data (read by ``geomap/map/static/gm-data.js``).
     """
+    import pandas as pd
+
     df = _prepare_frame(events)
     lats_all, lons_all, kinds_all = _coordinates(df)
     keep = [i for i, lat in enumerate(lats_all) if lat is not None]
     skipped = len(df) - len(keep)
     if skipped:
         df = df.iloc[keep].reset_index(drop=True)
-    lats = [lats_all[i] for i in keep]
-    lons = [lons_all[i] for i in keep]
+    lats = [cast(float, lats_all[i]) for i in keep]
+    lons = [cast(float, lons_all[i]) for i in keep]
     kinds = [kinds_all[i] for i in keep]
 
     precision = [min(max(p, 1), 3) for p in _ints(_column(df, "geo_precision"), 1)]
@@ -629,43 +727,119 @@ def encode_events(
 
     intercepted = _bools(_column(df, "intercepted"))
     days, t0, span = _days(_column(df, "date"))
-    import pandas as pd
-
-    conf = pd.to_numeric(_column(df, "confidence"), errors="coerce").round(2).fillna(-1).tolist()
-    strings, codes = {}, {}
+    confidence = pd.to_numeric(_column(df, "confidence"), errors="coerce")
+    conf = confidence.where((confidence >= 0) & (confidence <= 1)).round(2).fillna(-1).tolist()
+    columns: dict[str, Any] = {
+        "lat": lats,
+        "lon": lons,
+        "day": days,
+        "time_precision": _ints(_column(df, "time_precision"), 1),
+        "category": _categories(_column(df, "weapon"), intercepted),
+        "side": _sides(_column(df, "side")),
+        "geo_precision": precision,
+        "shape": shape_of,
+        "region": geom_idx,
+        "killed": _ints(_column(df, "killed"), -1),
+        "injured": _ints(_column(df, "injured"), -1),
+        "intercepted": intercepted,
+        "confidence": conf,
+    }
     for name in STRING_COLUMNS:
-        strings[name], codes[name] = _strings(_column(df, name))
-    src, srcs = _sources(df)
+        values, codes = _strings(_column(df, name))
+        columns[name] = {"values": values, "codes": codes}
+    source_table, columns["sources"] = _sources(df)
     return {
-        "v": 1,
+        "format": "geomap-map",
+        "version": DATA_VERSION,
         "title": title,
         "n": len(df),
         "skipped": skipped,
         "t0": t0,
         "span": span,
-        "day_layers": 0 < span <= MAX_DAY_LAYERS,
         "bounds": [[bbox[1], bbox[0]], [bbox[3], bbox[2]]] if bbox else None,
         "tiles": {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION} if tiles else None,
-        "lat": lats,
-        "lon": lons,
-        "day": days,
-        "tprec": _ints(_column(df, "time_precision"), 1),
-        "cat": _categories(_column(df, "weapon"), intercepted),
-        "side": _sides(_column(df, "side")),
-        "prec": precision,
-        "shape": shape_of,
-        "geom": geom_idx,
-        "killed": _ints(_column(df, "killed"), -1),
-        "injured": _ints(_column(df, "injured"), -1),
-        "icpt": intercepted,
-        "conf": conf,
-        "s": strings,
-        "sc": codes,
-        "src": src,
-        "srcs": srcs,
+        "categories": [dict(c) for c in CATEGORIES],
+        "sides": [dict(side) for side in SIDES],
+        "events": columns,
+        "sources": source_table,
         "regions": regions,
         "base": base,
+        "basemap": _basemap(basemap),
     }
+
+
+# --------------------------------------------------------------------------- offline base map
+
+#: Where a source checkout keeps the base map built by ``tools/build_basemap.py``.
+REPO_BASEMAP = Path(__file__).resolve().parents[2] / "data" / "basemap" / "basemap.json"
+#: The copy shipped in the package (made by ``python -m geomap.map.assets --vendor``).
+BASEMAP_ASSET = "basemap.json"
+
+
+def basemap_path() -> Path | None:
+    """The offline base map file: the checkout's ``data/basemap/basemap.json`` when there
+    is one (never stale while developing), else the packaged copy; None when neither."""
+    for path in (REPO_BASEMAP, assets_dir() / "vendor" / BASEMAP_ASSET):
+        if path.is_file():
+            return path
+    return None
+
+
+@functools.cache
+def _read_basemap(path: str, mtime_ns: int) -> dict[str, Any] | None:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != "geomap-basemap":
+        return None
+    return doc
+
+
+def _basemap(basemap: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The base map document to embed (None: none available or not wanted)."""
+    if basemap is not None:
+        return dict(basemap) if basemap else None
+    path = basemap_path()
+    if path is None:
+        return None
+    return _read_basemap(str(path), path.stat().st_mtime_ns)
+
+
+# --------------------------------------------------------------------------- the data block
+
+#: ``data-encoding`` of the data block.
+DATA_ENCODING = "zlib+base64"
+
+
+def encode_data_block(data: Mapping[str, Any]) -> str:
+    """``data`` as the data block's text: compact JSON, zlib level 6, base64.
+
+    The same data always gives the same text.  The page inflates it with the browser's
+    ``DecompressionStream("deflate")``.
+    """
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return base64.b64encode(zlib.compress(raw.encode("utf-8"), 6)).decode("ascii")
+
+
+_BLOCK_RE = re.compile(
+    r'<script type="application/octet-stream" id="[^"]+" data-encoding="zlib\+base64">'
+    r"([A-Za-z0-9+/=]*)</script>"
+)
+
+
+def page_data(page: str) -> dict[str, Any]:
+    """The data block of a rendered map page, decoded (for tests and tools).
+
+    Raises
+    ------
+    InputError
+        If ``page`` has no geomap data block.
+    """
+    m = _BLOCK_RE.search(page)
+    if not m:
+        raise InputError("no geomap data block in the page")
+    return json.loads(zlib.decompress(base64.b64decode(m.group(1))).decode("utf-8"))
 
 
 # --------------------------------------------------------------------------- folium elements
@@ -681,12 +855,12 @@ def _classes() -> tuple[type, type]:
         """A ``folium.Map`` whose page inlines its assets and has stable element ids."""
 
         # Tuples, not lists: folium's add_js_link() would mutate a class-level list.
-        default_js: ClassVar = (("leaflet", asset_url("leaflet.js")),)
-        default_css: ClassVar = (("leaflet_css", asset_url("leaflet.css")),)
+        default_js: ClassVar = (("leaflet", asset_url("leaflet.js")),)  # type: ignore[misc,assignment]
+        default_css: ClassVar = (("leaflet_css", asset_url("leaflet.css")),)  # type: ignore[misc,assignment]
         geomap_title: str | None = None
 
-        def render(self, **kwargs: Any) -> None:
-            figure = self.get_root()
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+            figure: Any = self.get_root()
             _number_elements(figure)
             figure.header.add_child(raw_element(_notice_comment()), name="geomap_notice")
             if self.geomap_title:
@@ -696,31 +870,33 @@ def _classes() -> tuple[type, type]:
             inline_header_links(figure)
 
     class StrikeLayer(JSCSSMixin):
-        """The events, base layers and controls, drawn by ``geomap.js``."""
+        """The events, base layers and controls, drawn by geomap's scripts (``gm-*.js``)."""
 
-        default_js: ClassVar = (
+        default_js: ClassVar = (  # type: ignore[misc,assignment]
             ("leaflet_heat", asset_url("leaflet-heat.js")),
-            ("geomap_js", asset_url("geomap.js")),
+            *((name.replace("-", "_").removesuffix(".js"), asset_url(name)) for name in OWN_JS),
         )
-        default_css: ClassVar = (("geomap_css", asset_url("geomap.css")),)
+        default_css: ClassVar = (("geomap_css", asset_url("geomap.css")),)  # type: ignore[misc,assignment]
 
-        def __init__(self, data_json: str) -> None:
+        def __init__(self, block: str) -> None:
             super().__init__()
             self._name = "StrikeLayer"
-            self.data_json = data_json
+            self.block = block
 
-        def render(self, **kwargs: Any) -> None:
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]
             super().render(**kwargs)
-            figure = self.get_root()
+            figure: Any = self.get_root()
             name = self.get_name()
             data_id = f"{name}_data"
             figure.html.add_child(
                 raw_element(
-                    f'<script type="application/json" id="{data_id}">{self.data_json}</script>'
+                    f'<script type="application/octet-stream" id="{data_id}" '
+                    f'data-encoding="{DATA_ENCODING}">{self.block}</script>'
                 ),
                 name=data_id,
             )
-            call = f'var {name} = geomap.initFromElement({self._parent.get_name()}, "{data_id}");'
+            parent: Any = self._parent
+            call = f'var {name} = geomap.initFromElement({parent.get_name()}, "{data_id}");'
             figure.script.add_child(raw_element(call), name=name)
 
     return OfflineMap, StrikeLayer
@@ -729,7 +905,9 @@ def _classes() -> tuple[type, type]:
 def _notice_comment() -> str:
     return (
         "<!-- Made with geomap. Bundled: Leaflet 1.9.4 (BSD-2-Clause, (c) Volodymyr Agafonkin, "
-        "CloudMade), Leaflet.heat 0.2.0 with simpleheat (BSD-2-Clause, (c) Vladimir Agafonkin). -->"
+        "CloudMade), Leaflet.heat 0.2.0 with simpleheat (BSD-2-Clause, (c) Vladimir Agafonkin). "
+        "Base map data: Natural Earth (public domain), Who's On First "
+        "(https://whosonfirst.org/docs/licenses/), GeoNames (CC BY 4.0). -->"
     )
 
 
@@ -760,13 +938,14 @@ def render_map(
     title: str | None = None,
     tiles: bool = True,
     base_layers: Mapping[str, Any] | None = None,
+    basemap: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     """Build the offline, dated, layered strike map.
 
     Parameters
     ----------
     events
-        Events GeoDataFrame (columns of :mod:`geomap.export`); Point geometries for
+        Events GeoDataFrame (columns of :mod:`geomap.io.export`); Point geometries for
         town/"near" events, Polygon/MultiPolygon for region-level events.
     title
         Title shown on the map and as the page title.
@@ -775,8 +954,12 @@ def render_map(
         default: the bundled vector outlines are.
     base_layers
         ``{"countries": FeatureCollection, "admin1": FeatureCollection}``; None loads
-        the bundled boundaries from :mod:`geomap.boundaries` (if installed); an empty
+        the bundled boundaries from :mod:`geomap.gazetteer.boundaries` (if installed); an empty
         mapping means no vector base layer.
+    basemap
+        The offline base map (rivers, lakes, coast, towns, oblast names) as read from
+        ``data/basemap/basemap.json``; None uses the bundled one when present; an empty
+        mapping means none.
 
     Returns
     -------
@@ -788,7 +971,7 @@ def render_map(
     InputError
         If ``events`` is not a GeoDataFrame.
     """
-    data = encode_events(events, title=title, tiles=tiles, base_layers=base_layers)
+    data = encode_events(events, title=title, tiles=tiles, base_layers=base_layers, basemap=basemap)
     offline_map, strike_layer = _classes()
     center = [48.5, 31.5]
     if data["bounds"]:
@@ -796,7 +979,7 @@ def render_map(
         center = [round((s + n) / 2, 5), round((w + e) / 2, 5)]
     m = offline_map(location=center, zoom_start=6, tiles=None, control_scale=False)
     m.geomap_title = title
-    strike_layer(script_json(data)).add_to(m)
+    strike_layer(encode_data_block(data)).add_to(m)
     return m
 
 
@@ -825,9 +1008,7 @@ def save_map(m: folium.Map, path: str | os.PathLike[str]) -> Path:
     page = m.get_root().render()
     refs = external_refs(page)
     if refs:
-        raise OutputError(
-            f"map is not self-contained, it would fetch {refs[0][:120]!r}; remove that element"
-        )
+        raise OutputError(f"map is not self-contained, it would fetch {refs[0][:120]!r}; remove that element")
     _write_text_atomic(path, page)
     return path
 
@@ -839,9 +1020,7 @@ def write_map(events: gpd.GeoDataFrame, path: str | os.PathLike[str], **kwargs: 
 
 def _write_text_atomic(path: Path, text: str) -> None:
     if not path.parent.is_dir():
-        raise OutputError(
-            f"cannot write map {str(path)!r}: directory {str(path.parent)!r} does not exist"
-        )
+        raise OutputError(f"cannot write map {str(path)!r}: directory {str(path.parent)!r} does not exist")
     try:
         write_text_atomic(path, text)
     except OSError as exc:
