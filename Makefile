@@ -38,17 +38,17 @@ gazetteer: install
 
 # Every benchmark, each figure beside its same-run baseline (~30 min on 2 idle cores).
 bench: install
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python -m bench.run_all
 
 # The same at small sizes (~5 min).
 bench-quick: install
-	$(BIN)/python bench/run_all.py --quick
+	$(BIN)/python -m bench.run_all --quick
 
 # Dask (2 workers) against one process on the 10k-article synthetic corpus (fast
 # pipeline): exact equality of the output, and the throughput. Add --articles 10000 to
 # the command for the full spaCy model (hours on 2 cores).
 bench-10k: install
-	$(BIN)/python bench/bench_pipeline.py --articles 0 --fast-articles 10000
+	$(BIN)/python -m bench.bench_pipeline --articles 0 --fast-articles 10000
 
 clean:
 	rm -rf $(VENV) node_modules

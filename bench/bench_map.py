@@ -17,7 +17,7 @@ stopped at the first marker.  Two style sheets that no npm package ships (Bootst
 glyphicons sheet, folium's own marker-rotation sheet: neither affects drawing) are served
 empty; the output says so.  Every request is answered locally: nothing goes out.
 
-Run: ``.venv/bin/python bench/bench_map.py [--sizes 1000,10000,100000] [--naive-max 10000]``
+Run: ``.venv/bin/python -m bench.bench_map [--sizes 1000,10000,100000] [--naive-max 10000]``
 Targets for geomap at 100k events: written < 15 s, < 10 MB, first render < 5 s.
 """
 
@@ -31,8 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from conftest import CHROMIUM, launch_chromium  # noqa: E402 - the browser is started as in the tests
+from tools.browser import CHROMIUM, launch_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"

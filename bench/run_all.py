@@ -1,6 +1,6 @@
 """Every geomap benchmark in one command (``make bench``); each figure beside its same-run baseline.
 
-Usage: ``.venv/bin/python bench/run_all.py [--quick]``
+Usage: ``.venv/bin/python -m bench.run_all [--quick]`` (from the repository root)
 
 1. pipeline throughput (bench_pipeline.py): words/s in one process and with 2 Dask
    workers, the scaling ratio, peak memory per worker, pipeline load times, spaCy's
@@ -70,7 +70,10 @@ def _run(script: str, args: list[str], timeout: float) -> tuple[int | str, float
     print(f"\n=== {script} {' '.join(args)}   (load average {_load()})", flush=True)
     t0 = time.perf_counter()
     lines: list[str] = []
-    with subprocess.Popen([sys.executable, str(path), *args], stdout=subprocess.PIPE, text=True, bufsize=1) as proc:
+    module = f"bench.{path.stem}"  # run as a module from the repository root: `tools` and `geomap` import as packages
+    with subprocess.Popen(
+        [sys.executable, "-m", module, *args], cwd=HERE.parent, stdout=subprocess.PIPE, text=True, bufsize=1
+    ) as proc:
         assert proc.stdout is not None
         try:
             for line in proc.stdout:

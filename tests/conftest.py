@@ -1,15 +1,14 @@
 """Helpers shared by the tests and the benchmarks: headless Chromium, synthetic event frames,
 and the ``bundled_gazetteer`` fixture.
 
-``bench/bench_map.py`` imports :data:`CHROMIUM`, :data:`CHROMIUM_ARGS` and
-:func:`launch_chromium` from here, so the browser is started one way everywhere.
-The frames are in the export schema (what :func:`geomap.io.export.to_geodataframe`
-gives), made by hand so that the render tests do not depend on extraction.
+The browser (:data:`CHROMIUM`, :func:`launch_chromium`) comes from :mod:`tools.browser`, shared with
+``bench/bench_map.py``.
+The events come from one factory, :func:`make_event`, and the frames from
+:func:`geomap.io.to_geodataframe`, so that the render and export tests do not depend on extraction.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -44,24 +43,7 @@ def bundled_gazetteer(monkeypatch: pytest.MonkeyPatch) -> Path:
     return BUNDLED_GAZETTEER
 
 
-#: The Chromium binary (Debian's ``chromium``); ``GEOMAP_CHROMIUM`` overrides it.
-CHROMIUM = Path(os.environ.get("GEOMAP_CHROMIUM", "/usr/bin/chromium"))
-
-#: Launch arguments for headless Chromium in a container, with no network chatter.
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-
-def launch_chromium(playwright: Any) -> Any:
-    """A headless :data:`CHROMIUM` browser from a started ``sync_playwright()`` object."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
-
+from tools.browser import CHROMIUM, CHROMIUM_ARGS, launch_chromium  # noqa: E402,F401 - re-exported to the tests
 
 # --------------------------------------------------------------------------- synthetic event frames
 
@@ -133,10 +115,12 @@ def tiny_base_layers() -> dict:
     }
 
 
-def event_row(**kw) -> dict:
-    from shapely.geometry import Point, shape
+def make_event(**overrides: Any) -> Any:
+    """The one synthetic :class:`~geomap.records.StrikeEvent` of the tests: a drone strike on a
+    house in Kharkiv reported by one article; ``overrides`` replace any field."""
+    from geomap.records import Source, StrikeEvent
 
-    base = {
+    fields: dict[str, Any] = {
         "event_id": "e",
         "date": "2024-01-13",
         "time_precision": 1,
@@ -158,24 +142,29 @@ def event_row(**kw) -> dict:
         "killed": 0,
         "injured": 0,
         "intercepted": False,
-        "side": "strikes on Ukraine",
         "quote": "A drone hit a house.",
         "confidence": 0.7,
-        "source": "a1",
-        "n_sources": 1,
-        "source_titles": "Title",
-        "source_urls": "https://example.org/a",
-        "sources_json": json.dumps(
-            [
-                {
-                    "id": "a1",
-                    "title": "Title",
-                    "url": "https://example.org/a",
-                    "published": "2024-01-13",
-                }
-            ]
-        ),
+        "sources": [Source("a1", "Title", "https://example.org/a", "2024-01-13")],
+        "geometry": None,
     }
+    unknown = set(overrides) - set(fields)
+    if unknown:
+        raise TypeError(f"make_event: no StrikeEvent field {sorted(unknown)}")
+    fields.update(overrides)
+    return StrikeEvent(**fields)
+
+
+def event_row(**kw) -> dict:
+    """One row of an event frame: :func:`make_event`'s event in the export schema, then ``kw``
+    set as they are (any column, also values the exporter would refuse, such as a bad date).
+    ``geometry`` is ``Point(lon, lat)`` unless given (a GeoJSON dict or a shapely geometry)."""
+    import pandas as pd
+    from shapely.geometry import Point, shape
+
+    from geomap.io import to_geodataframe
+
+    row = to_geodataframe([make_event()]).drop(columns="geometry").astype(object).iloc[0]
+    base = {name: None if pd.isna(value) else value for name, value in row.items()}
     base.update(kw)
     if "geometry" not in kw:
         base["geometry"] = Point(base["lon"], base["lat"])
@@ -184,29 +173,20 @@ def event_row(**kw) -> dict:
     return base
 
 
-def sample_events():
+def sample_strike_events() -> list:
     """Synthetic events: a town pin, a "near" circle, a region polygon, both sides,
     three dates and one undated event, hostile article text."""
-    import geopandas as gpd
+    from geomap.records import Source
 
-    rows = [
-        event_row(
+    return [
+        make_event(
             event_id="town-1",
             quote=HOSTILE_QUOTE,
             killed=2,
             injured=5,
-            sources_json=json.dumps(
-                [
-                    {
-                        "id": "a1",
-                        "title": HOSTILE_TITLE,
-                        "url": "https://example.org/a?x=1&y='2'",
-                        "published": "2024-01-13",
-                    }
-                ]
-            ),
+            sources=[Source("a1", HOSTILE_TITLE, "https://example.org/a?x=1&y='2'", "2024-01-13")],
         ),
-        event_row(
+        make_event(
             event_id="near-1",
             date="2024-01-14",
             place_text="near Odesa",
@@ -222,11 +202,9 @@ def sample_events():
             killed=None,
             injured=3,
             quote=JINJA,
-            sources_json=json.dumps(
-                [{"id": "a2", "title": "Bad link", "url": "javascript:alert(1)", "published": None}]
-            ),
+            sources=[Source("a2", "Bad link", "javascript:alert(1)", None)],
         ),
-        event_row(
+        make_event(
             event_id="region-1",
             date="2024-01-15",
             place_text="Belgorod region",
@@ -239,12 +217,11 @@ def sample_events():
             geo_precision=3,
             weapon="drone",
             intercepted=True,
-            side="strikes on Russia",
             actor="Ukrainian forces",
             quote="Drones were shot down over the region.",
             geometry=_box(35.5, 50.0, 38.5, 51.5),
         ),
-        event_row(
+        make_event(
             event_id="town-2",
             date=None,
             time_precision=None,
@@ -260,7 +237,7 @@ def sample_events():
             injured=None,
             quote="Undated report.",
         ),
-        event_row(
+        make_event(
             event_id="town-3",
             date="2024-01-15",
             place_text="Belgorod",
@@ -271,11 +248,16 @@ def sample_events():
             admin1="09",
             admin1_name="Belgorod Oblast",
             weapon="mlrs",
-            side="strikes on Russia",
             quote="Shelling of Belgorod.",
         ),
     ]
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+def sample_events():
+    """:func:`sample_strike_events` as an event frame (:func:`geomap.io.to_geodataframe`)."""
+    from geomap.io import to_geodataframe
+
+    return to_geodataframe(sample_strike_events())
 
 
 @pytest.fixture
