@@ -1,4 +1,5 @@
-"""Tests for geomap.export: schema, every format's round trip, RFC 7946, GPKG types, errors."""
+"""Tests for geomap.io: the table from StrikeEvent's fields, every format's round trip, RFC 7946,
+GPKG types, ACLED, errors. CSV, layers and the property tests: tests/test_io_*.py."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import make_event
 
-from geomap.events import Source, StrikeEvent
+from geomap import io as export
 from geomap.exc import InputError, OutputError
-from geomap.io import export
+from geomap.io import gis, table
+from geomap.records import Source, StrikeEvent
 
 gpd = pytest.importorskip("geopandas")
 pd = pytest.importorskip("pandas")
@@ -27,27 +30,23 @@ EXTENSIONS = sorted(export.FORMATS)
 
 
 def make_events() -> list[StrikeEvent]:
-    """Point events, a region polygon, an undated event and one without any location."""
+    """Point events, a region polygon, an undated event and one without any location
+    (all from the one factory, :func:`conftest.make_event`)."""
     return [
-        StrikeEvent(
+        make_event(
             event_id="ev-kyiv",
             date="2024-01-02",
-            time_precision=1,
             date_source="stated: Jan. 2",
             place_text="Kyiv",
             place_name="Kyiv",
             geonameid=703448,
             lat=KYIV[1],
             lon=KYIV[0],
-            country_code="UA",
             admin1="12",
             admin1_name="Kyiv City",
-            geo_precision=1,
             event_type="Shelling/artillery/missile attack",
             weapon="missile",
             weapon_model="Kh-101",
-            actor="Russian forces",
-            target="residential",
             killed=4,
             injured=None,
             quote=NASTY_QUOTE,
@@ -57,7 +56,7 @@ def make_events() -> list[StrikeEvent]:
                 Source("a2"),
             ],
         ),
-        StrikeEvent(
+        make_event(
             event_id="ev-belgorod",
             date="2024-03-15",
             time_precision=2,
@@ -72,12 +71,15 @@ def make_events() -> list[StrikeEvent]:
             admin1_name="Belgorod Oblast",
             geo_precision=2,
             event_type="Disrupted weapons use",
-            weapon="drone",
+            actor="Ukrainian forces",
+            target=None,
+            killed=None,
             intercepted=True,
-            injured=0,
+            quote="",
+            confidence=0.5,
             sources=[Source("b1", "Drones downed", None, None)],
         ),
-        StrikeEvent(
+        make_event(
             event_id="ev-kharkiv-oblast",
             date="2024-02-29",
             time_precision=3,
@@ -87,16 +89,18 @@ def make_events() -> list[StrikeEvent]:
             geonameid=706482,
             lat=49.75,
             lon=36.25,
-            country_code="UA",
-            admin1="07",
             admin1_name="Kharkiv",
             geo_precision=3,
-            event_type="Air/drone strike",
             weapon="aerial bomb",
-            killed=0,
+            actor=None,
+            target=None,
+            injured=None,
+            quote="",
+            confidence=0.5,
+            sources=[],
             geometry={"type": "Polygon", "coordinates": [CW_RING]},
         ),
-        StrikeEvent(
+        make_event(
             event_id="ev-undated",
             date=None,
             time_precision=None,
@@ -106,19 +110,20 @@ def make_events() -> list[StrikeEvent]:
             geonameid=698740,
             lat=46.4775,
             lon=30.7326,
-            country_code="UA",
             admin1="17",
             admin1_name="Odesa",
-            geo_precision=1,
-            event_type="Air/drone strike",
-            weapon="drone",
             weapon_model="Shahed",
+            actor=None,
+            target=None,
+            killed=None,
+            injured=None,
+            quote="",
+            confidence=0.5,
+            sources=[],
         ),
-        StrikeEvent(
+        make_event(
             event_id="ev-nowhere",
             date="2024-04-01",
-            time_precision=1,
-            date_source="stated",
             place_text="a village near the front",
             place_name=None,
             geonameid=None,
@@ -130,6 +135,13 @@ def make_events() -> list[StrikeEvent]:
             geo_precision=2,
             event_type="Remote explosive/landmine/IED",
             weapon="unknown",
+            actor=None,
+            target=None,
+            killed=None,
+            injured=None,
+            quote="",
+            confidence=0.5,
+            sources=[],
         ),
     ]
 
@@ -168,6 +180,55 @@ def test_schema_columns_dtypes_and_crs(gdf):
         assert str(gdf[name].dtype) == str(pd.Series([], dtype=dtype).dtype), name
     assert gdf.crs.to_epsg() == 4326
     assert gdf.geometry.name == "geometry"
+
+
+#: How each StrikeEvent field shows in the table: its own column, or the derived ones.
+FIELD_COLUMNS = {
+    "country_code": ["country_code", "side"],
+    "sources": ["source", "n_sources", "source_titles", "source_urls", "sources_json"],
+    "geometry": [],  # the geometry column
+}
+
+
+def test_columns_derive_from_strikeevent_fields():
+    import dataclasses
+
+    expected = [c for f in dataclasses.fields(StrikeEvent) for c in FIELD_COLUMNS.get(f.name, [f.name])]
+    assert [n for n, _ in export.COLUMNS] == expected
+    assert export.COLUMNS == table.columns_of(StrikeEvent)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "dtype"),
+    [
+        ("str", "str"),
+        ("str | None", "str"),
+        ("int", "Int64"),
+        ("int | None", "Int64"),
+        ("float | None", "float64"),
+        ("bool", "bool"),
+    ],
+)
+def test_a_new_field_becomes_a_column(annotation, dtype):
+    import dataclasses
+
+    record = dataclasses.make_dataclass("R", [("event_id", "str"), ("new_field", annotation)])
+    assert table.columns_of(record) == (("event_id", "str"), ("new_field", dtype))
+
+
+@pytest.mark.parametrize("annotation", ["list[str]", "dict[str, int] | None", "int | str"])
+def test_a_field_without_column_type_is_an_error(annotation):
+    import dataclasses
+
+    record = dataclasses.make_dataclass("R", [("new_field", annotation)])
+    with pytest.raises(TypeError, match="new_field"):
+        table.columns_of(record)
+
+
+def test_precision_codes_are_32_bit():
+    dtypes = dict(export.COLUMNS)
+    assert (dtypes["time_precision"], dtypes["geo_precision"], dtypes["n_sources"]) == ("Int32",) * 3
+    assert (dtypes["geonameid"], dtypes["killed"]) == ("Int64", "Int64")
 
 
 def test_empty_input_gives_full_schema():
@@ -230,7 +291,7 @@ def test_bad_geometry_dict_is_rejected(events):
 @pytest.mark.parametrize("ext", EXTENSIONS)
 @pytest.mark.parametrize("acled", [False, True], ids=["geomap", "acled"])
 def test_round_trip_every_format(tmp_path, events, gdf, ext, acled):
-    out = export.write_events(events, tmp_path / f"events{ext}", acled=acled)
+    out = export.write_events(events, tmp_path / f"events{ext}", acled=acled, wkt=True)
     assert out == tmp_path / f"events{ext}" and out.is_file()
     back = export.read_events(out)
     pd.testing.assert_frame_equal(
@@ -240,7 +301,21 @@ def test_round_trip_every_format(tmp_path, events, gdf, ext, acled):
     for got, want in zip(back.geometry, gdf.geometry, strict=True):
         assert _same_geometry(got, want)
     assert [_norm_event(e) for e in export.from_geodataframe(back)] == [_norm_event(e) for e in events]
-    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temp leftovers
+    written = [out.name, "events_areas.fgb"] if ext == ".fgb" else [out.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(written)  # no temp leftovers
+
+
+@pytest.mark.parametrize("acled", [False, True], ids=["geomap", "acled"])
+def test_csv_without_wkt_keeps_points_only(tmp_path, events, gdf, acled):
+    back = export.read_events(export.write_events(events, tmp_path / "e.csv", acled=acled))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(gdf.drop(columns="geometry"))
+    )
+    kinds = [None if g is None else g.geom_type for g in back.geometry]
+    assert kinds == ["Point", "Point", "Point", "Point", None]  # the region event at its lat/lon
+    assert back.geometry[2].equals(shapely.Point(36.25, 49.75))
+    region = export.from_geodataframe(back)[2]
+    assert region.geometry is None and (region.lat, region.lon) == (49.75, 36.25)
 
 
 def test_write_accepts_a_geodataframe(tmp_path, gdf):
@@ -248,11 +323,44 @@ def test_write_accepts_a_geodataframe(tmp_path, gdf):
     assert list(export.read_events(out).event_id) == list(gdf.event_id)
 
 
-def test_empty_write_and_read(tmp_path):
-    for ext in (".gpkg", ".csv", ".geojson", ".parquet"):
-        out = export.write_events([], tmp_path / f"empty{ext}")
-        back = export.read_events(out)
-        assert len(back) == 0 and list(back.columns) == [n for n, _ in export.COLUMNS] + ["geometry"]
+@pytest.mark.parametrize("ext", EXTENSIONS)
+def test_empty_write_and_read(tmp_path, ext):
+    out = export.write_events([], tmp_path / f"empty{ext}")
+    back = export.read_events(out)
+    assert len(back) == 0 and list(back.columns) == [n for n, _ in export.COLUMNS] + ["geometry"]
+    pd.testing.assert_frame_equal(  # the dtypes too (`side` was float64 when empty)
+        pd.DataFrame(back.drop(columns="geometry")), pd.DataFrame(export.to_geodataframe([]).drop(columns="geometry"))
+    )
+
+
+def test_csv_wkt_of_events_without_location(tmp_path, events):
+    nowhere = [e for e in events if e.lat is None]
+    back = export.read_events(export.write_events(nowhere, tmp_path / "e.csv", wkt=True))
+    assert back.event_id.tolist() == ["ev-nowhere"] and back.geometry.isna().all()
+
+
+#: Text KML (XML 1.0, trimmed by GDAL) cannot hold as it is, and text that only looks escaped.
+KML_TEXT = [
+    "plain text",
+    " leading space",
+    "trailing newline\n",
+    "carriage\rreturn",
+    "bell\x07 and escape\x1b",
+    "\ufffe\uffff non-characters",
+    '"in quotes"',
+    '"\\u0041"',
+    '"',
+    "tab\tinside",
+    "Київ — «Харків» & <tag>",
+]
+
+
+@pytest.mark.parametrize("text", KML_TEXT)
+def test_kml_keeps_text(tmp_path, text):
+    event = make_event(quote=text, place_text=text, sources=[Source(text, text)])
+    back = export.read_events(export.write_events([event], tmp_path / "e.kml"))
+    assert back["quote"].tolist() == [text] and back["place_text"].tolist() == [text]
+    assert export.from_geodataframe(back)[0].sources == [Source(text, text)]
 
 
 # ---------------------------------------------------------------- GeoJSON rules
@@ -328,17 +436,15 @@ GPKG_TYPES = {
 }
 
 
-def test_gpkg_layer_and_field_types(tmp_path, events):
+@pytest.mark.parametrize("layer", ["events", "event_areas"])
+def test_gpkg_layer_and_field_types(tmp_path, events, layer):
     out = export.write_events(events, tmp_path / "e.gpkg")
-    assert [name for name, _ in pyogrio.list_layers(out)] == ["events"]
-    info = pyogrio.read_info(out, layer="events")
+    info = pyogrio.read_info(out, layer=layer)
     assert list(info["fields"]) == [n for n, _ in export.COLUMNS]
     types = dict(zip(info["fields"], zip(info["ogr_types"], info["ogr_subtypes"], strict=True), strict=True))
     for name, expected in GPKG_TYPES.items():
         assert types[name] == expected, name
-    assert info["geometry_type"] == "Unknown"  # generic GEOMETRY: points and polygons mixed
-    assert info["features"] == len(events)
-    assert pyogrio.read_info(out)["crs"] == "EPSG:4326"
+    assert info["crs"] == "EPSG:4326"
 
 
 @pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="ogrinfo (gdal-bin) not installed")
@@ -346,7 +452,7 @@ def test_gpkg_with_ogrinfo(tmp_path, events):
     out = export.write_events(events, tmp_path / "e.gpkg")
     res = subprocess.run(["ogrinfo", "-so", str(out), "events"], capture_output=True, text=True, check=True)
     text = res.stdout
-    assert "Geometry: Unknown (any)" in text
+    assert "Geometry: Point" in text
     assert "Feature Count: 5" in text
     for line in (
         "date: Date",
@@ -378,7 +484,7 @@ def test_date_types_in_fgb_and_parquet(tmp_path, events):
 
 
 def test_csv_columns_and_wkt(tmp_path, events):
-    out = export.write_events(events, tmp_path / "e.csv")
+    out = export.write_events(events, tmp_path / "e.csv", wkt=True)
     with out.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == [n for n, _ in export.COLUMNS] + ["wkt"]
@@ -409,7 +515,7 @@ def test_acled_columns(tmp_path, events):
     assert [c for c in header if c in core] == core
     assert header.index("fatalities") < header.index("injured")
     assert header.index("fatalities") < header.index("weapon")
-    assert header[-1] == "wkt"
+    assert header[-1] == "sources_json"  # no wkt column unless asked for
     by_id = {r["event_id_cnty"]: r for r in rows}
     kyiv = by_id["ev-kyiv"]
     assert kyiv["event_date"] == "2024-01-02" and kyiv["year"] == "2024"
@@ -427,7 +533,7 @@ def test_acled_columns(tmp_path, events):
 
 def test_acled_gpkg_is_read_back_to_geomap_schema(tmp_path, events, gdf):
     out = export.write_events(events, tmp_path / "acled.gpkg", acled=True)
-    fields = list(pyogrio.read_info(out)["fields"])
+    fields = list(pyogrio.read_info(out, layer="events")["fields"])
     assert fields == list(export.ACLED_COLUMNS)
     back = export.read_events(out)
     assert list(back.columns) == list(gdf.columns)
@@ -500,14 +606,14 @@ def test_failed_write_leaves_existing_file_untouched(tmp_path, events, monkeypat
     target = tmp_path / f"events{ext}"
     target.write_bytes(b"previous good output")
 
-    real = export._writer(ext)
+    real = gis._writer(ext)
 
-    def half_then_fail(frame, tmp, ext_):
-        real(frame, tmp, ext_)  # a complete temp file exists ...
-        assert tmp.parent == target.parent or tmp.parent.parent == target.parent
+    def half_then_fail(frame, tmps, wkt):
+        real(frame, tmps, wkt)  # complete temp files exist ...
+        assert all(tmp.parent.parent == target.parent for tmp in tmps)
         raise OSError("disk full (simulated)")  # ... and then the write fails
 
-    monkeypatch.setattr(export, "_writer", lambda e: half_then_fail)
+    monkeypatch.setattr(gis, "_writer", lambda e: half_then_fail)
     with pytest.raises(OutputError) as err:
         export.write_events(events, target)
     msg = str(err.value)
@@ -557,15 +663,22 @@ def test_read_garbage(tmp_path, ext):
     assert str(bad) in str(err.value) and "\n" not in str(err.value)
 
 
-def test_import_is_light():
-    code = "import sys, geomap.io.export; print('geopandas' in sys.modules, 'pyogrio' in sys.modules)"
+@pytest.mark.parametrize("module", ["geomap.io", "geomap.io.export"])
+def test_import_is_light(module):
+    code = f"import sys, {module}; print('geopandas' in sys.modules, 'pyogrio' in sys.modules)"
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.split() == ["False", "False"]
 
 
+def test_export_module_is_an_alias():
+    from geomap.io import export as old
+
+    assert old.write_events is gis.write_events and old.COLUMNS is table.COLUMNS
+
+
 def test_unwritable_directory_is_reported(tmp_path, events, monkeypatch):
     """The permission branch itself (root ignores chmod, so simulate os.access saying no)."""
-    monkeypatch.setattr(export.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(gis.os, "access", lambda path, mode: False)
     with pytest.raises(OutputError, match="not writable") as err:
         export.write_events(events, tmp_path / "e.csv")
     assert str(tmp_path / "e.csv") in str(err.value)
