@@ -45,8 +45,13 @@ max_alternatives: int = 5
 #: ``None`` codes events anywhere. Places elsewhere are still found by ``geomap places``.
 event_countries: tuple[str, ...] | None = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "LT", "LV", "EE", "FI", "GE")
 
-#: Largest article file accepted by ingest, in bytes.
+#: Largest article file accepted by ingest, in bytes (a bigger file is not read).
 max_article_bytes: int = 20_000_000
+
+#: Longest article text accepted by ingest, in characters after markup and page furniture
+#: are removed: spaCy's ``nlp.max_length`` (1,000,000), the most the NLP stage takes in one
+#: document. A longer article is one error line ("split it"); the rest of the batch goes on.
+max_article_chars: int = 1_000_000
 
 #: A place with at least this many people stands on its own: with no country named in the
 #: document it is still kept (smaller namesakes abroad need a country anchor).
@@ -88,6 +93,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "max_alternatives": _parse_int,
     "event_countries": _parse_codes,
     "max_article_bytes": _parse_int,
+    "max_article_chars": _parse_int,
     "standalone_population": _parse_int,
 }
 

@@ -73,12 +73,11 @@ def test_ten_kilobytes_of_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(err.splitlines()) == 1 and err.startswith("geomap: argument: ")
 
 
-def test_unknown_country_code(capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_country_code_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 14 item 8: ``--country XX`` is a usage error (exit 2, one line), not two failed queries."""
     code, rows, err = run(capsys, "--country", "XX", "Kremenchuk", "Shostka")
-    assert code == 1
-    assert [r["match"] for r in rows] == [None, None]
-    assert all("country code" in r["error"] for r in rows)
-    assert len(err.splitlines()) == 2 and "'XX'" in err
+    assert code == 2 and rows == []
+    assert len(err.splitlines()) == 1 and "'XX'" in err and "country code" in err
 
 
 def test_no_query_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

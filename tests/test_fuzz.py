@@ -379,6 +379,79 @@ def test_jsonl_with_garbage(failures: Failures, workdir: Path) -> Callable[[], N
     return examples
 
 
+# Issue 14: a lone surrogate (valid JSON) or a control character in any JSONL field.
+surrogate = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+control = st.one_of(st.characters(max_codepoint=0x1F), st.characters(min_codepoint=0x7F, max_codepoint=0x9F))
+hostile_field = st.lists(st.one_of(surrogate, control, st.sampled_from(NASTY), st.text(max_size=8)), max_size=12).map(
+    "".join
+)
+hostile_record = st.fixed_dictionaries(
+    {"id": hostile_field, "text": hostile_field.map(lambda t: f"Drones hit Kyiv overnight. {t}")},
+    optional={"title": hostile_field, "url": hostile_field, "date": hostile_field},
+)
+_ONE_LINE_BAD = frozenset("\u2028\u2029") | {chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def _check_fields(path: Path) -> None:
+    errors: list[GeomapError] = []
+    for a in read_articles([path], on_error=errors.append):
+        for value in (a.id, a.title, a.text, a.url, a.path, a.published):
+            if value is not None:
+                value.encode("utf-8")  # no lone surrogate left
+        for value in (a.id, a.title, a.url):
+            assert value is None or not (set(value) & _ONE_LINE_BAD), f"control character in {value!r}"
+        assert a.id and a.id == a.id.strip()
+    for err in errors:
+        str(err).encode("utf-8")
+        assert "\n" not in str(err)
+
+
+@fuzz
+def test_jsonl_surrogates_and_controls_in_every_field(failures: Failures, workdir: Path) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=300)
+    @given(records=st.lists(hostile_record, min_size=1, max_size=4))
+    def examples(records: list[dict[str, str]]) -> None:
+        path = workdir / "hostile.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="ascii")
+        failures.check(lambda: _check_fields(path), records=records)
+
+    return examples
+
+
+# Issue 14: structured inputs of 100 KB and more per reader, each read in bounded time (quadratic
+# patterns took seconds at 100 KB and minutes at 1 MB; bench/bench_ingest.py times them at 1 MB).
+md_piece = st.sampled_from(
+    ["<script", "[", "<!--", "**a ", "![a](", "<a", "# ", "`", "_", "*", "](", "\n", " ", "> ", "---", "[x]: "]
+)
+big_structured = st.tuples(
+    st.sampled_from([".txt", ".md", ".html", ".jsonl"]),
+    st.lists(st.one_of(md_piece, html_piece), min_size=1, max_size=6).map("".join).filter(bool),
+    st.integers(100_000, 250_000),
+)
+
+
+def _read_bounded(path: Path, seconds: float) -> None:
+    start = time.perf_counter()
+    _read(path)
+    took = time.perf_counter() - start
+    assert took < seconds, f"{path.stat().st_size:,} bytes took {took:.1f} s"
+
+
+@fuzz
+def test_structured_large_inputs_in_bounded_time(failures: Failures, workdir: Path) -> Callable[[], None]:
+    @settings(FUZZ, max_examples=40)
+    @given(spec=big_structured)
+    def examples(spec: tuple[str, str, int]) -> None:
+        suffix, unit, size = spec
+        body = (unit * (size // len(unit) + 1))[:size]
+        doc = json.dumps({"id": "big", "text": body}) if suffix == ".jsonl" else body
+        path = workdir / f"big{suffix}"
+        path.write_bytes(doc.encode("utf-8", errors="surrogatepass"))
+        failures.check(lambda: _read_bounded(path, 5.0), suffix=suffix, unit=unit, size=size)
+
+    return examples
+
+
 def _dates_and_cleaning(text: str) -> None:
     iso, _source = detect_published(text)
     assert iso is None or parse_date(iso) == iso, f"detect_published gave {iso!r}"

@@ -475,11 +475,14 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     path = tmp_path / "secret.txt"
     path.write_text("Missiles hit Lviv.")
     if os.geteuid() == 0:  # root reads anything: simulate the OS refusing
+        real_open = os.open
 
-        def refuse(self: Path, *args: object, **kwargs: object) -> None:
-            raise PermissionError(13, "Permission denied", str(self))
+        def refuse(file: object, *args: object, **kwargs: object) -> int:
+            if os.fspath(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "open", refuse)
+        monkeypatch.setattr(os, "open", refuse)
     else:
         path.chmod(0)
     assert _one_error(path).endswith(": permission denied")

@@ -408,3 +408,164 @@ def _committed(store: Path) -> int:
             conn.close()
     except sqlite3.OperationalError:  # tables not created yet
         return 0
+
+
+# --------------------------------------------------------------------------- issue 14: hostile and careless input
+
+
+def _plain(n: int, seed: int) -> list[Article]:
+    """``n`` small articles (no gazetteer needed)."""
+    return [
+        Article(
+            f"a{seed}-{i}",
+            f"Title {i}",
+            f"Drones hit town {i} ({seed}).",
+            "2024-05-01",
+            None,
+            f"/n/{seed}/{i}.txt",
+            "jsonl",
+        )
+        for i in range(n)
+    ]
+
+
+def test_event_columns_are_derived_from_the_strike_event_fields() -> None:
+    """The schema is written once (StrikeEvent); the store's columns follow it, the old layout included."""
+    from dataclasses import fields
+
+    from geomap.runners import store as store_module
+
+    names = [c for c, _ in store_module._EVENT_COLUMNS]
+    assert names == [f.name if f.name != "geometry" else "geometry_json" for f in fields(StrikeEvent)]
+    types = dict(store_module._EVENT_COLUMNS)
+    assert (types["event_id"], types["killed"], types["lat"], types["intercepted"], types["sources"]) == (
+        "TEXT",
+        "INTEGER",
+        "DOUBLE",
+        "BOOLEAN",
+        "TEXT",
+    )
+
+
+def test_store_missing_a_new_column_reads_defaults_and_gains_it_on_write(tmp_path: Path) -> None:
+    a, b = _plain(2, 31)
+    path = tmp_path / "s.gpkg"
+    with EventStore(path) as store:
+        store.add(a, _events(a))
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE events DROP COLUMN weapon_model")  # a store from before that field existed
+    conn.commit()
+    conn.close()
+    with EventStore(path) as store:
+        assert [e.weapon_model for e in store.events()] == [None, None]
+        store.add(b, _events(b))
+        assert [e.weapon_model for e in store.events()] == [None, None, "Shahed-136", "Shahed-136"]
+
+
+def test_surrogates_in_articles_and_events_are_stored(tmp_path: Path) -> None:
+    """A lone surrogate jammed the store: every run rolled the batch back."""
+    (a,) = _plain(1, 32)
+    bad = replace(a, id="x\ud800", title="t\udfff", path=str(tmp_path / "f\udcff.txt"))
+    events = [replace(e, quote="q\ud800", sources=[Source("x\ud800", "t\udfff")]) for e in _events(bad)]
+    with EventStore(tmp_path / "s.gpkg") as store:
+        store.add(bad, events)
+        assert [e.quote for e in store.events()] == ["q\ufffd", "q\ufffd"]
+        assert store.articles()[0]["id"] == "x\ufffd" and not store.needs_processing(bad)
+
+
+def test_one_bad_record_never_breaks_its_batch(tmp_path: Path) -> None:
+    from geomap.pipeline import ArticleResult
+
+    articles = _plain(4, 33)
+    results = [ArticleResult(a, _events(a)) for a in articles]
+    results[1] = ArticleResult(articles[1], [replace(_events(articles[1])[0], killed=2**70)])  # no SQLite INTEGER
+    failures: list[str] = []
+    with EventStore(tmp_path / "s.gpkg") as store:
+        assert store.add_results(results, batch_size=4, on_error=lambda e: failures.append(str(e))) == 4
+        rows = store.articles()
+        assert [r["n_events"] for r in rows] == [2, 0, 2, 2]
+        assert rows[1]["error"] is not None and store.needs_processing(articles[1])
+        assert len(store.events()) == 6
+    assert len(failures) == 1 and "cannot be stored (OverflowError" in failures[0] and "\n" not in failures[0]
+
+
+def test_write_lock_is_not_held_while_articles_are_processed(tmp_path: Path) -> None:
+    """The NLP of a batch ran inside its transaction: other writers waited on it."""
+    from geomap.pipeline import ArticleResult
+
+    path = tmp_path / "s.gpkg"
+    articles = _plain(6, 34)
+    other = None
+    seen: list[bool] = []
+
+    def results():  # the "NLP": while it runs, can another connection take the write lock?
+        for a in articles:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            seen.append(True)
+            yield ArticleResult(a, _events(a))
+
+    with EventStore(path) as store:
+        other = sqlite3.connect(path, isolation_level=None, timeout=0)
+        store.add_results(results(), batch_size=3)
+        other.close()
+        assert len(store) == 6 and len(seen) == 6
+
+
+def test_second_writer_fails_at_once_readers_do_not(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    (a,) = _plain(1, 35)
+    with EventStore(path) as first:
+        first.add(a, _events(a))
+        reader = EventStore(path)  # reading needs no lock
+        assert len(reader.events()) == 2
+        start = time.perf_counter()
+        with pytest.raises(OutputError, match="store in use by another run") as info:
+            reader.add(a, _events(a))
+        assert time.perf_counter() - start < 2 and "\n" not in str(info.value)
+        reader.close()
+    with EventStore(path) as again:  # released on close
+        again.add(a, _events(a))
+
+
+def test_sqlite_failures_are_one_line_output_errors(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    articles = _plain(20, 36)
+    with EventStore(path) as store:
+        store.add(articles[0], _events(articles[0]))
+        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+        store._conn.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(OutputError, match="disk full") as info:
+            store.add_results(((_Result(a)) for a in articles[1:]), batch_size=19)
+        assert "\n" not in str(info.value)
+        assert len(store) == 1  # the batch was rolled back, the store is as it was
+
+
+class _Result:
+    def __init__(self, article: Article) -> None:
+        self.article, self.events, self.error = article, _events(article) * 20, None
+
+
+def test_damaged_store_is_refused_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "s.gpkg"
+    articles = _plain(30, 37)
+    with EventStore(path) as store:
+        _run(store, articles)
+    conn = sqlite3.connect(path)
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'events'").fetchone()
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(root - 1) * page + 100 : root * page] = b"\xa5" * (page - 100)
+    path.write_bytes(bytes(data))
+    with pytest.raises(OutputError, match="damaged") as info:
+        EventStore(path)
+    assert "\n" not in str(info.value) and "quick_check" in str(info.value)
+
+
+def test_store_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (a,) = _plain(1, 38)
+    with EventStore(tmp_path / "s.gpkg") as store:
+        store.add(a, _events(a))
+        store.events()
+    assert capsys.readouterr() == ("", "")

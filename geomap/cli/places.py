@@ -1,18 +1,17 @@
 """``geomap places INPUT... [--json] [--fast] [--model NAME] [--date D]``.
 
 Prints the place mentions of each article: one JSON object per mention with ``--json``,
-else a readable table. Bad inputs are reported as one line each on stderr; the others
-are processed; the exit status is 1 when any input failed.
+else a readable table. Bad inputs and articles the NLP cannot take are reported as one
+line each on stderr; the others are processed; the exit status is 1 when any failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
-from geomap.exc import GeomapError, InputError
+from geomap.cli._output import EXIT_FATAL, EXIT_OK, EXIT_PARTIAL, err, escape, stdout_json
+from geomap.exc import GeomapError
 
 __all__ = ["add_places_command", "cmd_places"]
 
@@ -33,12 +32,12 @@ def add_places_command(subparsers: argparse._SubParsersAction) -> None:
 def _row(m: dict) -> str:
     match = m["match"]
     where = (
-        f"{match['name'][:26]:26} {match['kind']:8} {(match['admin1_name'] or '')[:20]:20} "
+        f"{escape(match['name'])[:26]:26} {match['kind']:8} {escape(match['admin1_name'] or '')[:20]:20} "
         f"{match['country_code']:2} {match['lat']:9.4f} {match['lon']:9.4f}"
         if match
         else "(no match)"
     )
-    return f"{m['doc'][:24]:24} {m['start']:>6}  {m['text'][:28]:28} {where}"
+    return f"{escape(m['doc'])[:24]:24} {m['start']:>6}  {escape(m['text'])[:28]:28} {where}"
 
 
 def _is_repo_furniture(path: str | None, explicit: set[str]) -> bool:
@@ -51,31 +50,24 @@ def _is_repo_furniture(path: str | None, explicit: set[str]) -> bool:
 
 def cmd_places(args: argparse.Namespace) -> int:
     """Run ``geomap places``; returns the exit status."""
-    from geomap.ingest import read_articles
-    from geomap.nlp import load_pipeline, parse_many
+    from geomap import api
 
-    failed = 0
-
-    def on_error(exc: InputError) -> None:
-        nonlocal failed
-        failed += 1
-        print(f"geomap: {exc}", file=sys.stderr)
-
+    summary = api.Summary(on_error=lambda exc: err(str(exc)))
     try:
-        nlp = load_pipeline(args.model, fast=args.fast)
-        articles = read_articles(args.inputs, date=args.date, on_error=on_error)
+        api.check_date(args.date, "--date")
+        found = api.iter_places(args.inputs, date=args.date, fast=args.fast, model=args.model, summary=summary)
+        if not args.json:
+            print(f"{'doc':24} {'start':>6}  {'text':28} {'name':26} {'kind':8} {'admin1':20} cc {'lat':>9} {'lon':>9}")
+        explicit = {str(i) for i in args.inputs}
+        for article, mentions in found:
+            if _is_repo_furniture(article.path, explicit):
+                continue
+            for m in mentions:
+                if args.json:
+                    stdout_json(m.to_dict())
+                else:
+                    print(_row(m.to_dict()))
     except (GeomapError, OSError) as exc:
-        print(f"geomap: {exc}", file=sys.stderr)
-        return 2
-    if not args.json:
-        print(f"{'doc':24} {'start':>6}  {'text':28} {'name':26} {'kind':8} {'admin1':20} cc {'lat':>9} {'lon':>9}")
-    explicit = {str(i) for i in args.inputs}
-    kept = (a for a in articles if not _is_repo_furniture(a.path, explicit))
-    for _art, _doc, mentions in parse_many(kept, nlp=nlp):
-        for m in mentions:
-            d = m.to_dict()
-            if args.json:
-                sys.stdout.write(json.dumps(d, ensure_ascii=False) + "\n")
-            else:
-                print(_row(d))
-    return 1 if failed else 0
+        err(str(exc))
+        return EXIT_FATAL
+    return EXIT_PARTIAL if summary.failures else EXIT_OK

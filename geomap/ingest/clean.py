@@ -8,11 +8,18 @@ import unicodedata
 from geomap.ingest.dates import _DATE_RE, _SENTENCE_END_RE
 
 _INVISIBLE_RE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Lone surrogates (valid in JSON as "\\ud800", in file names as undecodable bytes) cannot be
+# written as UTF-8 by any exporter or SQLite: they become U+FFFD. Noncharacters go.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_NONCHAR_RE = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
+# In a one-line field: every control character, line and paragraph separator.
+_FIELD_SPACE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\\s]+")
 _SPACE_CHARS = "\t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000"
 # Runs of two or more spaces, or any other horizontal white space (single spaces are left alone: fast).
 _SPACES_RE = re.compile(f"[{_SPACE_CHARS}][ {_SPACE_CHARS}]*| [ {_SPACE_CHARS}]+")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLANKS_RE = re.compile(r"\n{3,}")
+_BLANK_RUN_RE = re.compile(r"\n(?: *\n)+")  # one or more blank lines (after spaces are collapsed)
 
 # Whole short lines (<= 100 characters) that are page furniture, matched case-insensitively.
 _PAYMENT = r"(?:visa|master ?card|american ?express|amex|paypal)"
@@ -76,11 +83,31 @@ _NUMBERED_RE = re.compile(r"^(\d{1,3})[.)]\s+\S")
 _LIST_ITEM_RE = re.compile(r"^(?:[-*\u2022]|\d{1,3}[.)]|#)\s*\S")
 
 
+def valid_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD and noncharacters (U+FFFE ...) removed.
+
+    Every string an :class:`~geomap.records.Article` holds passes through here, so any
+    exporter, the event store and the map can encode it as UTF-8.
+    """
+    if text.isascii():
+        return text
+    return _NONCHAR_RE.sub("", _SURROGATE_RE.sub("\ufffd", text))
+
+
+def clean_field(value: str) -> str:
+    """A one-line field (id, title, URL, date): :func:`valid_text`, control characters and
+    line breaks turned into single spaces, the ends stripped."""
+    return _FIELD_SPACE_RE.sub(" ", valid_text(value)).strip()
+
+
 def _normalise(text: str) -> list[str]:
     """NFC, invisible characters removed, spaces collapsed, lines stripped."""
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", valid_text(text))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
     text = _SPACES_RE.sub(" ", _CONTROL_RE.sub("", _INVISIBLE_RE.sub("", text)))
+    # a run of blank lines is one blank line: the same output (runs collapse at the end anyway),
+    # and a page of thousands of empty block elements costs no more than its text
+    text = _BLANK_RUN_RE.sub("\n\n", text)
     return [line.strip() for line in text.split("\n")]
 
 

@@ -1,10 +1,19 @@
-"""Article text, title, URL and date out of an HTML page (one pass of html.parser)."""
+"""Article text, title, URL and date out of an HTML page.
+
+The page is cut into tokens by :func:`_tokens`, a tokenizer that follows the HTML5 rules
+where they matter (an unclosed comment, tag or quoted attribute value runs to the end of
+the page; ``<script>``/``<style>`` hold raw text up to their end tag) and looks at every
+character a bounded number of times, so the time is linear in the size of the page
+whatever it holds (html.parser of Python 3.11 takes quadratic time on runs of ``<a x='``,
+``<!--`` or ``<a``). :class:`_Extractor` then walks the tokens once.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
+from collections import Counter
+from html import unescape
 from typing import Any
 
 from geomap.ingest.dates import parse_date
@@ -44,15 +53,167 @@ def _class_skips(value: str) -> bool:
     return False
 
 
-class _Extractor(HTMLParser):
-    """Collect visible article text plus title, URL and date metadata from HTML."""
+# --------------------------------------------------------------------------- tokenizer
+
+_RAW_TEXT_TAGS = ("script", "style")  # content is text up to the end tag (as html.parser does)
+_TAG_NAME_RE = re.compile(r"[^\s/>]*")
+_SIMPLE_START_RE = re.compile(r"<([A-Za-z][^\s/<>\"'=]*)>")  # a start tag without attributes
+_SIMPLE_END_RE = re.compile(r"</([A-Za-z][^\s/<>]*)>")
+_GAP_RE = re.compile(r"[\s/]*")
+_ATTR_NAME_RE = re.compile(r"[^\s/>][^\s/=>]*")
+_EQUALS_RE = re.compile(r"\s*=\s*")
+_UNQUOTED_RE = re.compile(r"[^\s>]*")
+_RAW_END_RE = {tag: re.compile(rf"</{tag}[\s/>]", re.IGNORECASE) for tag in _RAW_TEXT_TAGS}
+
+#: A token: ``("start", name, attrs)``, ``("end", name, None)`` or ``("data", text, None)``; tuples
+#: all the way down (no lists), so the garbage collector does not rescan a big page's tokens.
+Attrs = tuple[tuple[str, str | None], ...]
+Token = tuple[str, str, Attrs | None]
+
+
+def _span(pattern: re.Pattern[str], raw: str, pos: int) -> tuple[str, int]:
+    """What ``pattern`` (which may match the empty string) matches at ``pos``, and where it ends."""
+    m = pattern.match(raw, pos)
+    return ("", pos) if m is None else (m.group(), m.end())
+
+
+def _text(raw: str) -> str:
+    return unescape(raw) if "&" in raw else raw
+
+
+def _start_tag(raw: str, i: int) -> tuple[int, str, Attrs, bool] | None:
+    """Parse the start tag whose name begins at ``raw[i]``: ``(end, name, attrs, self_closing)``.
+
+    ``None`` when the page ends inside the tag (HTML5: the tag is dropped). Every step
+    consumes at least one character and a quoted value is found with one ``str.find``.
+    """
+    n = len(raw)
+    name, j = _span(_TAG_NAME_RE, raw, i)
+    name = name.lower()
+    attrs: list[tuple[str, str | None]] = []
+    while True:
+        j = _span(_GAP_RE, raw, j)[1]
+        if j >= n:
+            return None
+        if raw[j] == ">":
+            return j + 1, name, tuple(attrs), raw[j - 1] == "/"
+        key, j = _span(_ATTR_NAME_RE, raw, j)
+        key = key.lower()
+        eq = _EQUALS_RE.match(raw, j)
+        if eq is None:
+            attrs.append((key, None))
+            continue
+        j = eq.end()
+        if j >= n:
+            return None
+        if raw[j] in "\"'":
+            close = raw.find(raw[j], j + 1)
+            if close < 0:
+                return None
+            value, j = raw[j + 1 : close], close + 1
+        else:
+            value, j = _span(_UNQUOTED_RE, raw, j)
+        attrs.append((key, _text(value)))
+
+
+def _tokens(raw: str) -> list[Token]:
+    """The tokens of an HTML page, in linear time (text with character references decoded)."""
+    out: list[Token] = []
+    data: list[str] = []
+
+    def flush() -> None:
+        if data:
+            out.append(("data", _text("".join(data)), None))
+            data.clear()
+
+    n, i = len(raw), 0
+    find, simple_start, simple_end = raw.find, _SIMPLE_START_RE.match, _SIMPLE_END_RE.match
+    while i < n:
+        lt = find("<", i)
+        if lt < 0:
+            data.append(raw[i:])
+            break
+        if lt > i:
+            data.append(raw[i:lt])
+        if m := simple_end(raw, lt):  # "</div>", "<p>": most tags, without the attribute loop
+            if data:
+                flush()
+            out.append(("end", m.group(1).lower(), None))
+            i = m.end()
+            continue
+        if m := simple_start(raw, lt):
+            if data:
+                flush()
+            i = m.end()
+            name = m.group(1).lower()
+            out.append(("start", name, ()))
+            if name in _RAW_END_RE:
+                found = _RAW_END_RE[name].search(raw, i)
+                stop = found.start() if found else n
+                if stop > i:
+                    out.append(("data", raw[i:stop], None))
+                i = stop
+            continue
+        nxt = raw[lt + 1 : lt + 2]
+        if nxt.isalpha():
+            tag = _start_tag(raw, lt + 1)
+            if tag is None:
+                break  # the page ends inside a tag
+            i, name, attrs, self_closing = tag
+            flush()
+            out.append(("start", name, attrs))
+            if self_closing and name not in _VOID_TAGS:  # "<br/>" is "<br>", "<div/>" opens and closes
+                out.append(("end", name, None))
+            elif name in _RAW_END_RE:
+                found = _RAW_END_RE[name].search(raw, i)
+                stop = found.start() if found else n
+                if stop > i:
+                    out.append(("data", raw[i:stop], None))
+                i = stop
+            continue
+        if nxt == "/":
+            if raw[lt + 2 : lt + 3].isalpha():
+                name, end = _span(_TAG_NAME_RE, raw, lt + 2)
+                close = raw.find(">", end)
+                if close < 0:
+                    break
+                flush()
+                out.append(("end", name.lower(), None))
+                i = close + 1
+                continue
+            close = raw.find(">", lt + 2)  # "</>" or a bogus comment such as "</ 3>"
+        elif raw.startswith("<!--", lt):
+            if raw.startswith(">", lt + 4) or raw.startswith("->", lt + 4):  # "<!-->", "<!--->"
+                close = raw.find(">", lt + 4)
+            else:
+                close = raw.find("-->", lt + 4)
+                close = close + 2 if close >= 0 else close
+        elif nxt in ("!", "?"):  # doctype, "<![CDATA[", "<![if !IE]>", processing instruction
+            close = raw.find(">", lt + 2)
+        else:
+            data.append("<")
+            i = lt + 1
+            continue
+        if close < 0:
+            break  # an unclosed comment runs to the end of the page
+        flush()
+        i = close + 1
+    flush()
+    return out
+
+
+_NO_ATTRS: dict[str, str] = {}
+
+
+class _Extractor:
+    """Collect visible article text plus title, URL and date metadata from HTML tokens."""
 
     def __init__(self, *, unclosed: frozenset[int] = frozenset()) -> None:
-        super().__init__(convert_charrefs=True)
         self.unclosed = set(unclosed)  # ordinals of start tags whose skipped element never closes
         self._ordinal = 0
         self._skip_start = 0  # ordinal of the start tag that opened the current skipped element
         self._open_tags: list[str] = []  # non-void elements open outside skipped regions
+        self._open_count: Counter[str] = Counter()  # how many of each name are in _open_tags
         self.chunks: list[str] = []
         self.meta: dict[str, str] = {}
         self.h1: str | None = None
@@ -63,10 +224,21 @@ class _Extractor(HTMLParser):
         self._buf: list[str] = []
         self._pre = 0
 
+    def run(self, tokens: list[Token]) -> _Extractor:
+        """Walk the tokens once; returns ``self``."""
+        for kind, value, attrs in tokens:
+            if kind == "data":
+                self.handle_data(value)
+            elif kind == "start":
+                self.handle_starttag(value, attrs or ())
+            else:
+                self.handle_endtag(value)
+        return self
+
     def _should_skip(self, tag: str, attrs: dict[str, str]) -> bool:
         if tag in _SKIP_TAGS or (tag == "header" and not self._in_article):
             return True
-        if tag in _NEVER_SKIP:
+        if not attrs or tag in _NEVER_SKIP:
             return False
         if "hidden" in attrs or attrs.get("aria-hidden") == "true" or attrs.get("role") in _SKIP_ROLES:
             return True
@@ -75,9 +247,10 @@ class _Extractor(HTMLParser):
             return True
         return _class_skips(attrs.get("class", "") + " " + attrs.get("id", ""))
 
-    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k.lower(): (v or "") for k, v in attrs_list}
-        self._collect_meta(tag, attrs)
+    def handle_starttag(self, tag: str, attrs_list: Attrs) -> None:
+        attrs = {k: (v or "") for k, v in attrs_list} if attrs_list else _NO_ATTRS
+        if attrs:
+            self._collect_meta(tag, attrs)
         if tag == "script" and attrs.get("type", "").lower() == "application/ld+json":
             self._start_capture("ld")
         elif tag == "title" and self.title_tag is None and (not self._skip or self._skip[0] == "head"):
@@ -98,6 +271,7 @@ class _Extractor(HTMLParser):
     def _open(self, tag: str) -> None:
         if tag not in _VOID_TAGS:
             self._open_tags.append(tag)
+            self._open_count[tag] += 1
         if tag in ("article", "main"):
             self._in_article += 1
         if tag == "pre":
@@ -114,12 +288,13 @@ class _Extractor(HTMLParser):
             if tag == self._skip[-1]:
                 self._skip.pop()
                 return
-            if tag not in self._open_tags:
+            if not self._open_count[tag]:
                 return
             self._skip.clear()  # an ancestor closes: the skipped element ended implicitly
-        if tag in self._open_tags:
-            while self._open_tags.pop() != tag:
-                pass
+        if self._open_count[tag]:  # a count, not a search of the stack: stray end tags cost O(1)
+            while (closed := self._open_tags.pop()) != tag:
+                self._open_count[closed] -= 1
+            self._open_count[tag] -= 1
         if tag in ("article", "main") and self._in_article:
             self._in_article -= 1
         if tag == "pre" and self._pre:
@@ -191,25 +366,12 @@ class _Extractor(HTMLParser):
         return parse_date(value) if value else None
 
 
-def _feed(raw: str, unclosed: frozenset[int]) -> _Extractor:
-    """Parse ``raw``; marked sections html.parser rejects ("<![if !IE]>") are read as text."""
-    for attempt in (raw, raw.replace("<![", "&lt;![")):
-        parser = _Extractor(unclosed=unclosed)
-        try:
-            parser.feed(attempt)
-            parser.close()
-        except AssertionError as exc:  # html.parser's error for bad "<![...": retry once
-            error = exc
-            continue
-        return parser
-    raise ValueError(f"malformed HTML ({error})")
-
-
 def _html_parts(raw: str) -> tuple[str, str | None, str | None, str | None]:
     """Return ``(text, title, url, published)`` from an HTML document."""
+    tokens = _tokens(raw)
     unclosed: frozenset[int] = frozenset()
     for _ in range(5):  # a skipped element left open (<aside> never closed) must not swallow the page
-        parser = _feed(raw, unclosed)
+        parser = _Extractor(unclosed=unclosed).run(tokens)
         if (ordinal := parser.unclosed_skip()) is None:
             break
         unclosed |= {ordinal}
