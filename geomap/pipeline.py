@@ -10,6 +10,7 @@ is built once per process with :func:`worker_cached`.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -27,6 +28,10 @@ from geomap.records import Article, Mention, StrikeEvent
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+    from geomap.gazetteer import Gazetteer
+
+_LOG = logging.getLogger("geomap")
 
 __all__ = [
     "BATCH_SIZE",
@@ -90,7 +95,7 @@ def worker_cached(key: Hashable, factory: Callable[[], T]) -> T:
         if key not in _CACHE:
             _CACHE[key] = factory()
             _LOADS[key] += 1
-        return _CACHE[key]  # type: ignore[no-any-return]
+        return _CACHE[key]
 
 
 def load_counts() -> dict[str, int]:
@@ -176,10 +181,11 @@ def process_batch(articles: list[Article], *, fast: bool = False) -> list[Articl
     from geomap import nlp  # noqa: PLC0415 - lazy: spaCy is heavy
 
     pipeline = _pipeline(fast)
+    gazetteer = _gazetteer_of(pipeline)
     results: list[ArticleResult] = []
     try:
         for article, doc, mentions in nlp.parse_many(articles, nlp=pipeline, batch_size=max(len(articles), 1)):
-            results.append(_one(partial(extract_parsed, doc=doc, mentions=mentions), article))
+            results.append(_one(partial(extract_parsed, doc=doc, mentions=mentions, gazetteer=gazetteer), article))
     except Exception:  # noqa: BLE001 - isolated below, article by article
         results.extend(_one(partial(default_process, fast=fast), a) for a in articles[len(results) :])
     return results
@@ -284,17 +290,42 @@ def with_region_geometry(ev: StrikeEvent) -> StrikeEvent:
     return replace(ev, geometry=geom) if geom else ev
 
 
+def _gazetteer_of(pipeline: Language) -> Gazetteer | None:
+    """The gazetteer the pipeline's place component resolves with (None: no such component)."""
+    from geomap.nlp import COMPONENT  # noqa: PLC0415 - lazy: spaCy is heavy
+
+    if COMPONENT not in pipeline.pipe_names:
+        return None
+    comp: Any = pipeline.get_pipe(COMPONENT)
+    return comp.gazetteer
+
+
 def extract_article(article: Article, *, nlp: Language | None = None, fast: bool = False) -> list[StrikeEvent]:
     """Strike events reported by one article (merged within the article)."""
     from geomap import nlp as _nlp
 
-    doc, mentions = _nlp.parse(article, nlp=nlp or _nlp.load_pipeline(fast=fast))
-    return extract_parsed(article, doc=doc, mentions=mentions)
+    pipeline = nlp or _nlp.load_pipeline(fast=fast)
+    doc, mentions = _nlp.parse(article, nlp=pipeline)
+    return extract_parsed(article, doc=doc, mentions=mentions, gazetteer=_gazetteer_of(pipeline))
 
 
-def extract_parsed(article: Article, *, doc: Doc, mentions: list[Mention]) -> list[StrikeEvent]:
-    """Strike events of an article already parsed by :func:`geomap.nlp.parse` / ``parse_many``."""
+def extract_parsed(
+    article: Article, *, doc: Doc, mentions: list[Mention], gazetteer: Gazetteer | None = None
+) -> list[StrikeEvent]:
+    """Strike events of an article already parsed by :func:`geomap.nlp.parse` / ``parse_many``.
+
+    ``gazetteer`` is the one the mentions were resolved with (the place component's); by
+    default ``Gazetteer.default()``. An article that has no publication date and states none
+    gives undated events, and a one-line warning on the ``geomap`` logger.
+    """
     from geomap import events as _events
 
-    found = _events.events_from_doc(article, doc, mentions)
+    found = _events.events_from_doc(article, doc, mentions, gazetteer=gazetteer)
+    undated = sum(e.date is None for e in found)
+    if undated:
+        _LOG.warning(
+            "%s: no publication date and none stated in the text; %d event(s) left undated",
+            _where(article),
+            undated,
+        )
     return [with_region_geometry(e) for e in _events.merge_events(found)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -140,6 +142,85 @@ def test_to_disk_from_disk_round_trip(blank, tmp_path):
     assert [m.to_dict() for m in nlp2(text)._.geomap_places] == [m.to_dict() for m in blank(text)._.geomap_places]
 
 
+def test_component_records_its_gazetteer(blank, tmp_path):
+    comp = blank.get_pipe("geomap_places")
+    gaz_file = Path(comp.gazetteer.path)
+    blank.to_disk(tmp_path / "pipe")
+    record = json.loads((tmp_path / "pipe" / "geomap_places" / "gazetteer.json").read_text("utf-8"))
+    assert Path(record["gazetteer"]) == gaz_file and record["identity"] == comp.table.source
+    nlp2 = spacy.load(tmp_path / "pipe")
+    assert nlp2.get_pipe("geomap_places").gazetteer_path == gaz_file
+
+
+def test_component_to_bytes_from_bytes(blank):
+    comp = blank.get_pipe("geomap_places")
+    data = comp.to_bytes()
+    nlp2 = spacy.blank("en")
+    nlp2.add_pipe("sentencizer")
+    comp2 = nlp2.add_pipe("geomap_places").from_bytes(data)
+    assert comp2.gazetteer_path == Path(comp.gazetteer.path)
+    text = "Shelling hit Kherson and Mykolaiv."
+    assert [m.to_dict() for m in nlp2(text)._.geomap_places] == [m.to_dict() for m in blank(text)._.geomap_places]
+    again = spacy.util.get_lang_class("en").from_config(blank.config).from_bytes(blank.to_bytes())  # whole pipeline
+    assert [m.text for m in again(text)._.geomap_places] == ["Kherson", "Mykolaiv"]
+
+
+def test_component_warns_when_its_gazetteer_changed(blank, tmp_path, caplog):
+    comp = blank.get_pipe("geomap_places")
+    meta = comp._meta()
+    meta["identity"] = "something else"
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        comp2 = gnlp_component.PlacesComponent(blank, contradict_population=10_000, max_words=6)
+        comp2._use_meta(meta)
+    assert "changed since" in caplog.text and comp2.gazetteer_path == Path(meta["gazetteer"])
+    with caplog.at_level(logging.WARNING, logger="geomap"):
+        comp2._use_meta({"gazetteer": str(tmp_path / "gone" / "places.npz"), "identity": "x"})
+    assert "missing" in caplog.text and comp2.gazetteer_path is None
+
+
+def test_factory_declares_assigns_and_reads_settings(monkeypatch):
+    from geomap import settings
+
+    meta = spacy.language.Language.get_factory_meta("geomap_places")
+    assert "doc._.geomap_place_data" in meta.assigns and "token.is_sent_start" in meta.requires
+    monkeypatch.setattr(settings, "standalone_population", 123_456)
+    nlp = spacy.blank("en")
+    assert nlp.add_pipe("geomap_places").settings.strong_population == 123_456
+    nlp2 = spacy.blank("en")
+    assert nlp2.add_pipe("geomap_places", config={"strong_population": 5}).settings.strong_population == 5
+
+
+#: (text, place mention, its admin-1 unit or None when it must not be a place) -- the rules that find
+#: small places by their context, fast pipeline
+SUPPORT = [
+    ("An airstrike hit the Hlukhiv community in Sumy Oblast.", "Hlukhiv", "Sumy"),
+    ("A shell hit the Velykyi Burluk village in Kharkiv Oblast.", "Velykyi Burluk", "Kharkiv"),
+    ("A drone attacked the Kstovo industrial zone.", "Kstovo", "Nizhny Novgorod"),
+    ("Artillery struck the communities of Krasnopillia, Bilopillia and Seredyna-Buda.", "Seredyna-Buda", "Sumy"),
+    ("A drone killed a woman in the Dubovykivska community.", "Dubovykivska", "Dnipropetrovsk"),
+    ("A man was injured in the Novooleksandrivska hromada.", "Novooleksandrivska", None),
+    ("A guided bomb hit Kostiantynivka on Monday.", "Kostiantynivka", "Donetsk"),
+    ("Russian shelling hit New York, Donetsk, on Monday.", "New York", "Donetsk"),
+    ("A man died in an airstrike near the city of Kherson. The village of Sadove was bombarded.", "Sadove", "Kherson"),
+    ("Russian forces shelled Kherson.", "Kherson", "Kherson"),
+    ("Police said the road was closed after a storm.", "Police", None),
+]
+
+
+@pytest.mark.parametrize(("text", "mention", "unit"), SUPPORT, ids=[s[0][:40] for s in SUPPORT])
+def test_small_places_by_context(text, mention, unit):
+    found = {m.text: m for m in gnlp.find_places(text, fast=True)}
+    if unit is None:
+        assert (
+            mention not in found
+            or found[mention].match.kind not in ("city", "village")
+            or mention == "Novooleksandrivska"
+        )
+        return
+    assert mention in found, list(found)
+    assert region(found[mention].match) == unit
+
+
 def test_table_cache_is_reused(tmp_path):
     from geomap.gazetteer import Gazetteer
     from geomap.nlp.table import cached_table
@@ -265,7 +346,7 @@ STRIKES = {  # text -> (gazetteer name, admin1 name or country code)
     "Kstovo": ("Kstovo", "Nizhny Novgorod Oblast"),
     "Tver": ("Tver", "Tver Oblast"),
     "Kursk": ("Kursk", "Kursk Oblast"),
-    "Mykolaiv": ("Mykolayiv", "Mykolaiv Oblast"),
+    "Mykolaiv": ("Mykolaiv", "Mykolaiv Oblast"),
     "Belgorod": ("Belgorod", "Belgorod Oblast"),
     "Irpin": ("Irpin", "Kyiv Oblast"),
     "Makariv": ("Makariv", "Kyiv Oblast"),
@@ -364,3 +445,33 @@ def test_state_named_in_the_document_moves_a_foreign_namesake(blank):
     assert paris and paris[0].match.country_code == "US" and paris[0].hint_source == "document"
     again = blank("France's president spoke in Paris.")._.geomap_places
     assert [m.match.country_code for m in again if m.text == "Paris"] == ["FR"]
+
+
+#: (text as given, the place) -- offsets must point into the text as given (issue 13, class 8)
+AS_GIVEN = [
+    "  Drones  hit\u200b Kyiv overnight.\n",
+    "Subscribe now\n\nShare\n\n\n   Missiles hit\tKharkiv and Lviv.  \n",
+    "Caf\u0065\u0301 owners said\u00a0a drone hit Odesa.\r\nNo one was hurt.",
+    "Line one.\u2028Shelling hit Kherson.\n\n\n\nMore.",
+]
+
+
+@pytest.mark.parametrize("given", AS_GIVEN)
+def test_offsets_into_the_text_as_given(given):
+    from geomap.ingest.clean import clean_text
+
+    cleaned = clean_text(given)
+    mentions = gnlp.find_places(cleaned, fast=True)
+    assert mentions
+    for m in gnlp.source_mentions(mentions, given, cleaned):
+        assert given[m.start : m.end] == m.text
+        assert m.text in given[m.sent_start : m.sent_end]
+
+
+def test_offset_map_spans_and_unaligned_text():
+    omap = gnlp.OffsetMap("a  b\n\nskip\nc\u0065\u0301d", "a b\n\ncéd")
+    assert omap.source_span(0, 3) == (0, 4)
+    assert omap.source_span(5, 8) == (11, 15)
+    assert omap.source_offset(7) == 14
+    unrelated = gnlp.OffsetMap("<p>Kyiv</p>", "Kyiv")
+    assert unrelated.source_span(0, 4) is None  # markup: not the same line, left to the caller

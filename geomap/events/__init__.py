@@ -1,8 +1,13 @@
-"""Strike events from parsed articles: the extraction rules (:mod:`~geomap.events.rules`) and the
-merge of duplicate reports (:mod:`~geomap.events.merge`)."""
+"""Strike events from parsed articles: the extraction rules (:mod:`~geomap.events.rules`) with their
+parts -- place roles (:mod:`~geomap.events.places`), casualty statements
+(:mod:`~geomap.events.casualties`), dates (:mod:`~geomap.events.dates`), weapons and targets
+(:mod:`~geomap.events.weapons`) -- and the merge of duplicate reports (:mod:`~geomap.events.merge`)."""
 
+from geomap.events.casualties import count_casualties
+from geomap.events.dates import resolve_date
 from geomap.events.merge import merge_events
-from geomap.events.rules import count_casualties, detect_target, detect_weapon, events_from_doc, resolve_date
+from geomap.events.rules import events_from_doc
+from geomap.events.weapons import detect_target, detect_weapon
 from geomap.records import EVENT_TYPES, WEAPONS, Source, StrikeEvent
 
 __all__ = [

@@ -18,7 +18,11 @@ def _compatible(a: StrikeEvent, b: StrikeEvent) -> bool:
         return False
     if a.geonameid == b.geonameid:
         return True
-    # a region-level event and a point inside the same region describe one strike
+    # a region-level event and a point inside the same region describe one strike -- across
+    # articles; within one article the extraction has already decided (a region report and a
+    # separate town report of the same oblast are two events there)
+    if {s.id for s in a.sources} & {s.id for s in b.sources}:
+        return False
     region, point = (a, b) if a.geo_precision == 3 else (b, a)
     return (
         region.geo_precision == 3

@@ -1,641 +1,1128 @@
-"""Strike events: the records geomap extracts from articles.
+"""Strike events from a parsed article: which places were struck, when, with what, and the toll.
 
-A :class:`StrikeEvent` is one attack (or interception) at one place on one date,
-coded in ACLED's vocabulary. Extraction from parsed articles lives in this module
-too (added by the events stage); it has no file I/O.
+:func:`events_from_doc` reads the article sentence by sentence (sentences split at line
+breaks too, so bullets and captions stand alone):
+
+1. *places*: the place mentions of :mod:`geomap.nlp`, minus those that only locate, name or
+   frame something (:mod:`geomap.events.places`: datelines, launch sites, distance references,
+   office titles, metonyms, rivers and front sectors, undated captions), minus regions that
+   only qualify a settlement of the same sentence ("X, Y Oblast", "In Y Oblast, ... X"), minus
+   examples of a counted set ("35 settlements, including the regional centre of X");
+   members of region lists become regions;
+2. *strike sentences*: a sentence with an attack, casualty or weapon word that is not an
+   alert, a background or a tally statement;
+3. *casualties* (:mod:`geomap.events.casualties`): each statement goes to the place of its own
+   conjunct ("two killed in X and another in Y"); a figure over a list of places goes to none
+   of them; a figure in a sentence with no place goes to the one place of the sentence before
+   (the continuation: "A man was killed in X. Two women were injured, he added."), until
+   another place, a bullet or a "Meanwhile" starts a new report;
+4. *date* (:mod:`geomap.events.dates`), *weapon*, *interception*, *target* from the clause,
+   then the sentence, the continuation and the paragraph;
+5. *within the article*: a city and its district on one day are one event (the district
+   keeps its own figures); "near X" gives way to a named settlement within 25 km; a region
+   event folds into a town of that region when their figures agree (the same statement twice)
+   or complement each other in adjacent sentences.
 """
 
 from __future__ import annotations
 
-from geomap.records import Source, StrikeEvent
-
-__all__ = [
-    "count_casualties",
-    "detect_target",
-    "detect_weapon",
-    "events_from_doc",
-    "resolve_date",
-]
-
-# =========================================================================== extraction
-# Everything below turns a parsed article (spaCy Doc + place mentions from
-# geomap.nlp) into StrikeEvent records. Pure functions over the Doc; no I/O.
-
-import datetime as _dt
-import hashlib as _hashlib
-import re as _re
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
 from dataclasses import replace as _replace
+from typing import TYPE_CHECKING, Any
 
-_WEAPON_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("aerial bomb", r"glide bombs?|guided (?:aerial )?bombs?|aerial bombs?|\bKABs?\b|air(?:-dropped)? bombs?"),
-    ("mlrs", r"\bMLRS\b|multiple(?:-| )launch rocket|\bGrads?\b|\bUragan\b|\bSmerch\b|\bHIMARS\b"),
-    ("drone", r"\bdrones?\b|\bUAVs?\b|Shaheds?|\bGeran\b|loitering munitions?|kamikaze|unmanned aerial"),
-    ("missile", r"missiles?|Kh-\d+\w*|Kinzhals?|Iskanders?|Kalibrs?|\bS-300s?\b|Tochka|ballistic|cruise"),
-    ("artillery", r"artillery|shell(?:s|ing|ed)?\b|howitzers?|mortars?|\bcannon"),
+from geomap import settings
+from geomap._geo import haversine_km
+from geomap.events import casualties as _cas
+from geomap.events import places as _places
+from geomap.events.dates import ArticleDates, reference_date
+from geomap.events.weapons import (
+    actor,
+    detect_target,
+    detect_weapon,
+    event_type,
+    has_attack_word,
+    is_intercepted,
 )
-_WEAPON_RES = tuple((w, _re.compile(p, _re.I)) for w, p in _WEAPON_PATTERNS)
-_MODEL_RE = _re.compile(
-    r"\b(Kh-\d+\w*|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(?:-\d+)?|Geran-\d|"
-    r"S-300|S-400|Tochka-U|Lancet|KAB-\d+|Oniks|Zircon|Tsirkon)s?\b"
-)
+from geomap.ingest.dates import dateline_date
+from geomap.records import Candidate, Mention, Source, StrikeEvent
 
-#: Lemmas that make a sentence describe an attack (verbs and nouns).
-_ATTACK_LEMMAS = frozenset(
-    """
-strike attack hit shell bomb pound target launch raid explode explosion blast blow
-bombard bombardment fire shelling barrage assault damage destroy injure kill wound hurt
-fall crash debris wreckage impact struck shoot intercept down repel aim
-""".split()
-)
-_INTERCEPT_RE = _re.compile(
-    r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|"
-    r"destroyed (?:\w+ ){0,3}(?:drones?|missiles?|UAVs?)|(?:drones?|missiles?|UAVs?) "
-    r"(?:were|was) destroyed|air defen[cs]es? (?:destroyed|downed|repelled|shot))",
-    _re.I,
-)
-#: Frames that make a place a venue, not a target (talks, visits, captures ...).
-_NON_STRIKE_LEMMAS = frozenset(
-    """
-meeting talk talks summit conference negotiation negotiate visit visited arrive tour
-capture seize retake liberate advance withdraw withdrawal occupy recapture control
-airport flight flights restriction accord agreement envoy deal
-""".split()
-)
-_TARGETS: tuple[tuple[str, str], ...] = (
-    ("fire station", r"fire station|firefighters?"),
-    ("nuclear plant", r"nuclear"),
-    ("oil refinery", r"refiner(?:y|ies)|petrochemical|oil processing"),
-    ("oil depot", r"oil depot|fuel depot|oil storage|fuel storage|tank farm"),
-    ("port", r"\bport\b|harbou?r|\bdocks?\b"),
-    (
-        "energy",
-        r"power (?:plant|station|grid|line)|energy|electricity|substation|heating|"
-        r"utilit(?:y|ies)|thermal",
-    ),
-    (
-        "government",
-        r"administration (?:building|headquarters)|government (?:building|headquarters)|"
-        r"regional government|city hall|council building",
-    ),
-    (
-        "military",
-        r"military (?:base|unit|camp|airfield|facility|target|installation|site)|"
-        r"\bbase\b|airfield|air base|barracks|\bcamp\b|arsenal|ammunition",
-    ),
-    ("residential", r"residential|apartment|homes?\b|houses?\b|high-rise|dwelling"),
-    ("industrial", r"industrial|factory|plant\b|enterprise"),
-    ("infrastructure", r"infrastructure|railway|bridge"),
-)
-_TARGET_RES = tuple((t, _re.compile(p, _re.I)) for t, p in _TARGETS)
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
 
-_NUMBER_WORDS = {
-    "no": 0,
-    "zero": 0,
-    "none": 0,
-    "nobody": 0,
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    # ACLED-style conventions for vague counts: "a few"/"several" -> 3, "dozens" -> 12.
-    "several": 3,
-    "few": 3,
-    "dozens": 12,
-    "dozen": 12,
-    "scores": 20,
-    "hundreds": 100,
-}
-_COUNT = r"(\d{1,5}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
-_VICTIM = (
-    r"(?:[\w-]+ ){0,2}?(?:people|persons?|civilians?|residents?|women|woman|men|man|"
-    r"children|child|firefighters?|rescuers?|workers?|soldiers?|servicemen|others?|"
-    r"teenagers?|employees?|police(?:men| officers)?|locals?)"
-)
-_KILL = r"(?:killed|killing|dead|died|kills|kill)"
-_INJURE = r"(?:injured|injuring|wounded|wounding|hurt|injures|wounds|injure)"
-_CASUALTY_RES = {
-    "killed": (
-        _re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been))? {_KILL}", _re.I),
-        _re.compile(rf"\b{_KILL},? {_COUNT} {_VICTIM}", _re.I),
-        _re.compile(rf"\b{_COUNT} (?:dead|killed)\b", _re.I),
-    ),
-    "injured": (
-        _re.compile(rf"\b{_COUNT} {_VICTIM}(?: (?:were|was|have been|had been|got))? {_INJURE}", _re.I),
-        _re.compile(rf"\b{_INJURE},? {_COUNT} {_VICTIM}", _re.I),
-        _re.compile(rf"\b{_COUNT} (?:injured|wounded)\b", _re.I),
-    ),
-}
-_NOBODY_RE = {
-    "killed": _re.compile(
-        r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:killed|died)|"
-        r"\bno (?:casualties|deaths|fatalities)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
-        r"without casualties",
-        _re.I,
-    ),
-    "injured": _re.compile(
-        r"\b(?:no(?:body| one)|none)\b[^.;]{0,40}?\b(?:injured|hurt|wounded)|"
-        r"\bno (?:casualties|injuries)\b(?![^.]{0,30}\b(?:confirmed|so far|yet)\b)|"
-        r"without casualties",
-        _re.I,
-    ),
-}
+__all__ = ["events_from_doc"]
 
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-_MONTH_RE = (
-    r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+#: Frames that make a place a venue, not a target (talks, visits, captures, ground fighting).
+_VENUE_RE = re.compile(
+    r"\b(?:talks|meeting|met|meets|summit|conference|forum|negotiat\w*|visit\w*|arriv\w*|tour\w*|"
+    r"captur\w*|seiz\w*|retak\w*|retook|liberat\w*|advanc\w*|withdr\w*|occup(?:y|ied|ying)|recaptur\w*|"
+    r"took control|taking control|drove out|pushed back|airport|flights?|delegation|envoys?|ceremony|"
+    r"stadium|match|matches|fixtures|played|evacuat\w*|fighting|clashes|assaults?|ground offensive|"
+    r"counter-?offensive)\b",
+    re.I,
 )
-_DATE_MD_RE = _re.compile(rf"\b{_MONTH_RE} (\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))?(?:,? (\d{{4}}))?\b")
-_DATE_DM_RE = _re.compile(rf"\b(\d{{1,2}})(?:\s*[-–]\s*(\d{{1,2}}))? {_MONTH_RE}(?:,? (\d{{4}}))?\b")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_WEEKDAY_RE = _re.compile(r"\b(?:on |late on |early on |last |since )?(" + "|".join(_WEEKDAYS) + r")\b", _re.I)
-_RELATIVE = (
-    (_re.compile(r"\b(?:the day before|the previous day|yesterday|a day earlier)\b", _re.I), -1),
-    (
-        _re.compile(
-            r"\b(?:overnight|last night|tonight|today|this morning|this evening|"
-            r"earlier today|on the night)\b",
-            _re.I,
-        ),
-        0,
-    ),
+#: Tallies over a period are not dated strikes (ACLED codes events, not totals).
+_TALLY_RE = re.compile(
+    r"\b(?:since (?:the (?:start|beginning)|the (?:full-scale )?invasion|february 2022|the war began)|"
+    r"so far (?:in|this)|in (?:the )?(?:past|last|first) (?:month|year|weeks|months)|"
+    r"over the (?:past|last) (?:month|year|weeks|months)|during the (?:war|invasion)|a month(?:-long)? (?:of|tally)|"
+    r"(?:third|second|fourth|fifth) time\b[^.]{0,40}\bthis year)\b",
+    re.I,
+)
+_EXAMPLE_BEFORE_RE = re.compile(
+    r"\bincluding\s+(?:the\s+)?(?:(?:regional|region's|oblast|administrative)\s+(?:centre|center|capital)(?:\s+of)?,?\s+)?"
+    r"(?:the\s+)?(?:city of\s+)?$",
+    re.I,
+)
+_COUNTED_SET_RE = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens of|several|multiple)\s+(?:\w+\s+)?"
+    r"(?:settlements|communities|localities|villages|towns|cities|places|locations|hromadas)\b",
+    re.I,
+)
+_LOCATOR_GAP_RE = re.compile(
+    r"^\s*,?\s*(?:(?:which is|located|situated|lying|just|about|some|a|an|\w+ly)\s+){0,3}"
+    r"(?:near|outside|close to|not far from)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:(?:city|town|village) of\s+)?$"
+)
+_SETTLEMENT_CUE_AFTER_RE = re.compile(
+    r"^\s+(?:village|town|city|settlement|community|hromada|district|raion|industrial zone|oil refinery|refinery|"
+    r"airfield|air base|airbase|airport|port|plant)\b",
+    re.I,
+)
+_DISTRICT_OF_RE = re.compile(r"^\s+(?:district|raion)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
+_CITY_DISTRICT_RE = re.compile(r"^\s*[-–]\s*([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)(?=\s*(?:$|[,;|.()]|\s+district))")
+_SHIFT_RE = re.compile(
+    r"^\W*(?:meanwhile|elsewhere|separately|in other|on the other|further (?:north|south|east|west)|"
+    r"in the (?:north|south|east|west)|also on|earlier|in a separate|in another)\b",
+    re.I,
+)
+_BULLET_RE = re.compile(r"^\s*(?:[-•▪●◦·*]|\d{1,2}[.)])\s")
+_REPORTING_RE = re.compile(r"\b(?:said|says|say|adding|added|according to|reported|told|wrote|noted|stated)\b", re.I)
+_SEGMENT_BREAK_RE = re.compile(r";|,\s*(?:while|whereas|but)\b|\s(?:while|whereas)\s")
+_CONJ_BREAK_RE = re.compile(r",?\s(?:and|but|while|whereas)\s|;|,\s")
+_REGION_NAME_RE = re.compile(r"\b(?:oblast|region|krai|kray|province|republic|okrug)\b", re.I)
+_CITY_CUE_BEFORE_RE = re.compile(r"\b(?:city|town|capital)\s+(?:of\s+)?$", re.I)
+#: A gazetteer score below this is a weak reading (a distant spelling of the name).
+_WEAK_MATCH = 0.35
+_REGIONS_WORD_RE = re.compile(r"\b(?:regions|oblasts|provinces)\b", re.I)
+_OFFICE_AFTER_RE = re.compile(
+    r"^(?:['’]s)?\s*(?:regional|region['’]s|oblast|city|provincial)?\s*(?:military\s+)?(?:governor|mayor|head|"
+    r"administration|military administration)\b",
+    re.I,
+)
+_OFFICE_BEFORE_RE = re.compile(r"\b(?:governor|head|mayor|administration)\s+of\s+(?:the\s+)?(?:\w+['’]s\s+)?$", re.I)
+#: Offices of a region, not of a city: "X regional governor", "X governor", "X Oblast administration".
+_ADMIN_TITLE_RE = re.compile(
+    r"^(?:['’]s)?\s*(?:regional|region['’]s|oblast|provincial)\b|^\s+(?:region|oblast)\b|^(?:['’]s)?\s+governor\b",
+    re.I,
 )
 
 
-def _parse_iso(value: str | None) -> _dt.date | None:
-    if not value:
-        return None
-    try:
-        return _dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
+@dataclass(slots=True)
+class _Place:
+    """A place mention and what the rules made of it."""
+
+    m: Mention
+    cand: Candidate
+    sent: int
+    why: str | None = None  # why it is no strike place (None: it is one)
+    region_list: bool = False
+    precision: int | None = None
+    text: str | None = None  # place text when the event names more than the mention
+    near: bool = False
 
 
-def _month_day(month: str, day: str, year: str | None, ref: _dt.date | None) -> _dt.date | None:
-    m = _MONTHS.get(month[:3].lower())
-    if m is None:
-        return None
-    if year:
-        y = int(year)
-    elif ref is not None:  # a date without a year is the latest such date not after ref
-        y = ref.year if (m, int(day)) <= (ref.month, ref.day) else ref.year - 1
-    else:
-        return None
-    try:
-        return _dt.date(y, m, int(day))
-    except ValueError:
-        return None
+@dataclass(slots=True)
+class _Sentence:
+    start: int
+    end: int
+    text: str
+    para: int
+    bullet: bool
+    places: list[_Place] = field(default_factory=list)
+    strike: bool = False
+    stated: list[_cas.Statement] = field(default_factory=list)
 
 
-def _last_date_text(text: str) -> str:
-    """The last explicit date expression in ``text`` (or "")."""
-    hits = [m for rx in (_DATE_MD_RE, _DATE_DM_RE) for m in rx.finditer(text)]
-    return max(hits, key=lambda m: m.start()).group(0) if hits else ""
+@dataclass(slots=True)
+class _Draft:
+    """An event before it becomes a :class:`StrikeEvent`."""
+
+    place: _Place
+    sent: int
+    segment: str
+    stated: list[_cas.Statement] = field(default_factory=list)
+    conts: list[int] = field(default_factory=list)  # continuation sentences
+    list_total: bool = False
+    key: tuple[int, int] = (0, 0)
+    span: tuple[int, int] = (0, 0)  # the segment's characters
+    date: Any = None
+    how: str = ""
+    precision: int = 0
 
 
-def resolve_date(text: str, published: str | None, *, context: str = "") -> tuple[_dt.date | None, str, int]:
-    """Resolve the date a passage states, relative to the article date.
+def _default_gazetteer() -> Gazetteer:
+    from geomap.gazetteer import Gazetteer
 
-    Returns ``(date, how, time_precision)``; ``how`` quotes the expression used.
-    "January 28-29" / "the night of 28-29 January" give the later day (an overnight
-    strike is dated to the morning it is reported for).
-    """
-    ref = _parse_iso(published)
-    for rx, order in ((_DATE_MD_RE, "md"), (_DATE_DM_RE, "dm")):
-        for m in rx.finditer(text):
-            if order == "md":
-                month, d1, d2, year = m.group(1), m.group(2), m.group(3), m.group(4)
-            else:
-                d1, d2, month, year = m.group(1), m.group(2), m.group(3), m.group(4)
-            day = _month_day(month, d2 or d1, year, ref)
-            if day is not None and (ref is None or day <= ref + _dt.timedelta(days=1)):
-                return day, f"stated: {m.group(0)}", 1
-    if context:  # the passage before: "On Jan. 13 ... At 7:30 a.m. missiles struck X"
-        prior, how, _ = resolve_date(_last_date_text(context), published)
-        if how.startswith("stated"):
-            if _RELATIVE[0][0].search(text):
-                return prior - _dt.timedelta(days=1), f"relative to {how[8:]}: the day before", 1
-            return prior, f"context: {how[8:]}", 1
-    if ref is None:
-        return None, "none: no date stated and no article date", 0
-    for rx, delta in _RELATIVE:
-        m = rx.search(text)
-        if m:
-            return ref + _dt.timedelta(days=delta), f"relative: {m.group(0)}", 1
-    m = _WEEKDAY_RE.search(text)
-    if m:
-        wd = _WEEKDAYS.index(m.group(1).lower())
-        back = (ref.weekday() - wd) % 7
-        return ref - _dt.timedelta(days=back), f"relative: {m.group(0).strip()}", 1
-    return ref, "article date", 2
+    return Gazetteer.default()
 
 
-def count_casualties(text: str, which: str) -> int | None:
-    """Killed or injured count stated in ``text`` (numbers in words too), else None."""
-    best: int | None = None
-    for rx in _CASUALTY_RES[which]:
-        for m in rx.finditer(text):
-            raw = m.group(1).lower()
-            n = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw)
-            if n is not None and (best is None or n > best):
-                best = n
-    if best is None and _NOBODY_RE[which].search(text):
-        return 0
-    return best
-
-
-def detect_weapon(text: str) -> tuple[str, str | None]:
-    """``(weapon class, model)`` named in ``text``; ``("unknown", None)`` when none."""
-    model_m = _MODEL_RE.search(text)
-    model = model_m.group(1) if model_m else None
-    for weapon, rx in _WEAPON_RES:
-        if rx.search(text):
-            return weapon, model
-    return "unknown", model
-
-
-def detect_target(text: str) -> str | None:
-    """The first target class named in ``text``."""
-    for target, rx in _TARGET_RES:
-        if rx.search(text):
-            return target
-    return None
-
-
-def _event_type(weapon: str, intercepted: bool) -> str:
-    if intercepted:
-        return "Disrupted weapons use"
-    if weapon in ("drone", "aerial bomb"):
-        return "Air/drone strike"
-    return "Shelling/artillery/missile attack"
-
-
-def _actor(text: str, country: str | None) -> str | None:
-    low = text.lower()
-    if _re.search(
-        r"\brussian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
-        r"attacks?|artillery|shells?|bombs?|aircraft|kamikaze|air)",
-        low,
-    ):
-        return "Russian forces"
-    if _re.search(
-        r"\bukrainian (?:forces|troops|army|military|missiles?|drones?|strikes?|"
-        r"attacks?|artillery|side|uavs?)",
-        low,
-    ):
-        return "Ukrainian forces"
-    # Clearly implied by the front line of this war: strikes in Ukraine are Russian,
-    # strikes inside Russia are Ukrainian.
-    return {"UA": "Russian forces", "RU": "Ukrainian forces"}.get(country or "")
-
-
-def _stem(word: str) -> str:
-    """A crude stem, so that matching works with or without spaCy's lemmatizer."""
-    word = word.lower()
-    for suffix in ("ing", "ed", "es", "s", "d"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
-
-
-_ATTACK_STEMS = frozenset(_stem(w) for w in _ATTACK_LEMMAS)
-_NON_STRIKE_STEMS = frozenset(_stem(w) for w in _NON_STRIKE_LEMMAS)
-
-
-def _token_stems(tok) -> set[str]:
-    return {_stem(tok.text), _stem(tok.lemma_)} if tok.lemma_ else {_stem(tok.text)}
-
-
-def _has_attack_trigger(tokens) -> bool:
-    return any(_token_stems(t) & _ATTACK_STEMS for t in tokens)
-
-
-def _governing_frame(span) -> str | None:
-    """ "strike"/"venue" from the mention's syntactic heads, None when neither governs."""
-    for tok in [span.root, *span.root.ancestors][:6]:
-        stems = _token_stems(tok)
-        if stems & _ATTACK_STEMS or _WEAPON_RES[2][1].search(tok.text) or _WEAPON_RES[3][1].search(tok.text):
-            return "strike"
-        if stems & _NON_STRIKE_STEMS:
-            return "venue"
-    return None
-
-
-_LOCATOR_RE = _re.compile(
-    r"\b(?:near|close to|outside|border(?:s|ing)?(?: with)?|adjoin(?:s|ing)?|"
-    r"(?:north|south|east|west)(?:-?(?:east|west))? of|from|km|kilometres|"
-    r"miles|halfway between|between)\b[^,.;]{0,25}$",
-    _re.I,
-)
-
-
-def _is_context_only(mention, others, text: str = "") -> bool:
-    """A place named only to locate another: "Stanislav, Kherson Oblast", "the Tver
-    region near Moscow", "which borders Ukraine"."""
-    cand = mention.match
-    if cand is None:
-        return False
-    if (
-        text
-        and _LOCATOR_RE.search(text[max(mention.sent_start, mention.start - 40) : mention.start])
-        and any(o is not mention and o.match is not None and o.end <= mention.start for o in others)
-    ):
-        return True
-    if cand.kind not in ("admin1", "country"):
-        return False
-    for o in others:
-        oc = o.match
-        if o is mention or oc is None or oc.kind in ("admin1", "country"):
-            continue
-        same = oc.country_code == cand.country_code and (cand.kind == "country" or oc.admin1 == cand.admin1)
-        if same and abs(o.start - mention.start) < 120:
-            return True
-    return False
-
-
-def _geo_precision(mention, sentence: str) -> int:
-    cand = mention.match
-    if cand.kind in ("admin1", "country"):
-        return 3
-    before = sentence[max(0, mention.start - mention.sent_start - 40) : mention.start - mention.sent_start].lower()
-    after = sentence[mention.end - mention.sent_start : mention.end - mention.sent_start + 30].lower()
-    if (
-        cand.kind in ("admin2", "district")
-        or _re.search(
-            r"\b(near|outside|outskirts|around|"
-            r"close to|district of)\b",
-            before,
-        )
-        or _re.match(r"\W*(district|industrial zone|outskirts|area)", after)
-    ):
-        return 2
-    return 1
-
-
-def _event_id(article_id: str, date: str | None, cand, weapon: str, intercepted: bool) -> str:
-    key = f"{article_id}|{date}|{cand.geonameid}|{weapon}|{intercepted}"
-    return "gm-" + _hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-
-def events_from_doc(article, doc, mentions) -> list[StrikeEvent]:
+def events_from_doc(
+    article: Any, doc: Any, mentions: list[Mention], *, gazetteer: Gazetteer | None = None
+) -> list[StrikeEvent]:
     """Strike events in one parsed article.
 
     Parameters
     ----------
     article
-        The :class:`geomap.ingest.Article` (for id, title, url and publication date).
+        The :class:`geomap.records.Article` (for id, title, url and publication date).
     doc
-        The spaCy ``Doc`` of ``article.text`` (with a dependency parse when available).
+        The spaCy ``Doc`` of ``article.text`` (a dependency parse is used when present).
     mentions
         Place mentions from :func:`geomap.nlp.parse` (with gazetteer matches).
+    gazetteer
+        The gazetteer the mentions were resolved with (default: ``Gazetteer.default()``).
     """
-    by_sentence: dict[int, list] = {}
-    for m in mentions:
-        if m.match is not None:
-            by_sentence.setdefault(m.sent_start, []).append(m)
-    starts = sorted(by_sentence)
-    source = Source(id=article.id, title=article.title, url=article.url, published=article.published)
-    events: list[StrikeEvent] = []
-    for _n, sent_start in enumerate(starts):
-        group = _with_region_list(by_sentence[sent_start], article.text)
-        for m in group:
-            rel = (m.start - m.sent_start, m.end - m.sent_start)
-            full = article.text[m.sent_start : m.sent_end]
-            lo, hi = _clause(full, *rel)
-            clause = full[lo:hi]
-            span = doc.char_span(m.sent_start + lo, m.sent_start + hi, alignment_mode="expand")
-            if span is None or not _has_attack_trigger(span):
+    gaz = gazetteer if gazetteer is not None else _default_gazetteer()
+    return _Extraction(article, doc, mentions, gaz).run()
+
+
+class _Extraction:
+    def __init__(self, article: Any, doc: Any, mentions: list[Mention], gaz: Gazetteer) -> None:
+        self.article = article
+        self.doc = doc
+        self.gaz = gaz
+        self.text: str = article.text
+        self.ref = reference_date(article.published, dateline_date(self.text, article.published))
+        self.dates = ArticleDates(self.text, self.ref)
+        self.sents = self._sentences()
+        self.starts = [s.start for s in self.sents]
+        self.datelines = _places.dateline_spans(self.text)
+        self.captions = _places.caption_lines(self.text)
+        self.allowed = settings.get_codes("event_countries")
+        self._weapons: dict[str, tuple[str, str | None]] = {}
+        self._para_regions: dict[int, bool] = {}
+        self.mentions = mentions
+        self._units_by_name: dict[str, set[tuple[str, str]]] | None = None
+        for m in mentions:
+            if m.match is not None:
+                self._add(m, m.match)
+
+    # ------------------------------------------------------------------ layout
+    def _sentences(self) -> list[_Sentence]:
+        text = self.text
+        bounds: list[tuple[int, int]] = []
+        doc = self.doc
+        if doc is not None and (doc.has_annotation("SENT_START") or doc.has_annotation("DEP")):
+            bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        else:
+            bounds = [(0, len(text))]
+        out: list[_Sentence] = []
+        para = 0
+        last_end = 0
+        for a, b in bounds:
+            pos = a
+            for piece in text[a:b].split("\n"):
+                lo = pos + (len(piece) - len(piece.lstrip()))
+                hi = pos + len(piece.rstrip())
+                if hi > lo:
+                    if "\n" in text[last_end:lo]:
+                        para += 1
+                    out.append(_Sentence(lo, hi, text[lo:hi], para, bool(_BULLET_RE.match(text[lo : lo + 4]))))
+                    last_end = hi
+                pos += len(piece) + 1
+        return out
+
+    def _sent_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, offset) - 1)
+
+    def _add(self, m: Mention, cand: Candidate, *, region_list: bool = False) -> _Place:
+        k = self._sent_of(m.start)
+        place = _Place(m, cand, k, region_list=region_list)
+        places = self.sents[k].places
+        places.append(place)
+        places.sort(key=lambda p: p.m.start)
+        return place
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> list[StrikeEvent]:
+        for k, s in enumerate(self.sents):
+            s.strike = has_attack_word(s.text) and not _places.background(s.text) and not _TALLY_RE.search(s.text)
+            if not s.strike:
+                # no event here: its places only matter as the end of a continuation
+                for p in s.places:
+                    p.why = self._quiet_why(p, s)
                 continue
-            after = _next_sentence(doc, m.sent_end, by_sentence)
-            details = clause + " " + after
-            before = article.text[max(0, m.sent_start - 1500) : m.sent_start]
-            ev = _mention_event(article, doc, m, group, clause, details, before, source)
-            if ev is not None:
-                events.append(ev)
-    return events
+            if _REGION_WORD_RE.search(s.text):
+                self._region_lists(k, s)
+            for p in s.places:
+                if p.why is None:  # a place before may have told what this one is
+                    p.why = self._why_not(p, s)
+            self._propagate(s)
+            self._siblings(s)
+            self._qualifiers(s)
+            self._title_fallback(s)
+            s.stated = _statements(s.text)
+        drafts = self._drafts()
+        events = [ev for d in drafts if (ev := self._event(d)) is not None]
+        return _fold(events, self._origin_of)
 
+    # ------------------------------------------------------------------ places
+    def _region_lists(self, k: int, s: _Sentence) -> None:
+        """Members of region lists are regions ("the regions of Sumy and Kharkiv")."""
+        spans = _places.region_list_spans(s.text)
+        if not spans:
+            return
+        for lo, hi, name in spans:
+            start, end = s.start + lo, s.start + hi
+            if _CITY_CUE_BEFORE_RE.search(self.text[max(0, start - 20) : start]):
+                continue  # "the capital Kyiv, as well as ... regions"
+            reading = _region_reading(self.gaz, name)
+            if reading is None:
+                continue
+            hit = [p for p in s.places if p.m.start < end and p.m.end > start]
+            if hit:
+                for p in hit:
+                    if p.cand.kind != "admin1" or p.cand.admin1 != reading.admin1:
+                        p.cand = reading
+                    p.region_list = True
+            else:
+                m = Mention("", name, start, end, s.text, s.start, s.end, "GAZ", reading, "region list")
+                self._add(m, reading, region_list=True)
 
-def _next_sentence(doc, end: int, by_sentence: dict[int, list]) -> str:
-    """The following sentence when it names no place: it often carries the details
-    ("A woman was injured." / "... point to Kh-22 missiles")."""
-    span = doc.char_span(end, min(len(doc.text), end + 1), alignment_mode="expand")
-    if span is None or span.start >= len(doc):
-        return ""
-    out = []
-    sent = doc[span.start].sent
-    for _ in range(2):
-        if sent.start_char in by_sentence or sent.start_char < end:
+    def units_by_name(self) -> dict[str, set[tuple[str, str]]]:
+        """Admin-1 units named by each place name of the document (a name does not support itself)."""
+        if self._units_by_name is None:
+            self._units_by_name = {}
+            for m in self.mentions:
+                if m.match is not None and m.match.matched == "exact" and m.match.kind != "country":
+                    self._units_by_name.setdefault(_loose(m.text), set()).add((m.match.country_code, m.match.admin1))
+        return self._units_by_name
+
+    def _quiet_why(self, p: _Place, s: _Sentence) -> str:
+        """The role of a place in a sentence that reports no strike: "country", "title"
+        (neither ends the report before), or "no strike" (a new subject: it does)."""
+        if p.cand.kind in ("country", "area"):
+            return "country"
+        before = self.text[max(s.start, p.m.start - 60) : p.m.start]
+        after = self.text[p.m.end : min(s.end, p.m.end + 40)]
+        return "title" if _places.is_title(before, after) else "no strike"
+
+    def _reading(self, p: _Place, s: _Sentence) -> None:
+        """Fix readings the event rules know better: "Kyiv region" is Kyiv Oblast, a bare
+        "Kyiv" read as the city-region is the city, "the Kursk nuclear power plant" stands at
+        Kurchatov."""
+        m, cand, text = p.m, p.cand, self.text
+        if cand.kind == "admin1" and not p.region_list:
+            if _REGION_NAME_RE.search(m.text):
+                better = _region_reading(self.gaz, m.text, same_country_as=cand)
+                if better is not None:
+                    p.cand = better
+            elif _loose(cand.name) == _loose(m.text):
+                city = _city_reading(self.gaz, m.text, cand)
+                if city is not None:
+                    p.cand = city
+        after = text[m.end : min(s.end, m.end + 40)]
+        npp = _places.NPP_AFTER_RE.match(after)
+        if npp is not None:
+            town = _places.NPP_TOWNS.get(_loose(m.text).replace("-", " "))
+            if town is not None:
+                hit = [c for c in self.gaz.rank(town[0], limit=5) if c.country_code == town[1] and c.kind == "city"]
+                if hit:
+                    p.cand, p.precision, p.text = hit[0], 2, text[m.start : m.end + npp.end()]
+
+    def _why_not(self, p: _Place, s: _Sentence) -> str | None:
+        self._reading(p, s)
+        m, cand, text = p.m, p.cand, self.text
+        if cand.kind in ("country", "area"):
+            return "country"
+        if self.allowed is not None and cand.country_code not in self.allowed:
+            return "outside event countries"
+        if any(a <= m.start < b for a, b in self.datelines):
+            return "dateline"
+        for a, b in self.captions:
+            if a <= m.start < b and not _places_dated(text[a:b], self.ref):
+                return "undated caption"
+        before = text[max(s.start, m.start - 90) : m.start]
+        after = text[m.end : min(s.end, m.end + 60)]
+        capital = cand.kind not in ("admin1", "admin2") and self.gaz.is_capital(cand)
+        why = _places.role_before_after(before, after, capital=capital)
+        if why == "region of an unknown place" and any(
+            o is not p and o.m.end <= m.start and m.start - o.m.end < 45 for o in s.places
+        ):
+            why = "qualifier"  # the place is known: "the village of Pervomaiske, Kherson region"
+        if why is not None:
+            return why
+        if _EXAMPLE_BEFORE_RE.search(before) and _COUNTED_SET_RE.search(text[s.start : m.start]):
+            return "example of a counted set"
+        if capital and _frame(self.doc, m) == "metonym":
+            return "metonym"
+        if self._locator(p, s):
+            return "locator"
+        if (
+            (cand.matched != "exact" or cand.score < _WEAK_MATCH)
+            and m.hint_source is None
+            and cand.kind in ("city", "village")
+            and not any(
+                (cand.country_code, cand.admin1) in units
+                for name, units in self.units_by_name().items()
+                if name != _loose(m.text)
+            )
+        ):
+            return "inexact namesake outside the regions named"
+        frame = _frame(self.doc, m)
+        if frame == "venue" or frame is None and _VENUE_RE.search(text[max(s.start, m.start - 60) : m.end + 40]):
+            if not _strike_near(text[max(s.start, m.start - 40) : m.end + 30]):
+                return "venue"
+        self._district_and_city(p, s, after)
+        self._region_namesake(p, s, before, after)
+        return None
+
+    def _propagate(self, s: _Sentence) -> None:
+        """List members share the role of the list: "from occupied parts of Kherson and
+        Donetsk oblasts" is one origin."""
+        for a, b in zip(s.places, s.places[1:]):
+            if a.why in ("origin", "distance", "front", "title") and b.why is None:
+                if _places.list_members([self.text[a.m.end : b.m.start]]):
+                    b.why = a.why
+
+    def _siblings(self, s: _Sentence) -> None:
+        """A list member read outside the region its siblings share ("the villages of
+        Tiahynka and Vesele") is re-read inside it when a place of that name is there."""
+        from geomap.gazetteer import Hints
+
+        live = [p for p in s.places if p.why is None and p.cand.kind in ("city", "village")]
+        for a, b in zip(live, live[1:]):
+            if not _places.list_members([self.text[a.m.end : b.m.start]]):
+                continue
+            for x, y in ((a, b), (b, a)):
+                if (x.cand.country_code, x.cand.admin1) == (y.cand.country_code, y.cand.admin1):
+                    continue
+                if x.m.hint_source is not None or y.m.hint_source is None:
+                    continue
+                hints = Hints(admin1s=frozenset({(y.cand.country_code, y.cand.admin1)}))
+                r = self.gaz.best(x.m.text, None, hints) if self.gaz.may_agree(x.m.text, hints) else None
+                if r is not None and (r.country_code, r.admin1) == (y.cand.country_code, y.cand.admin1):
+                    x.cand = r
+
+    def _locator(self, p: _Place, s: _Sentence) -> bool:
+        """ "Stanislav near Kherson": a place named only to locate a settlement before it."""
+        for o in s.places:
+            if o is p or o.m.end > p.m.start or p.m.start - o.m.end > 70 or o.cand.kind == "country":
+                continue
+            if _LOCATOR_GAP_RE.match(self.text[o.m.end : p.m.start]):
+                return True
+        return False
+
+    def _district_and_city(self, p: _Place, s: _Sentence, after: str) -> None:
+        """ "the Kyiv district of Kharkiv" is in Kharkiv; "Kharkiv - Kyivskyi" (as conflict data
+        write it) is the Kyivskyi district of Kharkiv."""
+        text = self.text
+        named_district = bool(re.search(r"\b(?:district|raion)$", p.m.text, re.I))
+        for o in s.places:
+            if o is p or o.m.start < p.m.end:
+                continue
+            gap = text[p.m.end : o.m.start]
+            of_city = _DISTRICT_OF_RE.match(gap) or named_district and re.fullmatch(r"\s+of\s+(?:the\s+)?", gap)
+            if of_city and o.cand.kind in ("city", "admin1") and p.cand.kind != "district":
+                p.cand = o.cand if o.cand.kind == "city" else p.cand
+                p.precision = 2
+                p.text = text[p.m.start : o.m.end]
+                o.why = o.why or "city of a named district"
+                return
             break
-        out.append(sent.text)
-        if sent.end >= len(doc):
-            break
-        sent = doc[sent.end].sent
-    return " ".join(out)
+        if named_district:
+            self._possessive_district(p, s)
+        m = _CITY_DISTRICT_RE.match(after)
+        if m and p.cand.kind == "city" and m.group(1).split()[0].lower() not in _places_stop():
+            p.precision = 2
+            p.text = text[p.m.start : p.m.end + m.end()]
+            for o in s.places:
+                if o is not p and p.m.end < o.m.start < p.m.end + m.end():
+                    o.why = "district name of a city"
+
+    def _possessive_district(self, p: _Place, s: _Sentence) -> None:
+        """ "Kharkiv's Kyivskyi district", "the city's Dniprovskyi district": a district of that
+        city; a reading of the district name elsewhere gives way to the city itself."""
+        text = self.text
+        before = text[max(s.start, p.m.start - 16) : p.m.start]
+        if not re.search(r"['’]s\s+(?:the\s+)?$", before):
+            return
+        city = None
+        for o in s.places:
+            if o is not p and o.cand.kind == "city" and 0 <= p.m.start - o.m.end <= 4:
+                city = o
+        if city is None and re.search(r"\bthe (?:city|town)['’]s\s+$", before, re.I):
+            k = self.sents.index(s)
+            for prev in (s, *reversed(self.sents[max(0, k - 2) : k])):
+                cities = [o for o in prev.places if o.cand.kind == "city" and o.m.end <= p.m.start and o is not p]
+                if cities:
+                    city = cities[-1]
+                    break
+        if city is None:
+            return
+        c, d = city.cand, p.cand
+        if d.geonameid != c.geonameid and haversine_km(c.lat, c.lon, d.lat, d.lon) > _DISTRICT_KM:
+            p.cand, p.precision = c, 2
+        if city in s.places and city.why is None:
+            city.why = "city of a named district"
+
+    def _region_namesake(self, p: _Place, s: _Sentence, before: str, after: str) -> None:
+        """A regional centre named bare where the passage speaks of regions ("fires in
+        Murmansk and Irkutsk" after "airfields in five regions") is the region."""
+        if p.cand.kind != "city" or p.region_list or _CITY_CUE_BEFORE_RE.search(before) or self.gaz.is_capital(p.cand):
+            return
+        if s.para not in self._para_regions:
+            self._para_regions[s.para] = any(_REGIONS_WORD_RE.search(x.text) for x in self.sents if x.para == s.para)
+        if not self._para_regions[s.para]:
+            return
+        if re.search(r"\bcit(?:y|ies)\b", s.text, re.I):
+            return
+        others = [o for o in s.places if o is not p and o.cand.kind not in ("country",)]
+        if any(o.cand.kind not in ("city", "admin1") for o in others):
+            return
+        if _loose(p.cand.admin1_name or "") != _loose(p.m.text):
+            return  # not the namesake of its region
+        reading = _region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
+        if reading is not None:
+            p.cand = reading
+            p.region_list = True
+
+    def _qualifiers(self, s: _Sentence) -> None:
+        """Regions and districts that only qualify a settlement of the same sentence."""
+        live = [p for p in s.places if p.why is None]
+        for a, b in zip(live, live[1:]):  # "Dobre, Kharkiv Oblast" read as a Dobre elsewhere
+            if a.cand.kind in ("city", "village") and b.cand.kind == "admin1" and not b.region_list:
+                gap = self.text[a.m.end : b.m.start]
+                if re.fullmatch(r",\s*|\s+in\s+(?:the\s+)?", gap) and (a.cand.country_code, a.cand.admin1) != (
+                    b.cand.country_code,
+                    b.cand.admin1,
+                ):
+                    a.why = "reading outside its stated region"
+                    b.why = "region of an unknown place"
+        live = [p for p in s.places if p.why is None]
+        for c in live:  # "13 Dec. | Lviv – missiles damage ... in the Lviv region": the region
+            if c.cand.kind != "city":
+                continue
+            for r in live:
+                if (
+                    r.cand.kind == "admin1"
+                    and r.m.start > c.m.end + 12
+                    and (r.cand.country_code, r.cand.admin1) == (c.cand.country_code, c.cand.admin1)
+                    and _loose(r.cand.name) == _loose(c.cand.name)
+                ):
+                    c.why = "label of its region"
+                    r.region_list = True
+        live = [p for p in s.places if p.why is None]
+        for p in live:
+            kind = p.cand.kind
+            if kind == "admin1" and not p.region_list:
+                if any(
+                    o.cand.kind not in ("admin1", "country")
+                    and (o.cand.country_code, o.cand.admin1) == (p.cand.country_code, p.cand.admin1)
+                    for o in live
+                    if o is not p
+                ):
+                    p.why = "qualifier"
+                elif any(
+                    o.cand.kind not in ("admin1", "country") and o.why in ("city of a named district",)
+                    for o in s.places
+                ):
+                    p.why = "qualifier"
+            elif kind == "admin2" or (kind in ("city", "district") and self._oblast_hint(p, s)):
+                for o in live:
+                    if o is p or o.m.end > p.m.start or o.cand.kind in ("admin1", "country", "admin2"):
+                        continue
+                    gap = self.text[o.m.end : p.m.start]
+                    same = (o.cand.country_code, o.cand.admin1) == (p.cand.country_code, p.cand.admin1)
+                    if same and re.fullmatch(
+                        r"(?:\s+(?:village|town|city|settlement|community|hromada))?\s*(?:,|\bin|\bof)\s+(?:the\s+)?",
+                        gap,
+                        re.I,
+                    ):
+                        p.why = "qualifier"
+                        break
+
+    def _oblast_hint(self, p: _Place, s: _Sentence) -> bool:
+        """ "X, Donetsk": the centre's name after a settlement and a comma stands for its oblast."""
+        text = self.text
+        before = text[max(s.start, p.m.start - 3) : p.m.start]
+        after = text[p.m.end : p.m.end + 8]
+        if not before.endswith(", ") or re.match(r"^\s*(?:,\s*[A-Z]|and\b|or\b)", after):
+            return False
+        name = self.gaz.admin1_name(p.cand.country_code, p.cand.admin1) or ""
+        return _loose(name).split(" ")[0] == _loose(p.m.text)
+
+    def _title_fallback(self, s: _Sentence) -> None:
+        """A strike sentence whose only place is an official's ("Dnipropetrovsk regional
+        governor said the overnight drone attack damaged ...") is about that place."""
+        if any(p.why is None for p in s.places):
+            return
+        titled = [p for p in s.places if p.why == "title"]
+        if len(titled) != 1 or not has_attack_word(s.text):
+            return
+        p = titled[0]
+        after = self.text[p.m.end : p.m.end + 30]
+        before = self.text[max(s.start, p.m.start - 30) : p.m.start]
+        if self.gaz.is_capital(p.cand) or not (_OFFICE_AFTER_RE.match(after) or _OFFICE_BEFORE_RE.search(before)):
+            return
+        if _ADMIN_TITLE_RE.search(after) and p.cand.kind != "admin1":
+            reading = _region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
+            if reading is None:
+                return
+            p.cand = reading
+        p.why = None
+
+    # ------------------------------------------------------------------ drafts
+    def _drafts(self) -> list[_Draft]:
+        drafts: list[_Draft] = []
+        last: list[_Draft] = []  # the drafts of the last strike sentence, while it continues
+        since = 0
+        for k, s in enumerate(self.sents):
+            live = [p for p in s.places if p.why is None]
+            if live and s.strike:
+                made = self._sentence_drafts(k, s, live)
+                drafts.extend(made)
+                last = [] if self._in_caption(s) else made
+                since = 0
+                continue
+            # a sentence with no place of its own may continue the report before it
+            blocking = [p for p in s.places if p.why in (None, "locator", "venue", "no strike")]
+            if blocking or s.bullet or _SHIFT_RE.match(s.text) or _NATIONAL_RE.search(s.text) or since >= 6:
+                last = []
+                continue
+            if not last:
+                continue
+            since += 1
+            stated = _statements(s.text) if s.strike else []
+            targets = _continued(last, s.text)
+            for d in last:
+                d.conts.append(k)
+                if d in targets:
+                    d.stated.extend(stated)
+                else:
+                    d.stated.extend(st for st in stated if st.zero)
+        return _merge_drafts(drafts, self._date)
+
+    def _weapon(self, text: str) -> tuple[str, str | None]:
+        got = self._weapons.get(text)
+        if got is None:
+            got = self._weapons[text] = detect_weapon(text)
+        return got
+
+    def _in_caption(self, s: _Sentence) -> bool:
+        return any(a <= s.start < b for a, b in self.captions)
+
+    def _sentence_drafts(self, k: int, s: _Sentence, live: list[_Place]) -> list[_Draft]:
+        # a place the gazetteer lacks ("the X airfield in the Y region") still takes its share
+        anchors = sorted(live + [p for p in s.places if p.why == "region of an unknown place"], key=lambda p: p.m.start)
+        groups = _groups(self.text, anchors)
+        bounds = _segments(s, groups, self.text)
+        out: list[_Draft] = []
+        for g, (lo, hi) in zip(groups, bounds, strict=True):
+            seg_stated = [st for st in s.stated if lo <= s.start + st.anchor < hi]
+            for p in g:
+                if p.why is not None:
+                    continue
+                d = _Draft(p, k, self.text[lo:hi], span=(lo, hi))
+                if len(g) == 1:
+                    d.stated = list(seg_stated)
+                else:
+                    d.stated = [st for st in seg_stated if st.zero]
+                    d.list_total = any(not st.zero for st in seg_stated)
+                out.append(d)
+        # figures outside every conjunct: a reporting tail ("..., adding that three were
+        # killed") counts for a sentence with one place; zeros count for all
+        rest = [st for st in s.stated if not any(lo <= s.start + st.anchor < hi for lo, hi in bounds)]
+        for st in rest:
+            if st.zero:
+                for d in out:
+                    d.stated.append(st)
+            elif len(out) == 1 and len(groups) == 1 and _REPORTING_RE.search(s.text[: st.anchor]):
+                out[0].stated.append(st)
+        for d in out:
+            d.key = (k, d.place.m.start)
+        return out
+
+    # ------------------------------------------------------------------ events
+    def _event(self, d: _Draft) -> StrikeEvent | None:
+        p, s = d.place, self.sents[d.sent]
+        art = self.article
+        cand = p.cand
+        if cand.kind == "admin2":
+            cand = _seat(self.gaz, cand, p.m.text)
+        texts = [d.segment, s.text] + [self.sents[c].text for c in d.conts]
+        para = [x.text for x in self.sents if x.para == s.para and x is not s and not x.bullet]
+        if d.sent > 0 and not s.bullet and not self.sents[d.sent - 1].places:
+            para.append(self.sents[d.sent - 1].text)  # the placeless lead-in: "Shelling of a van ..."
+        weapon, model = "unknown", None
+        for t in texts:  # the model may come from a detail sentence ("... point to Kh-22 missiles")
+            w, mo = self._weapon(t)
+            if weapon == "unknown":
+                weapon = w
+            model = model or mo
+            if model:
+                break
+        if weapon == "unknown":
+            for t in para:
+                weapon, mo = self._weapon(t)
+                if weapon != "unknown":
+                    model = model or mo
+                    break
+        intercepted = is_intercepted(d.segment) or (
+            is_intercepted(s.text) and len([x for x in s.places if x.why is None]) == 1
+        )
+        if not intercepted and detect_weapon(s.text)[0] == "unknown":
+            intercepted = any(is_intercepted(self.sents[c].text) for c in d.conts)
+        day, how, precision = d.date, d.how, d.precision
+        day_iso = day.isoformat() if day else None
+        killed = _cas.combine(d.stated, _cas.KILLED)
+        injured = _cas.combine(d.stated, _cas.INJURED)
+        geo = p.precision or _geo_precision(cand, self.text, p.m, s)
+        target = None
+        for t in texts:
+            target = detect_target(t)
+            if target:
+                break
+        confidence = round(min(1.0, 0.45 + (0.3 if d.stated else 0.15) + 0.25 * p.cand.score), 2)
+        source = Source(id=art.id, title=art.title, url=art.url, published=art.published)
+        return StrikeEvent(
+            event_id=_event_id(art.id, day_iso, cand, weapon, intercepted),
+            date=day_iso,
+            time_precision=precision or None,
+            date_source=how,
+            place_text=p.text or p.m.text,
+            place_name=cand.name,
+            geonameid=cand.geonameid,
+            lat=cand.lat,
+            lon=cand.lon,
+            country_code=cand.country_code,
+            admin1=cand.admin1 or None,
+            admin1_name=cand.admin1_name,
+            geo_precision=geo,
+            event_type=event_type(weapon, intercepted),
+            weapon=weapon,
+            weapon_model=model,
+            actor=actor(s.text, cand.country_code),
+            target=target,
+            killed=killed,
+            injured=injured,
+            intercepted=intercepted,
+            quote=s.text.strip()[:600],
+            confidence=confidence,
+            sources=[source],
+            geometry=None,
+        )
+
+    def _date(self, d: _Draft) -> tuple[Any, str, int]:
+        s = self.sents[d.sent]
+        k = d.sent
+        previous = None
+        if k > 0 and not s.bullet:
+            prev = self.sents[k - 1]
+            if not prev.bullet or prev.para == s.para:
+                previous = (prev.start, prev.end)
+        return self.dates.resolve(d.span, (s.start, s.end), previous)
+
+    def _origin_of(self, ev: StrikeEvent) -> int:
+        """Sentence index of an event (by its quote), for the within-article fold."""
+        for k, s in enumerate(self.sents):
+            if s.text.strip()[:600] == ev.quote:
+                return k
+        return -1
 
 
-def _with_region_list(group: list, text: str) -> list:
-    """Re-resolve the members of "the Poltava, ... and Rivne oblasts" as oblasts."""
-    from geomap.gazetteer import Gazetteer
+# ---------------------------------------------------------------------------- helpers
+_CASUALTY_CUE_RE = re.compile(
+    r"kill|dead|died|injur|wound|hurt|casualt|fatalit|death|hospital|lives|victim|perish", re.I
+)
+_REGION_WORD_RE = re.compile(r"region|oblast|province|krai|territor", re.I)
 
-    sentence = text[group[0].sent_start : group[0].sent_end]
-    names = region_list_names(sentence)
-    if not names:
-        return group
-    gaz = Gazetteer.default()
-    out = [m for m in group if not any(m.text.split()[0] in n for n in names)]
-    for name in names:
-        core = name.rsplit(" ", 1)[0]
-        pos = sentence.find(core)
-        res = gaz.rank(name, limit=1)
-        if pos < 0 or not res or res[0].kind != "admin1":
+
+def _statements(text: str) -> list[_cas.Statement]:
+    """Casualty statements of a sentence (none without a casualty word: the parser is skipped)."""
+    return _cas.statements(text) if _CASUALTY_CUE_RE.search(text) else []
+
+
+_NATIONAL_RE = re.compile(
+    r"\b(?:across|throughout|all over|against|on|in)\s+(?:the\s+)?(?:ukraine|russia|the country|"
+    r"(?:\w+\s+)?(?:oblasts|regions))\b(?!['’]s)",
+    re.I,
+)
+_ANAPHOR_RE = re.compile(r"\bthe (?:(?:\w+ )?(city|town|village|capital|settlement)|(region|oblast|province))\b", re.I)
+
+
+def _continued(last: list[_Draft], text: str) -> list[_Draft]:
+    """The drafts a placeless sentence continues: the only one, or the one its "the city" /
+    "the region" refers to."""
+    if len(last) == 1:
+        return last
+    m = _ANAPHOR_RE.search(text)
+    if m is None:
+        return []
+    want_region = m.group(2) is not None
+    hits = [d for d in last if (d.place.cand.kind == "admin1") == want_region]
+    return hits[:1]
+
+
+def _merge_drafts(drafts: list[_Draft], date_of: Any) -> list[_Draft]:
+    """Drafts of one place and day are one draft: their statements are combined once (so
+    "another ..." in a later sentence adds to the figure before)."""
+    out: list[_Draft] = []
+    index: dict[tuple[int, Any], _Draft] = {}
+    for d in drafts:
+        d.date, d.how, d.precision = date_of(d)
+        key = (d.place.cand.geonameid, d.date)
+        have = index.get(key)
+        if have is None:
+            index[key] = d
+            out.append(d)
             continue
-        start = group[0].sent_start + pos
-        out.append(_replace(group[0], text=core, start=start, end=start + len(core), match=res[0], label="GAZ"))
-    return sorted(out, key=lambda m: m.start)
-
-
-_CLAUSE_BREAK_RE = _re.compile(r"\s*(?:\n+|[•▪●◦·]|\s-\s)\s*")
-_REGION_LIST_RE = _re.compile(
-    r"\b(?:the )?((?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?, )*[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?"
-    r",? and [A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) (oblasts|regions|provinces)\b"
-)
-
-
-def _clause(text: str, rel_start: int, rel_end: int) -> tuple[int, int]:
-    """Bounds of the bullet/line-separated clause of a sentence around a mention."""
-    lo, hi = 0, len(text)
-    for br in _CLAUSE_BREAK_RE.finditer(text):
-        if br.end() <= rel_start:
-            lo = br.end()
-        elif br.start() >= rel_end:
-            hi = br.start()
-            break
-    return lo, hi
-
-
-_COLON_LIST_RE = _re.compile(
-    r"\b(?:regions|oblasts|provinces)\b[^:.;]{0,80}:\s*((?:[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?,\s*)+"
-    r"(?:and\s+)?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
-)
-
-
-def region_list_names(sentence: str) -> list[str]:
-    """Names in "the Poltava, Dnipropetrovsk and Rivne oblasts" -> each "X Oblast"
-    (also "in six regions ...: Smolensk, Tver, and Bryansk")."""
-    out = []
-    for m in _COLON_LIST_RE.finditer(sentence):
-        for name in _re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)):
-            if name.strip():
-                out.append(f"{name.strip()} region")
-    for m in _REGION_LIST_RE.finditer(sentence):
-        word = "Oblast" if m.group(2) == "oblasts" else "region"
-        for name in _re.split(r",\s*(?:and\s+)?|\s+and\s+", m.group(1)):
-            if name.strip():
-                out.append(f"{name.strip()} {word}")
+        seen = {(id(st)) for st in have.stated}
+        have.stated.extend(st for st in d.stated if id(st) not in seen)
+        have.conts.extend(d.conts)
+        have.list_total = have.list_total and d.list_total
+        if have.place.precision is None and d.place.precision is not None:
+            have.place.precision = d.place.precision
     return out
 
 
-#: Tallies over a period are not dated strikes (ACLED codes events, not totals).
-_TALLY_RE = _re.compile(
-    r"\b(?:since (?:the (?:start|beginning)|the (?:full-scale )?invasion|"
-    r"february 2022|the war began)|so far (?:in|this)|in (?:the )?(?:past|last|first) "
-    r"(?:month|year|weeks|months)|over the (?:past|last) (?:month|year|weeks|months)|"
-    r"during the (?:war|invasion)|a month(?:-long)? (?:of|tally))\b",
-    _re.I,
-)
+def _places_dated(line: str, ref: Any) -> bool:
+    from geomap.events.dates import explicit_dates
+
+    return bool(explicit_dates(line, ref)) or bool(re.search(r"\b(?:overnight|on \w+day|today)\b", line, re.I))
 
 
-def _mention_event(article, doc, m, group, sentence, details, before, source):
-    if _is_context_only(m, group, article.text) or m.match.kind == "country":
-        return None
-    if _TALLY_RE.search(sentence):
-        return None
-    if _foreign_stray(m, group, before):
-        return None
-    from geomap import settings
-    from geomap.gazetteer import Gazetteer
-
-    allowed = settings.get("event_countries")
-    if allowed is not None and m.match.country_code not in allowed:
-        return None
-    weapon, model = detect_weapon(sentence)
-    if weapon == "unknown" or model is None:
-        weapon2, model2 = detect_weapon(details)
-        weapon = weapon if weapon != "unknown" else weapon2
-        model = model or model2
-    intercepted = bool(_INTERCEPT_RE.search(sentence))
-    mspan = doc.char_span(m.start, m.end, alignment_mode="expand")
-    frame = _governing_frame(mspan) if mspan is not None else None
-    if frame == "venue":
-        return None
-    if frame != "strike" and Gazetteer.default().is_capital(m.match):
-        return None  # "Moscow said", "Kyiv and Moscow have used": the government
-    if frame is None and _venue_words_near(sentence, m):
-        return None
-    cand = m.match
-    if cand.kind == "admin2":  # "Kstovsky industrial zone" -> the district's seat, Kstovo
-        seat = Gazetteer.default().reverse(cand.lat, cand.lon, max_km=2.0)
-        cand = seat if seat is not None and seat.admin1 == cand.admin1 else cand
-    day, how, precision = resolve_date(sentence, article.published, context=before)
-    day_iso = day.isoformat() if day else None
-    geo = _geo_precision(m, sentence)
-    confidence = round(min(1.0, 0.45 + (0.3 if frame == "strike" else 0.0) + 0.25 * cand.score), 2)
-    return StrikeEvent(
-        event_id=_event_id(article.id, day_iso, cand, weapon, intercepted),
-        date=day_iso,
-        time_precision=precision or None,
-        date_source=how,
-        place_text=m.text,
-        place_name=cand.name,
-        geonameid=cand.geonameid,
-        lat=cand.lat,
-        lon=cand.lon,
-        country_code=cand.country_code,
-        admin1=cand.admin1 or None,
-        admin1_name=cand.admin1_name,
-        geo_precision=geo,
-        event_type=_event_type(weapon, intercepted),
-        weapon=weapon,
-        weapon_model=model,
-        actor=_actor(sentence, cand.country_code),
-        target=detect_target(sentence) or detect_target(details),
-        killed=_first_known(count_casualties(sentence, "killed"), count_casualties(details, "killed")),
-        injured=_first_known(count_casualties(sentence, "injured"), count_casualties(details, "injured")),
-        intercepted=intercepted,
-        quote=sentence.strip()[:600],
-        confidence=confidence,
-        sources=[source],
-        geometry=None,
-    )
+def _places_stop() -> frozenset[str]:
+    return frozenset({"a", "an", "the", "in", "on", "at", "russian", "ukrainian", "this", "these", "two", "one"})
 
 
-def _foreign_stray(m, group, before: str) -> bool:
-    """A small place in a country the article never names (a channel called "Baza",
-    a surname that is a village in Spain) is not this article's strike location."""
-    cand = m.match
-    if cand.population >= 100_000 or cand.kind in ("admin1", "admin2"):
-        return False
-    from geomap.gazetteer import Gazetteer
-
-    gaz = Gazetteer.default()
-    country = gaz.country_row(cand.country_code)
-    names = {cand.country_code}
-    if country is not None:
-        names.add(country.name)
-    context = before + " " + " ".join(o.text for o in group)
-    countries_named = {o.match.country_code for o in group if o.match is not None and o is not m}
-    return cand.country_code not in countries_named and not any(n and n in context for n in names)
-
-
-def _first_known(*values: int | None) -> int | None:
-    return next((v for v in values if v is not None), None)
-
-
-def _venue_words_near(sentence: str, m) -> bool:
-    """Talks/visit/capture words within a few words of an ungoverned mention."""
-    rel = m.start - m.sent_start
-    window = sentence[max(0, rel - 60) : rel + len(m.text) + 40].lower()
-    return any(
-        _re.search(rf"\b{w}", window)
-        for w in (
-            "talks",
-            "meeting",
-            "summit",
-            "conference",
-            "visit",
-            "captur",
-            "seiz",
-            "retak",
-            "liberat",
-            "advance",
-            "airport",
-            "negotiat",
-            "withdraw",
+def _strike_near(window: str) -> bool:
+    return bool(
+        re.search(
+            r"\b(?:hit|struck|strikes?|shell\w*|attack\w*|drones?|missiles?|bomb\w*|kill\w*|injur\w*)\b", window, re.I
         )
     )
 
 
-# =========================================================================== merging
+def _frame(doc: Any, m: Mention) -> str | None:
+    """The mention's syntactic frame from the dependency parse: "metonym" (a capital that is
+    the subject or possessor), "venue", "strike" or None (no parse / neither)."""
+    if doc is None or not doc.has_annotation("DEP"):
+        return None
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    if root.dep_ in ("nsubj", "poss") and root.head.pos_ in ("VERB", "AUX", "NOUN"):
+        if root.dep_ == "poss" or root.head.lower_ not in ("hit", "struck", "attacked", "shelled", "targeted"):
+            return "metonym"
+    for tok in [root, *root.ancestors][:5]:
+        low = tok.lower_
+        if low in _VENUE_WORDS:
+            return "venue"
+        if low in _STRIKE_WORDS:
+            return "strike"
+    return None
+
+
+_VENUE_WORDS = frozenset(
+    "meeting talks summit conference negotiations visit visited arrived tour captured seized retook liberated "
+    "advanced withdrew occupied recaptured airport flights delegation".split()
+)
+_STRIKE_WORDS = frozenset(
+    "strike strikes struck hit hits attack attacks attacked shelled shelling bombed bombing targeted pounded "
+    "killed injured wounded damaged destroyed downed intercepted explosion explosions".split()
+)
+
+
+def _groups(text: str, live: list[_Place]) -> list[list[_Place]]:
+    """Event places of a sentence grouped into lists ("A, B and C")."""
+    groups: list[list[_Place]] = []
+    for p in live:
+        if groups:
+            prev = groups[-1][-1]
+            gap = text[prev.m.end : p.m.start]
+            if _places.list_members([gap]):
+                groups[-1].append(p)
+                continue
+        groups.append([p])
+    return groups
+
+
+def _segments(s: _Sentence, groups: list[list[_Place]], text: str) -> list[tuple[int, int]]:
+    """Character bounds of each group's conjunct: split between groups at the last conjunction
+    or comma, and cut off placeless clauses ("..., while attacks across the region ...")."""
+    cuts = [s.start]
+    for a, b in zip(groups, groups[1:]):
+        lo, hi = a[-1].m.end, b[0].m.start
+        gap = text[lo:hi]
+        hits = list(_CONJ_BREAK_RE.finditer(gap))
+        cuts.append(lo + hits[-1].start() if hits else lo)
+    cuts.append(s.end)
+    bounds = [(cuts[i], cuts[i + 1]) for i in range(len(groups))]
+    # a ";"/", while" clause after the last group (or before the first) has no place
+    first_lo, _ = bounds[0]
+    last_lo, last_hi = bounds[-1]
+    tail_from = groups[-1][-1].m.end
+    br = _SEGMENT_BREAK_RE.search(text, tail_from, last_hi)
+    if br:
+        bounds[-1] = (last_lo, br.start())
+    head_to = groups[0][0].m.start
+    brs = list(_SEGMENT_BREAK_RE.finditer(text, first_lo, head_to))
+    if brs:
+        bounds[0] = (brs[-1].end(), bounds[0][1])
+    return bounds
+
+
+def _loose(name: str) -> str:
+    from geomap._text import loose_key, normalize
+
+    return loose_key(normalize(_REGION_NAME_RE.sub("", name)).strip())
+
+
+def _city_reading(gaz: Gazetteer, name: str, region: Candidate) -> Candidate | None:
+    """The city of a city with region status ("Kyiv" read as the admin-1 unit Kyiv)."""
+    for c in gaz.rank(name, limit=5):
+        if c.kind == "city" and (c.country_code, c.admin1) == (region.country_code, region.admin1):
+            if _loose(c.name) == _loose(name):
+                return c
+    return None
+
+
+_READINGS: dict[tuple[str, str], list[Candidate]] = {}
+
+
+def _admin1_readings(gaz: Gazetteer, core: str) -> list[Candidate]:
+    """Admin-1 units a name may stand for: the exact names "X", "X Oblast", "X region", "X Krai",
+    "Republic of X" ... that the gazetteer holds as admin-1 units (memoised per gazetteer)."""
+    key = (str(gaz.path), core)
+    found = _READINGS.get(key)
+    if found is None:
+        from geomap._text import normalize
+
+        found = []
+        base = normalize(core)
+        for form in _REGION_FORMS:
+            query = form.format(base)
+            if "admin1" not in gaz.kinds_for_key(query):
+                continue
+            for c in gaz.rank(query, limit=4):
+                if c.kind == "admin1" and all(c.geonameid != f.geonameid for f in found):
+                    found.append(c)
+        if len(_READINGS) > 20_000:
+            _READINGS.clear()
+        _READINGS[key] = found
+    return found
+
+
+#: Exact name forms of an admin-1 unit, tried in order.
+_REGION_FORMS = ("{} oblast", "{} region", "{} krai", "{} kray", "{} republic", "republic of {}", "{} province", "{}")
+
+
+def _region_reading(
+    gaz: Gazetteer,
+    name: str,
+    *,
+    same_admin1_as: Candidate | None = None,
+    same_country_as: Candidate | None = None,
+) -> Candidate | None:
+    """The region (admin-1) a bare or "X region" name stands for, preferring the oblast to a
+    city with the status of a region ("Kyiv region" is Kyiv Oblast, not the city of Kyiv)."""
+    core = _REGION_NAME_RE.sub("", name).strip(" ,")
+    if not core:
+        return None
+    found = _admin1_readings(gaz, core)
+    if same_country_as is not None:
+        found = [c for c in found if c.country_code == same_country_as.country_code]
+    if same_admin1_as is not None:
+        found = [
+            c for c in found if (c.country_code, c.admin1) == (same_admin1_as.country_code, same_admin1_as.admin1)
+        ] or found
+    key = _loose(core)
+    named = [c for c in found if _loose(c.name) == key]
+    if not named:
+        return None
+    # an oblast named "X Oblast" before a unit named only "X" (a city with region status)
+    named.sort(key=lambda c: (not _REGION_NAME_RE.search(c.name), -c.score))
+    return named[0]
+
+
+def _seat(gaz: Gazetteer, cand: Candidate, text: str) -> Candidate:
+    """The town a district is named after ("Synelnykove district" -> Synelnykove), else the
+    place at the district's point, else the district."""
+    core = _REGION_NAME_RE.sub(
+        "", re.sub(r"\b(?:district|raion|rayon|hromada|community|industrial zone)\b", "", text, flags=re.I)
+    )
+    core = core.strip(" ,")
+    if core:
+        key = _loose(core)
+        for c in gaz.rank(core, limit=6):
+            if c.kind in ("city", "village") and (c.country_code, c.admin1) == (cand.country_code, cand.admin1):
+                if _loose(c.name)[:5] == key[:5]:
+                    return c
+    seat = gaz.reverse(cand.lat, cand.lon, max_km=2.0)
+    return seat if seat is not None and seat.admin1 == cand.admin1 else cand
+
+
+def _geo_precision(cand: Candidate, text: str, m: Mention, s: _Sentence) -> int:
+    if cand.kind in ("admin1", "country"):
+        return 3
+    before = text[max(s.start, m.start - 40) : m.start].lower()
+    after = text[m.end : m.end + 30].lower()
+    if (
+        cand.kind in ("admin2", "district")
+        or re.search(r"\b(?:near|outside|outskirts|around|close to|district of)\b", before)
+        or re.match(r"\W*(?:district|industrial zone|outskirts|area|community|hromada|raion)", after)
+        or re.search(r"\b(?:district|raion|community|hromada)\b", m.text, re.I)
+    ):
+        return 2
+    return 1
+
+
+def _event_id(article_id: str, date: str | None, cand: Candidate, weapon: str, intercepted: bool) -> str:
+    key = f"{article_id}|{date}|{cand.geonameid}|{weapon}|{intercepted}"
+    return "gm-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+# ---------------------------------------------------------------------------- within the article
+def _fold(events: list[StrikeEvent], origin: Any) -> list[StrikeEvent]:
+    """Within one article: one event per place and day; a city into its one district;
+    "near X" into a named settlement; a region into a town of it (see the module docstring)."""
+    events = _same_place(events)
+    events = _city_into_district(events)
+    events = _near_into_settlement(events)
+    return _region_into_town(events, origin)
+
+
+def _agree(a: int | None, b: int | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _same_place(events: list[StrikeEvent]) -> list[StrikeEvent]:
+    out: list[StrikeEvent] = []
+    for ev in events:
+        for i, o in enumerate(out):
+            if o.geonameid == ev.geonameid and o.date == ev.date and o.intercepted == ev.intercepted:
+                out[i] = _combine(o, ev)
+                break
+        else:
+            out.append(ev)
+    return out
+
+
+def _combine(keep: StrikeEvent, other: StrikeEvent, *, figures: str = "max") -> StrikeEvent:
+    def pick(x: int | None, y: int | None) -> int | None:
+        if figures == "keep":
+            return x if x is not None else y
+        known = [v for v in (x, y) if v is not None]
+        return max(known) if known else None
+
+    return _replace(
+        keep,
+        weapon=keep.weapon if keep.weapon != "unknown" else other.weapon,
+        weapon_model=keep.weapon_model or other.weapon_model,
+        event_type=keep.event_type if keep.weapon != "unknown" else other.event_type,
+        target=keep.target or other.target,
+        actor=keep.actor or other.actor,
+        killed=pick(keep.killed, other.killed),
+        injured=pick(keep.injured, other.injured),
+        intercepted=keep.intercepted,
+        confidence=max(keep.confidence, other.confidence),
+    )
+
+
+def _city_into_district(events: list[StrikeEvent]) -> list[StrikeEvent]:
+    """A city and its districts on one day: the districts keep their figures; with one
+    district the city's figures fill its gaps, with several the city gives none."""
+    cities = [e for e in events if e.geo_precision == 1]
+    drop: set[int] = set()
+    out = list(events)
+    for c in cities:
+        parts = [
+            i
+            for i, e in enumerate(out)
+            if e.geo_precision == 2
+            and e.date == c.date
+            and e.geonameid != c.geonameid
+            and _near(e, c, 15.0)
+            and re.search(r"\b(?:district|raion)\b", e.place_text, re.I)
+        ]
+        if not parts:
+            continue
+        ci = out.index(c)
+        if len(parts) == 1:
+            out[parts[0]] = _combine(out[parts[0]], c, figures="keep")
+        drop.add(ci)
+    return [e for i, e in enumerate(out) if i not in drop]
+
+
+def _near_into_settlement(events: list[StrikeEvent]) -> list[StrikeEvent]:
+    out = list(events)
+    drop: set[int] = set()
+    for i, e in enumerate(out):
+        if e.geo_precision != 2 or not _is_near(e):
+            continue
+        for j, o in enumerate(out):
+            if j == i or j in drop or o.geo_precision != 1 or o.date != e.date or not _near(e, o, _NEAR_KM):
+                continue
+            if (o.country_code, o.admin1) != (e.country_code, e.admin1):
+                continue
+            if _agree(e.killed, o.killed) and _agree(e.injured, o.injured):
+                out[j] = _combine(o, e, figures="keep")
+                drop.add(i)
+                break
+    return [e for i, e in enumerate(out) if i not in drop]
+
+
+#: A city district read farther than this from its city is a namesake elsewhere.
+_DISTRICT_KM = 25.0
+#: "near X" gives way to a named settlement of X's region within this distance.
+_NEAR_KM = 60.0
+
+
+def _is_near(e: StrikeEvent) -> bool:
+    q = e.quote
+    pos = q.find(e.place_text)
+    return pos > 0 and bool(
+        re.search(r"\bnear\s+(?:the\s+)?(?:\w+\s+){0,2}(?:(?:city|town|village) of\s+)?$", q[:pos], re.I)
+    )
+
+
+def _near(a: StrikeEvent, b: StrikeEvent, km: float) -> bool:
+    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+        return False
+    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
+
+
+def _region_into_town(events: list[StrikeEvent], origin: Any) -> list[StrikeEvent]:
+    out = list(events)
+    drop: set[int] = set()
+    for i, r in enumerate(out):
+        if r.geo_precision != 3 or not r.admin1:
+            continue
+        ri = origin(r)
+        best: tuple[int, int] | None = None
+        for j, t in enumerate(out):
+            if j in drop or t.geo_precision == 3 or t.date != r.date or t.intercepted != r.intercepted:
+                continue
+            if (t.country_code, t.admin1) != (r.country_code, r.admin1):
+                continue
+            if not (_agree(r.killed, t.killed) and _agree(r.injured, t.injured)):
+                continue
+            tj = origin(t)
+            stated = [(x, y) for x, y in ((r.killed, t.killed), (r.injured, t.injured)) if x is not None]
+            equal = (r.killed, r.injured) == (t.killed, t.injured) or bool(stated) and all(x == y for x, y in stated)
+            adjacent = ri >= 0 and tj >= 0 and abs(tj - ri) <= 1
+            title = ri == 0
+            if not (equal or adjacent or title):
+                continue
+            dist = abs(tj - ri) * 2 + (0 if tj >= ri else 1)
+            if best is None or dist < best[0]:
+                best = (dist, j)
+        if best is not None:
+            j = best[1]
+            out[j] = _combine(out[j], r, figures="keep")
+            drop.add(i)
+    return [e for i, e in enumerate(out) if i not in drop]

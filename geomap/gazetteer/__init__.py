@@ -4,27 +4,35 @@ column storage (:mod:`~geomap.gazetteer.storage`) and the region outlines
 """
 
 from geomap.gazetteer.core import (
+    DEFAULT_WEIGHTS,
     FORMAT_VERSION,
     KINDS,
     Gazetteer,
     Hints,
     Resolution,
+    Weights,
     derived_cache_path,
     gazetteer_identity,
     near_hint_points,
     parse_query,
 )
-from geomap.gazetteer.storage import BLOCK
+from geomap.gazetteer.storage import BLOCK, FLAG_ESTIMATED, FLAG_MINOR, MARK_CURRENT, MINOR_POPULATION
 from geomap.records import Candidate
 
 __all__ = [
     "BLOCK",
+    "DEFAULT_WEIGHTS",
+    "FLAG_ESTIMATED",
+    "FLAG_MINOR",
     "FORMAT_VERSION",
     "KINDS",
+    "MARK_CURRENT",
+    "MINOR_POPULATION",
     "Candidate",
     "Gazetteer",
     "Hints",
     "Resolution",
+    "Weights",
     "derived_cache_path",
     "gazetteer_identity",
     "near_hint_points",

@@ -2,23 +2,32 @@
 
 The data file (``data/gazetteer/places.npz``, built by :mod:`tools.build_gazetteer`)
 holds one row per place (countries, admin-1 and admin-2 units, GeoNames cities500,
-Ukrainian and Belarusian villages) and two name indexes: exact normalised keys and
+every Ukrainian settlement of Who's On First, postal villages, city districts,
+aerodromes and other features) and two name indexes: exact normalised keys and
 "loose" keys that fold transliteration variants. The file is memory-mapped and read
 without NumPy, so loading costs a few milliseconds; rows and keys are decoded on use.
 Loading is read-only; a loaded :class:`Gazetteer` is safe to share between threads.
 
-Ranking, for a name and optional hints (oblasts, countries, nearby places):
+Ranking, for a name and optional hints (regions, countries, nearby places), orders by
+(weights in :class:`Weights`):
 
-1. hint agreement (same admin-1 as a hinted region, within 50 km of a hinted
-   place, or in a hinted country);
-2. feature kind (a region word such as "Oblast" asks for an admin unit; a bare
-   name prefers populated places, and a place whose *current* name matches beats
-   one that only has it as a historical or foreign alternate);
-3. population.
+1. hint agreement, a tier: in a hinted admin-1 unit, else within :data:`HINT_RADIUS_KM`
+   of a hinted place, else in a hinted country;
+2. then nearness to the hinted places (spatial minimality: of ten Andriivkas in one
+   oblast, the one nearest to the other places of the document or query), added to
+3. feature kind (a region word such as "Oblast" asks for an admin unit; a bare name
+   prefers populated places) and whether the name is the place's *current* name (in
+   Ukrainian or Russian) rather than a historical or foreign alternate;
+4. population and prominence (how many names a place is known by); and for a bare name
+   without any hint, a place in ``settings.event_countries`` (the theatre) is preferred.
+   The score (0..1) is the tier plus these, without the nearness.
 
-A name that matches nothing, in a query that names its region ("Melitropol,
-Zaporizhia Oblast") or under a country restriction, gets a bounded fuzzy match
-(:meth:`Gazetteer.fuzzy_rank`), reported with ``matched="fuzzy"`` and a lower score.
+A query that names its region ("Pisky, Donetsk Oblast") gets no match when no place of
+that name lies in (or just beside) the region: a namesake hundreds of kilometres away is
+only listed among the alternatives. A name that matches nothing, in a query that names
+its region ("Melitropol, Zaporizhia Oblast") or under a country restriction, gets a
+bounded fuzzy match (:meth:`Gazetteer.fuzzy_rank`), reported with ``matched="fuzzy"``
+and a lower score.
 """
 
 from __future__ import annotations
@@ -29,55 +38,127 @@ import math
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from geomap import settings
-from geomap._fileio import write_text_atomic
 from geomap._geo import haversine_km as _haversine_km
-from geomap._text import bounded_edit_distance, loose_key, normalize, split_admin_word
+from geomap._text import bounded_edit_distance, loose_key, split_admin_word
+from geomap._text import normalize as _normalize
 from geomap.exc import GazetteerError, QueryError
-from geomap.gazetteer.storage import FORMAT_VERSION, KINDS, _KeyIndex, _KindColumn, _map_npz, _NumColumn, _StrColumn
+from geomap.gazetteer.storage import (
+    FLAG_ESTIMATED,
+    FLAG_MINOR,
+    FORMAT_VERSION,
+    KINDS,
+    MARK_CURRENT,
+    _KeyIndex,
+    _KindColumn,
+    _Lines,
+    _map_npz,
+    _NumColumn,
+    _StrColumn,
+)
 from geomap.records import Candidate
 
-__all__ = ["FORMAT_VERSION", "KINDS", "Candidate", "Gazetteer", "Hints", "Resolution"]
+#: :func:`geomap._text.normalize`, memoised (queries and hint texts repeat).
+normalize = lru_cache(maxsize=1 << 14)(_normalize)
+#: :func:`geomap._text.split_admin_word`, memoised.
+_split_admin = lru_cache(maxsize=1 << 14)(split_admin_word)
+
+__all__ = ["FORMAT_VERSION", "KINDS", "Candidate", "Gazetteer", "Hints", "Resolution", "Weights"]
 
 POPULATED = frozenset({"city", "village", "district"})
 ADMIN = frozenset({"admin1", "admin2"})
+_POPULATED_CODES = frozenset(KINDS.index(k) for k in POPULATED)
+_ADMIN_CODES = frozenset(KINDS.index(k) for k in ADMIN)
+_ADMIN1_CODE = KINDS.index("admin1")
+_COUNTRY_CODE = KINDS.index("country")
+_DISTRICT_CODE = KINDS.index("district")
+_ADMIN2_CODE = KINDS.index("admin2")
 HINT_RADIUS_KM = 50.0
-#: Version of the tables cached in ``settings.cache_dir`` (see ``_cached_derived``).
-_DERIVED_VERSION = 1
 #: Largest radius (km) a populated place is given by :meth:`Gazetteer.reverse`.
 REVERSE_MAX_RADIUS_KM = 12.0
 #: Shortest loose key that a misspelt name may be matched with (see ``fuzzy_rank``).
 FUZZY_MIN_LENGTH = 5
 #: ... when only a country restricts the search (a far bigger pool of names).
 FUZZY_MIN_LENGTH_COUNTRY = 8
-#: Trailing words that say what kind of place a name is ("Dvorichna village").
-_PLACE_WORDS = frozenset({"village", "town", "city", "settlement", "hamlet", "township", "airbase", "airfield"})
-#: Leading words that say the place is only near the name ("near Saltivka").
-_NEAR_WORDS = frozenset({"near", "outside", "around"})
+#: How far (degrees, ~10 km) outside the box of a named region's places a place still
+#: counts as in that region ("X, Y Oblast" just across the border).
+REGION_MARGIN_DEG = 0.1
+#: How far (km) from a city a district of "the X district of City" may lie.
+CITY_DISTRICT_KM = 25.0
+#: :meth:`Gazetteer.resolve_many`: a match is tied with an alternative scored within this
+#: much (scores are 0..1) unless it has this many people; the batch's places within
+#: ``CONTEXT_KM`` of a tied query's candidates are its context.
+TIE_SCORE = 0.1
+TIE_POPULATION = 10_000
+CONTEXT_KM = 25.0
+#: Entries kept by each per-instance answer cache (bounds the memory of long runs).
+CACHE_SIZE = 8192
 
-#: ``(kind weight, current-name bonus, population weight, row, kind, country, admin1,
-#: lat, lon, population)``: the hint-independent part of ranking one row for one name.
-_RankRow = tuple[float, float, float, int, str, str, str, float, float, int]
 
-# Kind weights for a bare name and for a name carrying a region word.
-_BARE_KIND = {
-    "country": 1.3,
-    "city": 1.0,
-    "district": 0.75,
-    "village": 0.7,
-    "admin1": 0.85,
-    "admin2": 0.3,
-    "feature": 1.0,
-    "area": 1.0,
-}
-_ADMIN_KIND = {
-    "admin1": {"admin1": 2.0, "admin2": 1.4, "country": 1.0},
-    "admin2": {"admin2": 2.0, "admin1": 1.5, "district": 1.2, "country": 0.5},
-}
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The ranking's weights: one total per candidate, the highest first.
+
+    Kind weights are per feature kind, in the order of :data:`KINDS`.
+    """
+
+    #: In a hinted admin-1 unit (or the eponymous centre of a hinted region: "Kyiv, Kyiv Oblast").
+    #: The agreement weights are also tiers: a candidate of a higher tier always ranks first.
+    in_unit: float = 3.0
+    #: Within :data:`HINT_RADIUS_KM` of a hinted place.
+    near_point: float = 2.5
+    #: In a hinted country (an admin-1 unit: only this, a region is no evidence for itself).
+    in_country: float = 1.0
+    #: Spatial minimality, within a tier: ``nearness`` times the mean over the hinted places
+    #: of ``-log(1 + d / nearness_km)`` (``d`` in km) orders namesakes before kind and
+    #: population do (30 km against 40 km outweighs a village's 1,000 people; a place 5 km
+    #: away beats a city of a million 50 km away). It orders, it does not score.
+    nearness: float = 4.0
+    nearness_km: float = 5.0
+    #: A bare name (no hint, no country) read as a place in ``settings.event_countries``.
+    theatre: float = 0.15
+    #: The name is (a spelling of) the place's current name.
+    current_name: float = 0.6
+    #: Per decade of population (log10(population + 1) times this).
+    per_decade: float = 1.0 / 7.0
+    #: Prominence: per decade of the number of names a place is known by (languages,
+    #: spellings, sources), log10(1 + names) times this; it mostly orders villages of
+    #: unknown population.
+    per_name_decade: float = 0.05
+    #: A point that a postal list only estimates (GeoNames postal accuracy 1).
+    estimated_penalty: float = 0.1
+    #: Matched through a folded spelling variant / a misspelling.
+    loose_penalty: float = 0.3
+    fuzzy_penalty: float = 0.6
+    #: Kind weights of a bare name ("Kherson": the city before its oblast).
+    bare_kind: tuple[float, ...] = (1.3, 0.85, 0.3, 1.0, 0.7, 0.75, 1.0, 1.0)
+    #: ... of a name with an oblast-like word ("Kherson Oblast") ...
+    admin1_kind: tuple[float, ...] = (1.0, 2.0, 1.4, 0.2, 0.2, 0.2, 0.2, 0.2)
+    #: ... and with a raion-like word ("Izium Raion", "Kholodnohirskyi district").
+    admin2_kind: tuple[float, ...] = (0.5, 1.5, 2.0, 0.2, 0.2, 1.2, 0.2, 0.2)
+    #: Total that maps to a score of 1.0; a misspelling match scores at most ``fuzzy_cap``.
+    full_score: float = 3.5
+    fuzzy_cap: float = 0.75
+
+    def kinds(self, admin_kind: str | None) -> tuple[float, ...]:
+        """The kind weights for a name with (or without) a region word."""
+        if admin_kind == "admin1":
+            return self.admin1_kind
+        if admin_kind == "admin2":
+            return self.admin2_kind
+        return self.bare_kind
+
+    def score(self, total: float, matched: str) -> float:
+        """Ranking total -> score in 0..1."""
+        s = min(1.0, max(0.0, total / self.full_score))
+        return self.fuzzy_cap * s if matched == "fuzzy" else s
+
+
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +177,10 @@ class Hints:
 
     def merge(self, other: Hints) -> Hints:
         """Union of two hint sets."""
+        if not (other.admin1s or other.countries or other.points or other.names):
+            return self
+        if not (self.admin1s or self.countries or self.points or self.names):
+            return other
         return Hints(
             self.admin1s | other.admin1s,
             self.countries | other.countries,
@@ -104,14 +189,64 @@ class Hints:
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Resolution:
-    """The answer to a query: the best match (or None) and ranked alternatives."""
+    """The answer to a query: the best match (or None) and ranked alternatives.
 
-    query: str
-    match: Candidate | None
-    alternatives: tuple[Candidate, ...] = ()
-    hints: Hints = field(default_factory=Hints)
+    Immutable and compared by value, like a frozen dataclass. The alternatives may be
+    given as a function that builds them: they are built on first access (most callers
+    read the match only, and building a :class:`Candidate` is a good part of a look-up).
+    """
+
+    __slots__ = ("query", "match", "hints", "_alternatives", "_build")
+
+    def __init__(
+        self,
+        query: str,
+        match: Candidate | None,
+        alternatives: tuple[Candidate, ...] | Callable[[], tuple[Candidate, ...]] = (),
+        hints: Hints | None = None,
+    ) -> None:
+        set_ = object.__setattr__
+        set_(self, "query", query)
+        set_(self, "match", match)
+        set_(self, "hints", Hints() if hints is None else hints)
+        if callable(alternatives):
+            set_(self, "_alternatives", None)
+            set_(self, "_build", alternatives)
+        else:
+            set_(self, "_alternatives", tuple(alternatives))
+            set_(self, "_build", None)
+
+    @property
+    def alternatives(self) -> tuple[Candidate, ...]:
+        """The other candidates, best first (at most ``settings.max_alternatives``)."""
+        alts = self._alternatives
+        if alts is None:
+            build = self._build
+            alts = build() if build is not None else ()
+            object.__setattr__(self, "_alternatives", alts)
+            object.__setattr__(self, "_build", None)
+        return alts
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Resolution is immutable: cannot set {name!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.query, self.match, self.alternatives, self.hints)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Resolution):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Resolution(query={self.query!r}, match={self.match!r}, alternatives={self.alternatives!r}, "
+            f"hints={self.hints!r})"
+        )
 
     def to_dict(self) -> dict[str, object]:
         """``{"query", "match", "alternatives"}`` as in the CLI's JSON output."""
@@ -125,6 +260,8 @@ class Resolution:
 #: Degrees of latitude beyond which a point is surely farther than HINT_RADIUS_KM (a
 #: degree of latitude is 111.2 km on the sphere of :func:`_haversine_km`).
 _HINT_REACH_DEG = HINT_RADIUS_KM / 111.0
+#: log10(1 + n) for the name counts of the ``names`` column (0..255).
+_PROMINENCE = tuple(math.log10(1 + n) for n in range(256))
 
 
 def near_hint_points(lat: float, lon: float, points: Iterable[tuple[float, float]]) -> bool:
@@ -135,26 +272,86 @@ def near_hint_points(lat: float, lon: float, points: Iterable[tuple[float, float
     )
 
 
+def _closeness(lat: float, lon: float, points: Sequence[tuple[float, float]], scale_km: float) -> float:
+    """How close a place lies to ``points``: the mean of ``-log(1 + d / scale_km)`` over the
+    points' distances ``d`` (km, equirectangular: good to a few per cent at these ranges),
+    0 at the points, falling with the log of the (geometric mean) distance."""
+    k = math.cos(math.radians(lat))
+    per_km = 111.2 / scale_km
+    total = 0.0
+    for plat, plon in points:
+        dy = lat - plat
+        dx = (lon - plon) * k
+        total -= math.log1p(per_km * math.sqrt(dx * dx + dy * dy))
+    return total / len(points)
+
+
 _PAREN_RE = re.compile(r"\(([^()]*)\)")
-_OF_RE = re.compile(r"^(.+?)\s+(?:district|raion|rayon|region|oblast)\s+of\s+(.+)$", re.I)
+#: Parts of a query: commas, semicolons, and dashes with a space on either side ("Kharkiv -
+#: Kholodnohirskyi", as conflict datasets write "City - District").
+_SPLIT_RE = re.compile(r"[,;]|\s+[-–—]+\s*|\s*[–—]+\s+")
+_NEEDS_SPLIT_RE = re.compile(r"[;–—]|\s-")
+_OF_RE = re.compile(
+    r"^(?:the\s+)?(.+?)\s+(district|raion|rayon|region|oblast|neighbou?rhood|microdistrict)\s+of\s+"
+    r"(?:the\s+)?(?:(?:city|town)\s+of\s+)?(.+)$",
+    re.I,
+)
+#: "X territorial community", "X hromada", "X village council": the settlement X names the
+#: community it is the centre of.
+_COMMUNITY_RE = re.compile(
+    r"^(.+?)\s+(?:(?:urban|rural|settlement|village|city|town)\s+)?"
+    r"(?:territorial\s+community|(?:territorial\s+)?hromada|(?:village|settlement|city|town|rural)\s+council"
+    r"|(?:silska|selyshchna|miska)\s+rada)$",
+    re.I,
+)
 
 
 def parse_query(query: str) -> tuple[str, list[str]]:
     """Split ``"Stanislav, Kherson Oblast"`` / ``"X (Y region)"`` into name and hint texts.
 
     The most specific part is chosen later (see :meth:`Gazetteer.resolve`); this only
-    splits. ``"the Darnytskyi district of Kyiv"`` gives ``("Darnytskyi district", ["Kyiv"])``.
+    splits. ``"the Darnytskyi district of Kyiv"`` gives ``("Darnytskyi district", ["Kyiv"])``,
+    ``"Kharkiv - Saltivka"`` gives ``("Kharkiv", ["Saltivka"])``, ``"Pisky hromada"`` gives
+    ``("Pisky", [])``.
     """
-    hints = [h.strip() for h in _PAREN_RE.findall(query) if h.strip()]
-    rest = _PAREN_RE.sub(" ", query)
-    parts = [p.strip() for p in re.split(r"[,;]", rest) if p.strip()]
+    if "(" in query:
+        hints = [h.strip() for h in _PAREN_RE.findall(query) if h.strip()]
+        rest = _PAREN_RE.sub(" ", query)
+    else:
+        hints, rest = [], query
+    if _NEEDS_SPLIT_RE.search(rest):
+        parts = [p.strip() for p in _SPLIT_RE.split(rest) if p and p.strip()]
+    else:  # commas only (most queries)
+        parts = [p.strip() for p in rest.split(",") if p and not p.isspace()]
     if not parts:
         return "", hints
-    m = _OF_RE.match(parts[0])
-    if m:
-        word = parts[0][m.end(1) :].split()[0]
-        parts = [f"{m.group(1)} {word}", m.group(2), *parts[1:]]
-    return parts[0], parts[1:] + hints
+    if " of " in parts[0].lower():
+        m = _OF_RE.match(parts[0])
+        if m:
+            parts = [f"{m.group(1)} {m.group(2)}", m.group(3), *parts[1:]]
+    return _strip_community(parts[0]), [_strip_community(p) for p in parts[1:]] + hints
+
+
+_COMMUNITY_WORD_RE = re.compile(r"community|hromada|council|rada", re.I)
+
+
+def _strip_community(part: str) -> str:
+    if not _COMMUNITY_WORD_RE.search(part):
+        return part
+    m = _COMMUNITY_RE.match(part)
+    return m.group(1) if m else part
+
+
+#: Leading words that say the place is only near the name ("near Saltivka", "on the
+#: outskirts of Kharkiv"); trailing words that say what kind of place it is.
+_NEAR_RE = re.compile(
+    r"^(?:on |in )?(?:the )?(?:near|nearby|outside(?: of)?|around|outskirts of|suburbs of|vicinity of"
+    r"|environs of|area of|area near|area around)(?: the)? "
+)
+_TRAILING_RE = re.compile(
+    r" (?:outskirts|suburbs|suburb|vicinity|area|village|town|city|settlement|hamlet|township|airbase|air base"
+    r"|airfield|airport)$"
+)
 
 
 class Gazetteer:
@@ -163,36 +360,64 @@ class Gazetteer:
     Parameters
     ----------
     path
-        A ``places.npz`` file written by ``geomap gazetteer build``.
+        A ``places.npz`` file written by ``make gazetteer``.
+    weights
+        The ranking weights (default :data:`DEFAULT_WEIGHTS`).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, weights: Weights = DEFAULT_WEIGHTS) -> None:
         self.path = Path(path)
+        self.weights = weights
         arrays = _map_npz(self.path)
         try:
-            self._meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
-            if not isinstance(self._meta, dict) or self._meta.get("format") != FORMAT_VERSION:
-                version = self._meta.get("format") if isinstance(self._meta, dict) else None
+            meta = json.loads(bytes(arrays["meta"]).decode("utf-8"))
+            if not isinstance(meta, dict) or meta.get("format") != FORMAT_VERSION:
+                version = meta.get("format") if isinstance(meta, dict) else None
                 raise GazetteerError(
                     f"{self.path}: gazetteer format {version!r} is not {FORMAT_VERSION}; rebuild with `make gazetteer`"
                 )
+            self._meta: dict = meta
             self._lat = _NumColumn(arrays["lat"])
             self._lon = _NumColumn(arrays["lon"])
             self._pop = _NumColumn(arrays["population"])
             self._gid = _NumColumn(arrays["geonameid"])
             self._kind_codes = arrays["kind"]
             self._kind = _KindColumn(self._kind_codes)
+            self._flags = arrays["flags"]
+            self._names = arrays["names"]
+            self._unit = arrays["unit"]
             n = len(self._lat)
-            self._name = _StrColumn(arrays["name"], n, arrays.get("name_blocks"))
-            self._cc = _StrColumn(arrays["country"], n, arrays.get("country_blocks"))
-            self._a1 = _StrColumn(arrays["admin1"], n, arrays.get("admin1_blocks"))
+            self._name = _StrColumn(arrays["name"], n, arrays["name_blocks"])
+            self._name_offsets = arrays["name_offsets"]
+            if len(self._name_offsets) != n + 1 or self._name_offsets[n] != len(arrays["name"]) + 1:
+                raise ValueError("name offsets do not match the names")
             self._exact = _KeyIndex(
-                arrays["exact_keys"], arrays["exact_offsets"], arrays["exact_postings"], arrays.get("exact_blocks")
+                arrays["exact_keys"],
+                arrays["exact_offsets"],
+                arrays["exact_postings"],
+                arrays["exact_marks"],
+                arrays["exact_blocks"],
             )
             self._loose = _KeyIndex(
-                arrays["loose_keys"], arrays["loose_offsets"], arrays["loose_postings"], arrays.get("loose_blocks")
+                arrays["loose_keys"],
+                arrays["loose_offsets"],
+                arrays["loose_postings"],
+                arrays["loose_marks"],
+                arrays["loose_blocks"],
             )
-        except (KeyError, ValueError, IndexError, UnicodeDecodeError) as exc:
+            self._exact_best = arrays["exact_best"]
+            n_units = len(arrays["unit_row"])
+            self._unit_lines = _Lines(arrays["units"], n_units, arrays["units_blocks"])
+            self._unit_name_lines = _Lines(arrays["unit_names"], n_units, arrays["unit_names_blocks"])
+            self._unit_row = arrays["unit_row"]
+            self._unit_centre = arrays["unit_centre"]
+            self._unit_bbox = arrays["unit_bbox"]
+            self._a1key_rows = arrays["a1key_rows"]
+            self._a1key_lines = _Lines(arrays["a1keys"], len(self._a1key_rows), arrays["a1keys_blocks"])
+            self._fuzzy_rows = arrays["fuzzy_rows"]
+            self._fuzzy_starts = arrays["fuzzy_starts"]
+            self._fuzzy_lines = _Lines(arrays["fuzzy_keys"], len(self._fuzzy_rows), arrays["fuzzy_keys_blocks"])
+        except (KeyError, ValueError, IndexError, TypeError, UnicodeDecodeError) as exc:
             raise GazetteerError(f"{self.path}: corrupt gazetteer ({exc}); rebuild with `make gazetteer`") from exc
         if bytes(self._kind_codes).translate(None, bytes(range(len(KINDS)))):
             raise GazetteerError(f"{self.path}: corrupt gazetteer (unknown feature kind)")
@@ -203,24 +428,38 @@ class Gazetteer:
             == len(self._gid)
             == len(self._kind)
             == len(self._name)
-            == len(self._cc)
-            == len(self._a1)
-        ):
+            == len(self._flags)
+            == len(self._names)
+            == len(self._unit)
+        ) or len(self._exact_best) != len(self._exact):
             raise GazetteerError(f"{self.path}: corrupt gazetteer (column lengths differ)")
-        self._admin1_names: dict[str, str] = self._meta.get("admin1_names", {})
+        if (
+            len(self._unit_centre) != n_units
+            or len(self._unit_bbox) != 4 * n_units
+            or len(self._fuzzy_starts) != n_units + 1
+        ):
+            raise GazetteerError(f"{self.path}: corrupt gazetteer (unit tables differ in length)")
+        self._theatre_stored = tuple(meta.get("theatre") or ())
+        #: admin-1 unit -> the city units inside it ("UA.13" -> ["UA.12"])
+        self._enclosed: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for inner, outer in (meta.get("enclosed") or {}).items():
+            o, i = tuple(outer.split(".", 1)), tuple(inner.split(".", 1))
+            self._enclosed.setdefault((o[0], o[1]), []).append((i[0], i[1]))
+        self._units: list[tuple[str, str]] | None = None
+        self._unit_index: dict[tuple[str, str], int] | None = None
+        self._unit_names: list[str] | None = None
         self._grid: dict[tuple[int, int], list[int]] | None = None
-        self._countries: dict[str, int] | None = None
-        self._loose_names: dict[int, str] = {}
-        self._fuzzy_pools: dict[str, dict[str, dict[int, list[tuple[str, int]]]]] = {}
-        self._a1_tables: tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]] | None = None
         self._a1_keys: dict[int, list[tuple[str, str, int, int]]] | None = None
-        self._rows: dict[int, tuple[str, str, str, float, float, int]] = {}
+        self._fuzzy_pools: dict[int, _FuzzyPool] = {}
+        self._eponymous_cache: dict[frozenset[str], frozenset[int]] = {}
+        self._unit_id_cache: dict[frozenset[tuple[str, str]], frozenset[int]] = {}
+        self._unit_cc: list[str] | None = None
+        self._name_raw = arrays["name"]
         self._lock = threading.Lock()
-        self._resolve_cached = lru_cache(maxsize=65536)(self._resolve)
-        self._lookup_cached = lru_cache(maxsize=65536)(self._lookup)
-        self._name_rows_cached = lru_cache(maxsize=65536)(self._name_rows)
-        self._best_cached = lru_cache(maxsize=65536)(self._best)
-        self._plain_rows_cached = lru_cache(maxsize=65536)(self._plain_rows)
+        self._resolve_cached = lru_cache(maxsize=CACHE_SIZE // 2)(self._resolve)
+        self._best_cached = lru_cache(maxsize=4 * CACHE_SIZE)(self._best)
+        self._lookup_cached = lru_cache(maxsize=4 * CACHE_SIZE)(self._lookup)
+        self._hints_cached = lru_cache(maxsize=CACHE_SIZE)(self._hints_for)
 
     # ------------------------------------------------------------------ loading
     _default: Gazetteer | None = None
@@ -229,7 +468,7 @@ class Gazetteer:
     @classmethod
     def default(cls) -> Gazetteer:
         """The gazetteer in ``settings.gazetteer_dir`` (loaded once, then shared)."""
-        path = Path(settings.get("gazetteer_dir")) / "places.npz"  # type: ignore[arg-type]
+        path = settings.get_path("gazetteer_dir") / "places.npz"
         with cls._default_lock:
             if cls._default is None or cls._default.path != path:
                 cls._default = cls(path)
@@ -243,67 +482,95 @@ class Gazetteer:
         """Number of places by kind."""
         return dict(self._meta.get("counts", {}))
 
+    @property
+    def sources(self) -> dict[str, int]:
+        """Number of places by source, as recorded by the build."""
+        return dict(self._meta.get("sources", {}))
+
     def prepare(self) -> Gazetteer:
-        """Build now the tables that look-ups otherwise build on first use (admin-1
-        units and centres, the fuzzy admin-1 keys, the name indexes' block
-        checkpoints; about 40 ms together). For batch users such as the place
-        matcher, so that loading holds these one-time costs instead of the first
-        document. Idempotent; returns ``self``."""
-        self._admin1_tables()
+        """Decode now what look-ups otherwise decode on first use (the unit tables, the
+        admin-1 keys, the name indexes' block checkpoints; a few milliseconds). For batch
+        users such as the place matcher, so that loading holds these one-time costs
+        instead of the first document. Idempotent; returns ``self``."""
+        self._unit_table()
         self._admin1_key_table()
         self._exact.prepare()
         self._loose.prepare()
         return self
 
+    # ------------------------------------------------------------------ units
+    def _unit_table(self) -> list[tuple[str, str]]:
+        """``(country, admin1)`` of every unit number (countries are ``(cc, "")``)."""
+        units = self._units
+        if units is None:
+            units = []
+            for code in self._unit_lines.tolist():
+                cc, _, a1 = code.partition(".")
+                units.append((cc, a1))
+            self._unit_index = {u: k for k, u in enumerate(units)}
+            self._unit_names = self._unit_name_lines.tolist()
+            self._units = units
+        return units
+
+    def _unit_of(self, country: str, admin1: str) -> int | None:
+        self._unit_table()
+        assert self._unit_index is not None
+        return self._unit_index.get((country, admin1))
+
+    def _in_units_box(self, i: int, units: Iterable[int]) -> bool:
+        """Row ``i`` lies in one of ``units`` or within :data:`REGION_MARGIN_DEG` of the
+        box around its places."""
+        u = self._unit[i]
+        lat, lon = self._lat[i], self._lon[i]
+        box, m = self._unit_bbox, REGION_MARGIN_DEG
+        for v in units:
+            if v == u:
+                return True
+            s, w, n, e = box[4 * v], box[4 * v + 1], box[4 * v + 2], box[4 * v + 3]
+            if s - m <= lat <= n + m and w - m <= lon <= e + m:
+                return True
+        return False
+
     # ------------------------------------------------------------------ rows
     def candidate(self, i: int, *, score: float = 0.0, matched: str = "exact") -> Candidate:
         """Row ``i`` as a :class:`Candidate`."""
-        kind, cc, a1, lat, lon, pop = self._row(i)
+        if not 0 <= i < len(self._lat):
+            raise IndexError(i)
+        units = self._units or self._unit_table()
+        u = self._unit[i]
+        cc, a1 = units[u]
+        names = self._unit_names
+        assert names is not None
+        off = self._name_offsets
         return Candidate(
             self._gid[i],
-            self._name[i],
-            lat,
-            lon,
+            str(self._name_raw[off[i] : off[i + 1] - 1], "utf-8"),
+            self._lat[i],
+            self._lon[i],
             cc,
             a1,
-            self._admin1_names.get(f"{cc}.{a1}"),
-            kind,
-            pop,
+            (names[u] or None) if a1 else None,
+            KINDS[self._kind_codes[i]],
+            self._pop[i],
             score,
             matched,
         )
 
-    def _row(self, i: int) -> tuple[str, str, str, float, float, int]:
-        """``(kind, country, admin1, lat, lon, population)`` of row ``i``, read from the
-        columns once and then kept (ranking reads them for every candidate and hint)."""
-        row = self._rows.get(i)
-        if row is None:
-            if not 0 <= i < len(self._lat):
-                raise IndexError(i)
-            row = self._rows[i] = (
-                KINDS[self._kind_codes[i]],
-                self._cc[i],
-                self._a1[i],
-                self._lat[i],
-                self._lon[i],
-                self._pop[i],
-            )
-        return row
+    def is_minor(self, i: int) -> bool:
+        """Row ``i`` is a small settlement known only from a settlement list (see
+        :data:`geomap.gazetteer.storage.FLAG_MINOR`): its name alone is weak evidence."""
+        return bool(self._flags[i] & FLAG_MINOR)
 
     def country_row(self, country_code: str) -> Candidate | None:
-        """The country-level row of an ISO code (at a label point inside the country)."""
-        if self._countries is None:
-            self._countries = {self._cc[i]: i for i in self._rows_of_kind("country")}
-        i = self._countries.get(country_code)
-        return None if i is None else self.candidate(i)
+        """The country-level row of an ISO code (at GeoNames' point for the country)."""
+        u = self._unit_of(country_code, "")
+        i = -1 if u is None else self._unit_row[u]
+        return None if i < 0 or self._kind_codes[i] != _COUNTRY_CODE else self.candidate(i)
 
     def capital_point(self, country_code: str) -> tuple[float, float] | None:
         """``(lat, lon)`` of a country's capital, if the gazetteer knows it."""
         point = self._meta.get("capitals", {}).get(country_code)
-        if point is not None:
-            return float(point[0]), float(point[1])
-        row = self.country_row(country_code)  # gazetteers built before "capitals"
-        return None if row is None else (row.lat, row.lon)
+        return None if point is None else (float(point[0]), float(point[1]))
 
     def is_capital(self, cand: Candidate) -> bool:
         """True for a populated place at its country's capital point."""
@@ -313,8 +580,10 @@ class Gazetteer:
         )
 
     def admin1_name(self, country_code: str, admin1: str) -> str | None:
-        """English name of an admin-1 unit, e.g. ``("UA", "21") -> "Sumy"``-like."""
-        return self._admin1_names.get(f"{country_code}.{admin1}")
+        """English name of an admin-1 unit, e.g. ``("UA", "21") -> "Sumy Oblast"``."""
+        u = self._unit_of(country_code, admin1) if admin1 else None
+        assert self._unit_names is not None
+        return None if u is None else self._unit_names[u] or None
 
     def region_geometry(self, cand: Candidate) -> dict | None:
         """GeoJSON polygon of an admin-1 candidate from the bundled boundaries, if any."""
@@ -323,6 +592,12 @@ class Gazetteer:
         from geomap.gazetteer import boundaries  # lazy: shapely-free JSON read
 
         return boundaries.admin1_geometry(cand.country_code, cand.admin1)
+
+    @property
+    def _cc(self) -> list[str]:
+        """Country code of every row (whole-table work, e.g. the synthetic corpus)."""
+        units = self._unit_table()
+        return [units[u][0] for u in self._unit.tolist()]
 
     # ------------------------------------------------------------------ lookup
     def keys(self) -> list[str]:
@@ -335,14 +610,17 @@ class Gazetteer:
 
     def kinds_for_key(self, key: str) -> set[str]:
         """Feature kinds of the rows indexed under ``key`` (used by the place matcher)."""
-        return {self._kind[i] for i in self.ids_for_key(key)}
+        return {KINDS[self._kind_codes[i]] for i in self.ids_for_key(key)}
 
     def max_population_for_key(self, key: str) -> int:
         """Largest population among rows indexed under ``key``."""
         return max((self._pop[i] for i in self.ids_for_key(key)), default=0)
 
-    def _loose_ids(self, key: str) -> list[int]:
-        return self._loose.ids(loose_key(key))
+    def minor_key(self, key: str) -> bool:
+        """Every row indexed under ``key`` is a minor settlement (:meth:`is_minor`): the
+        name alone, in running text, needs support before it counts as a place."""
+        ids = self.ids_for_key(key)
+        return bool(ids) and all(self._flags[i] & FLAG_MINOR for i in ids)
 
     def lookup(self, name: str) -> tuple[list[int], str, str | None]:
         """Row ids for a name: ``(ids, "exact"|"loose"|"fuzzy", admin_kind)``.
@@ -351,51 +629,54 @@ class Gazetteer:
         word ("Sumy Oblast", "Kstovsky district"). A region named after its centre in
         another spelling ("Kharkov Oblast") gives the centre's admin-1 unit; a
         misspelt one ("Zaporizja Oblast") the closest admin-1 name. A trailing place
-        word ("Dvorichna village", "Voznesensk airbase") or a leading "near" is
-        dropped when the whole name finds nothing.
+        word ("Dvorichna village", "Voznesensk airbase", "Kharkiv outskirts") or a
+        leading "near"/"outskirts of" is dropped when the whole name finds nothing.
         """
-        ids, matched, admin_kind = self._lookup_cached(normalize(name))
+        ids, _, matched, admin_kind = self._lookup_cached(normalize(name))
         return list(ids), matched, admin_kind
 
-    def _lookup(self, key: str) -> tuple[tuple[int, ...], str, str | None]:
-        """:meth:`lookup` of a normalised key; cached per instance (the ranking asks for
-        the same name once per set of hints)."""
-        ids, matched, admin_kind = self._lookup_key(key)
+    def _lookup(self, key: str) -> tuple[tuple[int, ...], tuple[int, ...], str, str | None]:
+        """``(ids, posting marks, matched, admin_kind)`` of a normalised key; cached per
+        instance (the ranking asks for the same name once per set of hints)."""
+        ids, marks, matched, admin_kind = self._lookup_key(key)
         if not ids:
-            words = key.split(" ")
-            if len(words) > 1 and words[0] in _NEAR_WORDS:
-                words = words[1:]
-            if len(words) > 1 and words[-1] in _PLACE_WORDS:
-                words = words[:-1]
-            if " ".join(words) != key:
-                ids, matched, admin_kind = self._lookup_key(" ".join(words))
-        return tuple(ids), matched, admin_kind
+            bare = _TRAILING_RE.sub("", _NEAR_RE.sub("", key))
+            if bare and bare != key:
+                ids, marks, matched, admin_kind = self._lookup_key(bare)
+        return tuple(ids), tuple(marks), matched, admin_kind
 
-    def _lookup_key(self, key: str) -> tuple[list[int], str, str | None]:
-        core, admin_kind = split_admin_word(key)
+    def _postings(self, index: _KeyIndex, key: str) -> tuple[list[int], list[int]]:
+        n = index.position(key)
+        return ([], []) if n is None else index.postings(n)
+
+    def _lookup_key(self, key: str) -> tuple[list[int], list[int], str, str | None]:
+        core, admin_kind = _split_admin(key)
         if admin_kind is None:
-            ids = self.ids_for_key(key)
+            ids, marks = self._postings(self._exact, key)
             if ids:
-                return ids, "exact", None
-            return self._loose_ids(core), "loose", None
+                return ids, marks, "exact", None
+            ids, marks = self._postings(self._loose, loose_key(core))
+            return ids, marks, "loose", None
         # "Kyiv Oblast" names UA.13 exactly; the core "kyiv" adds the city and UA.12.
-        admins = [i for i in self.ids_for_key(key) if self._kind[i] in ADMIN]
+        ids, marks = self._postings(self._exact, key)
+        admins = [(i, k) for i, k in zip(ids, marks) if self._kind_codes[i] in _ADMIN_CODES]
         if admins:
-            return admins, "exact", admin_kind
-        for matched, ids in (("exact", self.ids_for_key(core)), ("loose", self._loose_ids(core))):
-            if any(self._kind[i] in ADMIN for i in ids):
-                return ids, matched, admin_kind
+            return [i for i, _ in admins], [k for _, k in admins], "exact", admin_kind
+        for matched, index, k in (("exact", self._exact, core), ("loose", self._loose, loose_key(core))):
+            ids, marks = self._postings(index, k)
+            if any(self._kind_codes[i] in _ADMIN_CODES for i in ids):
+                return ids, [0] * len(ids), matched, admin_kind  # the core is no unit's own name
             if admin_kind == "admin1":
                 centres = self._admin1_of_centres(ids)
                 if centres:
-                    return centres, matched, admin_kind
+                    return centres, [0] * len(centres), matched, admin_kind
             if ids:
-                break
+                return ids, marks, matched, admin_kind
         if admin_kind == "admin1":
             fuzzy = self._fuzzy_admin1(core, None)
             if fuzzy:
-                return fuzzy, "fuzzy", admin_kind
-        return ids, matched, admin_kind
+                return fuzzy, [0] * len(fuzzy), "fuzzy", admin_kind
+        return [], [], "loose", admin_kind
 
     def _admin1_of_centres(self, ids: Sequence[int]) -> list[int]:
         """Admin-1 rows of the places in ``ids`` that are their unit's largest place.
@@ -403,158 +684,165 @@ class Gazetteer:
         An oblast is named after its centre: "Kharkov Oblast" is the admin-1 unit whose
         most populous place is called Kharkov (Kharkiv).
         """
-        centre, rows = self._admin1_tables()
         out = []
         for i in ids:
-            if self._kind[i] in POPULATED and self._pop[i] > 0:
-                unit = (self._cc[i], self._a1[i])
-                c = centre.get(unit)
-                if c is not None and self._pop[i] >= self._pop[c] and unit in rows:
-                    out.append(rows[unit])
+            if self._kind_codes[i] in _POPULATED_CODES and self._pop[i] > 0:
+                u = self._unit[i]
+                c, row = self._unit_centre[u], self._unit_row[u]
+                if c >= 0 and row >= 0 and self._kind_codes[row] == _ADMIN1_CODE and self._pop[i] >= self._pop[c]:
+                    out.append(row)
         return sorted(set(out))
 
-    def _admin1_tables(self) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
-        """(row of the most populous place, admin-1 row) per admin-1 unit.
-
-        Stored in the file's metadata by the builder; computed here for older files.
-        """
-        if self._a1_tables is None and "admin1_centres" in self._meta:
-
-            def units(table: dict[str, int]) -> dict[tuple[str, str], int]:
-                return {(k.split(".", 1)[0], k.split(".", 1)[1]): int(v) for k, v in table.items()}
-
-            self._a1_tables = (units(self._meta["admin1_centres"]), units(self._meta["admin1_rows"]))
-        if self._a1_tables is None:
-            with self._lock:
-                if self._a1_tables is None:
-                    centre: dict[tuple[str, str], int] = {}
-                    rows: dict[tuple[str, str], int] = {}
-                    import numpy as np
-
-                    cc, a1, pop = self._cc.tolist(), self._a1.tolist(), self._pop.array
-                    for i in self._rows_of_kind("admin1"):
-                        rows.setdefault((cc[i], a1[i]), i)
-                    populated = np.isin(np.asarray(self._kind_codes), [KINDS.index(k) for k in POPULATED])
-                    cand = np.flatnonzero(populated & (pop > 0))
-                    ids: dict[str, int] = {}
-                    units = np.fromiter(
-                        (ids.setdefault(f"{cc[i]}.{a1[i]}", len(ids)) for i in cand.tolist()),
-                        dtype=np.int64,
-                        count=len(cand),
-                    )
-                    # per unit: most populous first, then the lower row
-                    order = np.lexsort((cand, -pop[cand], units))
-                    _, first = np.unique(units[order], return_index=True)
-                    for i in cand[order[first]].tolist():
-                        centre[(cc[i], a1[i])] = i
-                    self._a1_tables = (centre, rows)
-        return self._a1_tables
-
-    def _primary_loose(self, i: int) -> str:
-        """Loose key of row ``i``'s current name (cached)."""
-        key = self._loose_names.get(i)
-        if key is None:
-            key = self._loose_names[i] = _name_key(self._name[i])
-        return key
-
     # ------------------------------------------------------------------ ranking
-    def _hint_agreement(self, i: int, hints: Hints) -> float:
-        kind, cc, a1, lat, lon, _ = self._row(i)
-        return self._agreement(i, kind, cc, a1, lat, lon, hints)
-
-    def _agreement(self, i: int, kind: str, cc: str, a1: str, lat: float, lon: float, hints: Hints) -> float:
-        if not hints:
-            return 0.0
-        if kind == "admin1":  # a region is no evidence for itself
-            return 1.0 if cc in hints.countries else 0.0
-        if (cc, a1) in hints.admin1s:
-            return 3.0
-        if (
-            kind in POPULATED
-            and hints.names
-            and normalize(self._name[i]) in hints.names
-            and any(c == cc for c, _ in hints.admin1s)
-        ):
-            return 3.0
-        if near_hint_points(lat, lon, hints.points):
-            return 2.5
-        if cc in hints.countries:
-            return 1.0
-        return 0.0
-
-    def _rank_rows(self, ids: Sequence[int], key: str, admin_kind: str | None) -> tuple[_RankRow, ...]:
-        """The hint-independent part of ranking ``ids`` for the name ``key``: per row,
-        the kind weight, the current-name bonus, the population weight and the row."""
-        weights = _ADMIN_KIND[admin_kind] if admin_kind else _BARE_KIND
-        lkey = _primary_key(key)
-        rows = []
-        for i in ids:
-            kind, cc, a1, lat, lon, population = self._row(i)
-            w = weights.get(kind)
-            if w is None:
-                w = 0.2  # e.g. a village for "X Oblast": possible, unlikely
-            primary = 0.6 if self._primary_loose(i) == lkey else 0.0
-            pop = math.log10(population + 1) / 7.0
-            rows.append((w, primary, pop, i, kind, cc, a1, lat, lon, population))
-        return tuple(rows)
-
-    def _score_rows(
-        self, rows: Sequence[_RankRow], *, hints: Hints, admin_kind: str | None, matched: str
+    def _score(
+        self,
+        ids: Sequence[int],
+        marks: Sequence[int],
+        *,
+        hints: Hints,
+        admin_kind: str | None,
+        matched: str,
+        theatre: frozenset[str] = frozenset(),
     ) -> list[tuple[float, int]]:
-        """``(total, row)`` best first: hint agreement + kind + current name + population,
-        less a penalty for spelling variants and misspellings; ties by population."""
-        penalty = 0.3 if matched == "loose" else 0.6 if matched == "fuzzy" else 0.0
-        agreement = self._agreement
+        """``(total, row)`` best first (see the module docstring; ties by population,
+        then row)."""
+        w = self.weights
+        kind_w = w.kinds(admin_kind)
+        penalty = w.loose_penalty if matched == "loose" else w.fuzzy_penalty if matched == "fuzzy" else 0.0
+        kinds, unit, pop, names, flags = self._kind_codes, self._unit, self._pop._view, self._names, self._flags
+        per_decade, per_name, current, log10 = w.per_decade, w.per_name_decade, w.current_name, math.log10
+        admin1s, countries, points = hints.admin1s, hints.countries, hints.points
+        hinted = bool(admin1s or countries or points)
+        unit_cc = self._unit_cc or self._unit_countries()
+        if hinted:
+            in_units = self._unit_ids(admin1s) if admin1s else frozenset()
+            eponymous = self._eponymous(hints.names) if hints.names and admin1s else frozenset()
         scored = []
-        for w, primary, pop, i, kind, cc, a1, lat, lon, population in rows:
-            total = agreement(i, kind, cc, a1, lat, lon, hints) + w + primary + pop
-            if penalty:
-                total -= penalty
-            scored.append((total, -population, i))
-        scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-        out = [(total, i) for total, _, i in scored]
-        if admin_kind is None:
+        tier = near = 0.0
+        for i, mark in zip(ids, marks):
+            k = kinds[i]
+            p = pop[i]
+            rest = kind_w[k] + log10(p + 1) * per_decade + _PROMINENCE[names[i]] * per_name - penalty
+            if mark & MARK_CURRENT:
+                rest += current
+            if flags[i] & FLAG_ESTIMATED:
+                rest -= w.estimated_penalty
+            if hinted:
+                u = unit[i]
+                if k == _ADMIN1_CODE:  # a region is no evidence for itself
+                    tier = w.in_country if unit_cc[u] in countries else 0.0
+                elif u in in_units or (i in eponymous and k in _POPULATED_CODES):
+                    tier = w.in_unit
+                elif points and near_hint_points(self._lat[i], self._lon[i], points):
+                    tier = w.near_point
+                elif unit_cc[u] in countries:
+                    tier = w.in_country
+                else:
+                    tier = 0.0
+                if points:
+                    near = w.nearness * _closeness(self._lat[i], self._lon[i], points, w.nearness_km)
+            elif theatre and unit_cc[unit[i]] in theatre:
+                rest += w.theatre
+            scored.append((-tier, -(rest + near), -p, i, tier + rest))
+        scored.sort()
+        out = [(total, i) for _, _, _, i, total in scored]
+        if admin_kind is None and len(out) > 1 and kinds[out[0][1]] in _ADMIN_CODES:
             out = self._prefer_eponymous_city(out)
         return out
 
-    def _rank(
-        self, ids: Sequence[int], key: str, *, hints: Hints, admin_kind: str | None, matched: str
-    ) -> list[tuple[float, int]]:
-        rows = self._rank_rows(ids, key, admin_kind)
-        return self._score_rows(rows, hints=hints, admin_kind=admin_kind, matched=matched)
+    def _unit_countries(self) -> list[str]:
+        """The country code of every unit number."""
+        if self._unit_cc is None:
+            self._unit_cc = [cc for cc, _ in self._unit_table()]
+        return self._unit_cc
+
+    def _unit_ids(self, admin1s: frozenset[tuple[str, str]]) -> frozenset[int]:
+        """The unit numbers of ``(country, admin1)`` pairs (cached per set)."""
+        found = self._unit_id_cache.get(admin1s)
+        if found is None:
+            self._unit_table()
+            assert self._unit_index is not None
+            found = frozenset(u for u in map(self._unit_index.get, admin1s) if u is not None)
+            if len(self._unit_id_cache) > CACHE_SIZE:
+                self._unit_id_cache.clear()
+            self._unit_id_cache[admin1s] = found
+        return found
+
+    def _eponymous(self, names: frozenset[str]) -> frozenset[int]:
+        """Rows whose current name is one of ``names`` (hinted regions' names without the
+        region word: "Kyiv, Kyiv Oblast" is the city Kyiv, the oblast's centre)."""
+        found = self._eponymous_cache.get(names)
+        if found is None:
+            rows = set()
+            for key in names:
+                ids, marks = self._postings(self._exact, key)
+                rows.update(i for i, m in zip(ids, marks) if m & MARK_CURRENT)
+            found = self._eponymous_cache[names] = frozenset(rows)
+            if len(self._eponymous_cache) > CACHE_SIZE:
+                self._eponymous_cache.clear()
+        return found
 
     def _prefer_eponymous_city(self, scored: list[tuple[float, int]]) -> list[tuple[float, int]]:
         """ "Kherson" alone means the city, not Kherson Oblast, when the city is inside it."""
-        if len(scored) < 2 or self._kind[scored[0][1]] not in ADMIN:
+        if len(scored) < 2 or self._kind_codes[scored[0][1]] not in _ADMIN_CODES:
             return scored
         top_score, top = scored[0]
         for pos, (s, i) in enumerate(scored[1:], start=1):
             if (
-                self._kind[i] in POPULATED
+                self._kind_codes[i] in _POPULATED_CODES
                 and s >= top_score - 1.0
-                and (self._cc[i], self._a1[i]) == (self._cc[top], self._a1[top])
+                and self._unit[i] == self._unit[top]
                 and self._pop[i] >= 0.1 * max(self._pop[top], 1)
             ):
                 return [(top_score + 0.01, i)] + scored[:pos] + scored[pos + 1 :]
         return scored
 
+    def _theatre(self, hints: Hints, country: str | None) -> frozenset[str]:
+        """Countries a bare name prefers: ``settings.event_countries`` without any hint."""
+        if hints or country:
+            return frozenset()
+        return _theatre_of(settings.get_codes("event_countries"))
+
+    def _ranked(self, name: str, hints: Hints, country: str | None) -> tuple[list[tuple[float, int]], str, str | None]:
+        """``(ranked (total, row), matched, admin_kind)`` of one name (no query parsing)."""
+        ids, marks, matched, admin_kind = self._lookup_cached(normalize(name))
+        if country:  # seas and continents belong to no country: a restriction keeps them
+            units = self._units or self._unit_table()
+            keep = [(i, k) for i, k in zip(ids, marks) if units[self._unit[i]][0] in (country, "")]
+            ids, marks = tuple(i for i, _ in keep), tuple(k for _, k in keep)
+        ranked = self._score(
+            ids, marks, hints=hints, admin_kind=admin_kind, matched=matched, theatre=self._theatre(hints, country)
+        )
+        return ranked, matched, admin_kind
+
     def rank(
         self, name: str, *, hints: Hints = Hints(), country: str | None = None, limit: int = 10
     ) -> list[Candidate]:
         """Ranked candidates for one name (no query parsing)."""
-        matched, admin_kind, rows = self._name_rows_cached(name, country)
-        ranked = self._score_rows(rows, hints=hints, admin_kind=admin_kind, matched=matched)
-        return [self.candidate(i, score=_score(total, matched), matched=matched) for total, i in ranked[:limit]]
+        ranked, matched, _ = self._ranked(name, hints, country)
+        score = self.weights.score
+        return [self.candidate(i, score=score(total, matched), matched=matched) for total, i in ranked[:limit]]
 
-    def _name_rows(self, name: str, country: str | None) -> tuple[str, str | None, tuple[_RankRow, ...]]:
-        """``(matched, admin_kind, rank rows)`` of a name; cached per instance (a document
-        ranks the same name under several sets of hints)."""
-        ids, matched, admin_kind = self.lookup(name)
-        if country:  # seas and continents belong to no country: a restriction keeps them
-            ids = [i for i in ids if self._cc[i] in (country, "")]
-        core, _ = split_admin_word(normalize(name))
-        return matched, admin_kind, self._rank_rows(ids, core, admin_kind)
+    def _stored_best(self, name: str) -> tuple[int, float] | None:
+        """The build's no-hint best row of a plain name found exactly, with its ranking
+        total (None: rank the name). Valid for the default weights and the theatre the
+        build ranked with."""
+        theatre = settings.get_codes("event_countries")
+        if self.weights != DEFAULT_WEIGHTS or self._theatre_stored != tuple(theatre or ()):
+            return None
+        key = normalize(name)
+        if _split_admin(key)[1] is not None:
+            return None
+        n = self._exact.position(key)
+        if n is None or self._exact_best[n] < 0:
+            return None
+        i = self._exact_best[n]
+        ids, marks = self._exact.postings(n)
+        mark = marks[ids.index(i)]
+        total = self._score([i], [mark], hints=Hints(), admin_kind=None, matched="exact", theatre=_theatre_of(theatre))
+        return i, total[0][0]
 
+    # ------------------------------------------------------------------ fuzzy
     def fuzzy_rank(
         self,
         name: str,
@@ -574,101 +862,46 @@ class Gazetteer:
         with a lower score (``matched="fuzzy"``, at most 0.75). Returns ``[]`` without
         a region or country to search in.
         """
-        core, admin_kind = split_admin_word(normalize(name))
+        core, admin_kind = _split_admin(normalize(name))
         target = _primary_key(core)
-        units = sorted(set(units))
-        shortest = FUZZY_MIN_LENGTH if units else FUZZY_MIN_LENGTH_COUNTRY
-        if admin_kind is not None or len(target) < shortest or not (units or country):
+        wanted = sorted(set(units))
+        shortest = FUZZY_MIN_LENGTH if wanted else FUZZY_MIN_LENGTH_COUNTRY
+        if admin_kind is not None or len(target) < shortest or not (wanted or country):
             return []
+        table = self._unit_table()
+        if wanted:
+            unit_ids = [
+                u for u in (self._unit_of(cc, a1) for cc, a1 in wanted if not country or cc == country) if u is not None
+            ]
+        else:
+            unit_ids = [u for u, (cc, a1) in enumerate(table) if cc == country and a1]
         bound = 1 if len(target) < 10 else 2
         best_d, best = bound + 1, []
-        for cc in sorted({u[0] for u in units} or {country}):  # type: ignore[arg-type]
-            if country and cc != country:
-                continue
-            pools = self._fuzzy_pool(cc)
-            wanted = sorted({a1 for c, a1 in units if c == cc} or pools)
-            for a1 in wanted:
-                by_length = pools.get(a1, {})
-                for n in range(len(target) - bound, len(target) + bound + 1):
-                    for key, i in by_length.get(n, ()):
-                        d = bounded_edit_distance(target, key, min(bound, best_d))
-                        if d < best_d:
-                            best_d, best = d, [i]
-                        elif d == best_d and d <= bound:
-                            best.append(i)
-        ranked = self._rank(best, core, hints=hints, admin_kind=None, matched="fuzzy")
-        return [self.candidate(i, score=_score(total, "fuzzy"), matched="fuzzy") for total, i in ranked[:limit]]
+        for u in sorted(unit_ids):
+            pool = self._fuzzy_pool(u)
+            for j in pool.near(target, bound):
+                d = bounded_edit_distance(target, pool.keys[j], min(bound, best_d))
+                if d < best_d:
+                    best_d, best = d, [pool.rows[j]]
+                elif d == best_d and d <= bound:
+                    best.append(pool.rows[j])
+        best = sorted(set(best))
+        ranked = self._score(best, [0] * len(best), hints=hints, admin_kind=None, matched="fuzzy")
+        score = self.weights.score
+        return [self.candidate(i, score=score(total, "fuzzy"), matched="fuzzy") for total, i in ranked[:limit]]
 
-    def _fuzzy_pool(self, country: str) -> dict[str, dict[int, list[tuple[str, int]]]]:
-        """Loose keys of all names of a country's populated places, by admin-1 and length.
-
-        Built once per country by inverting the loose index (imports NumPy).
-        """
-        pool = self._fuzzy_pools.get(country)
+    def _fuzzy_pool(self, u: int) -> _FuzzyPool:
+        """The loose keys of the populated places of unit ``u`` (decoded once, kept for at
+        most 64 units)."""
+        pool = self._fuzzy_pools.get(u)
         if pool is None:
+            start, stop = self._fuzzy_starts[u], self._fuzzy_starts[u + 1]
+            pool = _FuzzyPool(self._fuzzy_lines.slice(start, stop), self._fuzzy_rows[start:stop].tolist())
             with self._lock:
-                pool = self._fuzzy_pools.get(country)
-                if pool is None:
-                    pool = self._build_fuzzy_pool(country)
-                    self._fuzzy_pools[country] = pool
+                if len(self._fuzzy_pools) >= 64:
+                    self._fuzzy_pools.clear()
+                self._fuzzy_pools[u] = pool
         return pool
-
-    def _build_fuzzy_pool(self, country: str) -> dict[str, dict[int, list[tuple[str, int]]]]:
-        import numpy as np
-
-        index = self._loose
-        offsets = np.asarray(index._offsets)
-        rows = np.asarray(index._postings)
-        key_of = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
-        cc = np.asarray(self._cc.tolist(), dtype=object)
-        populated = np.isin(np.asarray(self._kind_codes), [KINDS.index(k) for k in POPULATED])
-        keep = populated[rows] & (cc[rows] == country)
-        keys, a1 = index.keys(), self._a1.tolist()
-        pool: dict[str, dict[int, list[tuple[str, int]]]] = {}
-        for k, i in zip(key_of[keep].tolist(), rows[keep].tolist()):
-            key = keys[k]
-            pool.setdefault(a1[i], {}).setdefault(len(key), []).append((key, i))
-        return pool
-
-    def _rows_of_kind(self, kind: str) -> list[int]:
-        code = re.escape(bytes([KINDS.index(kind)]))
-        return [m.start() for m in re.finditer(code, bytes(self._kind_codes))]
-
-    def hints_for(self, texts: Iterable[str], *, country: str | None = None) -> Hints:
-        """Turn context names ("Kherson Oblast", "Ukraine", "Kyiv") into :class:`Hints`."""
-        admin1s: set[tuple[str, str]] = set()
-        countries: set[str] = set()
-        points: list[tuple[float, float]] = []
-        names: set[str] = set()
-        for text in texts:
-            ids, matched, admin_kind = self.lookup(text)
-            if admin_kind is not None:
-                names.add(split_admin_word(normalize(text))[0])
-            if country:
-                ids = [i for i in ids if self._cc[i] == country]
-            if admin_kind == "admin1" and not any(self._kind[i] in ADMIN for i in ids):
-                ids = self._fuzzy_admin1(split_admin_word(normalize(text))[0], country) or ids
-            core = split_admin_word(normalize(text))[0]
-            ranked = self._rank(ids, core, hints=Hints(), admin_kind=admin_kind, matched=matched)
-            admins = [(s, i) for s, i in ranked if self._kind[i] in ADMIN]
-            if admins:  # keep the best-ranked admin units only ("Kyiv Oblast" -> UA.13)
-                top = admins[0][0]
-                admins = [(s, i) for s, i in admins if s >= top - 0.5]
-            keep = {i for _, i in admins}
-            for _, i in ranked:
-                kind = self._kind[i]
-                if kind == "country":
-                    countries.add(self._cc[i])
-                elif kind in ADMIN:
-                    if i not in keep:
-                        continue
-                    admin1s.add((self._cc[i], self._a1[i]))
-                    if kind == "admin2":
-                        points.append((self._lat[i], self._lon[i]))
-                elif admin_kind is None and self._pop[i] >= 5000:
-                    admin1s.add((self._cc[i], self._a1[i]))
-                    points.append((self._lat[i], self._lon[i]))
-        return Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]), frozenset(names))
 
     def _fuzzy_admin1(self, core: str, country: str | None) -> list[int]:
         """Misspelt region names ("Zaporizja Oblast", "Charkov Oblast"): closest admin-1.
@@ -696,59 +929,76 @@ class Gazetteer:
 
     def _admin1_key_table(self) -> dict[int, list[tuple[str, str, int, int]]]:
         """``(loose key, country, -population, row)`` of each admin-1 unit's names (its
-        own, its English label, its largest place's), by key length; built once per
-        gazetteer file and kept in ``settings.cache_dir``."""
+        own, its English label, its largest place's), by key length; stored in the file
+        by the build."""
         table = self._a1_keys
         if table is None:
+            units = self._unit_table()
             table = {}
-            for key, cc, neg_pop, i in self._cached_derived("admin1-keys", self._admin1_key_rows):
-                table.setdefault(len(key), []).append((key, cc, neg_pop, i))
+            rows = self._a1key_rows.tolist()
+            for key, i in zip(self._a1key_lines.tolist(), rows):
+                table.setdefault(len(key), []).append((key, units[self._unit[i]][0], -self._pop[i], i))
             self._a1_keys = table
         return table
 
-    def _admin1_key_rows(self) -> list[tuple[str, str, int, int]]:
-        centres, rows = self._admin1_tables()
-        out = []
-        for i in sorted(rows.values()):
-            unit = (self._cc[i], self._a1[i])
-            names = {self._name[i], self._admin1_names.get(f"{unit[0]}.{unit[1]}", "")}
-            centre = centres.get(unit)
-            if centre is not None:
-                names.add(self._name[centre])
-            keys = {loose_key(split_admin_word(normalize(n))[0]) for n in names if n}
-            out += [(key, unit[0], -self._pop[i], i) for key in sorted(keys)]
-        return out
+    # ------------------------------------------------------------------ hints
+    def hints_for(self, texts: Iterable[str], *, country: str | None = None) -> Hints:
+        """Turn context names ("Kherson Oblast", "Ukraine", "Kyiv") into :class:`Hints`."""
+        return self._hints_cached(tuple(texts), country)[0]
 
-    def _cached_derived(
-        self, name: str, build: Callable[[], list[tuple[str, str, int, int]]]
-    ) -> list[tuple[str, str, int, int]]:
-        """Rows of ``(str, str, int, row id)`` derived from this gazetteer file alone,
-        read from ``settings.cache_dir`` or built and written there (an unreadable or
-        unwritable cache only costs a rebuild)."""
-        source = gazetteer_identity(self.path)
-        path = derived_cache_path(self.path, name, _DERIVED_VERSION, ".json")
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data["source"] == source:
-                rows = [(a, b, c, d) for a, b, c, d in data["rows"]]
-                n = len(self)
-                if all(
-                    isinstance(a, str)
-                    and isinstance(b, str)
-                    and isinstance(c, int)
-                    and isinstance(d, int)
-                    and 0 <= d < n
-                    for a, b, c, d in rows
-                ):
-                    return rows
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        rows = build()
-        try:
-            write_text_atomic(path, json.dumps({"source": source, "rows": rows}, ensure_ascii=False), make_parents=True)
-        except OSError:
-            pass
-        return rows
+    def _hints_for(self, texts: tuple[str, ...], country: str | None) -> tuple[Hints, frozenset[int]]:
+        """:meth:`hints_for`, and the units of the regions named (texts read as admin
+        units: "Donetsk Oblast", "Crimea"; not "Kyiv", read as the city)."""
+        admin1s: set[tuple[str, str]] = set()
+        countries: set[str] = set()
+        points: list[tuple[float, float]] = []
+        names: set[str] = set()
+        regions: set[int] = set()
+        units = self._unit_table()
+        for text in texts:
+            key = normalize(text)
+            core = _split_admin(key)[0]
+            ids, marks, matched, admin_kind = self._lookup_cached(key)
+            if admin_kind is not None:
+                names.add(core)
+            if country:
+                keep = [(i, k) for i, k in zip(ids, marks) if units[self._unit[i]][0] == country]
+                ids, marks = tuple(i for i, _ in keep), tuple(k for _, k in keep)
+            if admin_kind == "admin1" and not any(self._kind_codes[i] in _ADMIN_CODES for i in ids):
+                fuzzy = self._fuzzy_admin1(core, country)
+                if fuzzy:
+                    ids, marks = tuple(fuzzy), (0,) * len(fuzzy)
+            ranked = self._score(ids, marks, hints=Hints(), admin_kind=admin_kind, matched=matched)
+            admins = [(s, i) for s, i in ranked if self._kind_codes[i] in _ADMIN_CODES]
+            if admins:  # keep the best-ranked admin units only ("Kyiv Oblast" -> UA.13)
+                top = admins[0][0]
+                admins = [(s, i) for s, i in admins if s >= top - 0.5]
+            keep_admins = {i for _, i in admins}
+            # the text names a region ("Donetsk Oblast", "Crimea"), not a place in one ("Kyiv")
+            region_text = admin_kind is not None or bool(ranked) and self._kind_codes[ranked[0][1]] in _ADMIN_CODES
+            for _, i in ranked:
+                kind = self._kind_codes[i]
+                cc, a1 = units[self._unit[i]]
+                if kind == _COUNTRY_CODE:
+                    countries.add(cc)
+                elif kind in _ADMIN_CODES:
+                    if i not in keep_admins:
+                        continue
+                    admin1s.add((cc, a1))
+                    if region_text:
+                        regions.add(self._unit[i])
+                        for inner in self._enclosed.get((cc, a1), ()):
+                            admin1s.add(inner)
+                            u = self._unit_of(*inner)
+                            if u is not None:
+                                regions.add(u)
+                    if kind != _ADMIN1_CODE:
+                        points.append((self._lat[i], self._lon[i]))
+                elif admin_kind is None and self._pop[i] >= 5000:
+                    admin1s.add((cc, a1))
+                    points.append((self._lat[i], self._lon[i]))
+        hints = Hints(frozenset(admin1s), frozenset(countries), tuple(points[:50]), frozenset(names))
+        return hints, frozenset(regions)
 
     # ------------------------------------------------------------------ resolve
     def resolve(self, query: str, country: str | None = None, hints: Hints = Hints()) -> Resolution:
@@ -769,26 +1019,27 @@ class Gazetteer:
         these hints can agree with them: a cheap test before ranking a name under many
         sets of hints. True when one may, and for queries that carry their own context
         ("X, Y Oblast") or alternatives ("A/B")."""
-        rows = self._plain_rows_cached(query)
-        if rows is None:
-            return True
-        admin1s, countries, points = hints.admin1s, hints.countries, hints.points
-        return any(
-            row[5] in countries or (row[5], row[6]) in admin1s or near_hint_points(row[7], row[8], points)
-            for row in rows
-        )
-
-    def _plain_rows(self, query: str) -> tuple[_RankRow, ...] | None:
-        """Rank rows of a query that is a plain name (what :meth:`_resolve` ranks for it
-        without a country), or None for any other query."""
         _check_query_type(query)
         name, hint_texts = parse_query(query)
         if hint_texts or "/" in name or not name or not normalize(name):
-            return None
-        return self._name_rows_cached(name, None)[2]
+            return True
+        ids, _, _, _ = self._lookup_cached(normalize(name))
+        units = self._units or self._unit_table()
+        admin1s, countries, points = hints.admin1s, hints.countries, hints.points
+        for i in ids:
+            cc, a1 = units[self._unit[i]]
+            if cc in countries or (cc, a1) in admin1s or near_hint_points(self._lat[i], self._lon[i], points):
+                return True
+        return False
 
     def _best(self, query: str, country: str | None, hints: Hints) -> Candidate | None:
         _check_query(query)  # inside the cache: a cached query passed it before
+        if not hints and country is None:
+            name, hint_texts = parse_query(query)
+            if not hint_texts and "/" not in name:
+                stored = self._stored_best(name)
+                if stored is not None:
+                    return self.candidate(stored[0], score=self.weights.score(stored[1], "exact"))
         return self._resolve(query, country, hints, alternatives=0).match
 
     def _resolve(
@@ -800,46 +1051,139 @@ class Gazetteer:
         :meth:`resolve` has checked the query. ``alternatives`` defaults to
         ``settings.max_alternatives``.
         """
-        limit = 1 + (settings.max_alternatives if alternatives is None else alternatives)
+        limit = 1 + (settings.get("max_alternatives") if alternatives is None else alternatives)
         if country is not None:
             country = _check_country(self, country)
         name, hint_texts = parse_query(query)
         if not name or not normalize(name):
             return Resolution(query, None, (), hints)
         name, hint_texts = self._most_specific(name, hint_texts, country)
-        all_hints = hints.merge(self.hints_for(hint_texts, country=country)) if hint_texts else hints
-        cands = self.rank(name, hints=all_hints, country=country, limit=limit)
-        if not cands and "/" in name:  # "Snake Island/Bile": alternatives, first that resolves
+        query_hints, regions = self._hints_cached(tuple(hint_texts), country) if hint_texts else (Hints(), frozenset())
+        all_hints = hints.merge(query_hints)
+        score = self.weights.score
+        ranked, matched, _ = self._ranked(name, all_hints, country)
+        if hint_texts and not (ranked and self._is_city_district(ranked[0][1], query_hints)):
+            district = self._city_district(name, query_hints)
+            if district is not None:
+                ranked, matched = [(self.weights.in_unit + self.weights.admin2_kind[_DISTRICT_CODE], district)], "exact"
+        if not ranked and "/" in name:  # "Snake Island/Bile": alternatives, first that resolves
             for part in (p.strip() for p in name.split("/")):
                 if part and normalize(part):
-                    cands = self.rank(part, hints=all_hints, country=country, limit=limit)
-                    if cands:
+                    ranked, matched, _ = self._ranked(part, all_hints, country)
+                    if ranked:
                         break
-        if not cands and (hint_texts or country):
-            query_hints = self.hints_for(hint_texts, country=country) if hint_texts else Hints()
+        if ranked and regions and not self._in_units_box(ranked[0][1], regions):
+            # only namesakes outside the region the query names: no match (they stay
+            # listed), unless a place of the region has a name within a misspelling of it
+            fuzzy = self.fuzzy_rank(name, units=query_hints.admin1s, country=country, hints=all_hints, limit=limit)
+            if fuzzy:
+                return Resolution(query, fuzzy[0], tuple(fuzzy[1:]), all_hints)
+            alts = tuple(self.candidate(i, score=score(t, matched), matched=matched) for t, i in ranked[: limit - 1])
+            return Resolution(query, None, alts, all_hints)
+        if not ranked and (hint_texts or country):
             cands = self.fuzzy_rank(name, units=query_hints.admin1s, country=country, hints=all_hints, limit=limit)
-        if not cands:
+            if cands:
+                return Resolution(query, cands[0], tuple(cands[1:]), all_hints)
+        if not ranked:
             return Resolution(query, None, (), all_hints)
-        return Resolution(query, cands[0], tuple(cands[1:]), all_hints)
+        total, top = ranked[0]
+        rest = ranked[1:limit]
+
+        def alternatives() -> tuple[Candidate, ...]:
+            return tuple(self.candidate(i, score=score(t, matched), matched=matched) for t, i in rest)
+
+        match = self.candidate(top, score=score(total, matched), matched=matched)
+        return Resolution(query, match, alternatives if rest else (), all_hints)
+
+    def resolve_many(
+        self, queries: Sequence[str], country: str | None = None, hints: Hints = Hints(), *, context: bool = True
+    ) -> list[Resolution]:
+        """Resolve a batch of queries (a conflict dataset's "village, oblast" column), each
+        one, with ``context``, in the light of the others (spatial minimality over the
+        batch): a query whose best reading is tied with namesakes (score within
+        :data:`TIE_SCORE`, fewer than 10,000 people) is ranked again with the places of
+        the batch's unambiguous answers within :data:`CONTEXT_KM` of its candidates as
+        hinted points, so that of ten Andriivkas in one oblast the one among the other
+        places named wins. Without ``context`` this is :meth:`resolve` per query."""
+        first = {q: self.resolve(q, country, hints) for q in dict.fromkeys(queries)}
+        if not context:
+            return [first[q] for q in queries]
+        tied = {q for q, r in first.items() if _tied(r)}
+        grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+        for q, r in first.items():
+            if r.match is not None and q not in tied:
+                grid.setdefault((int(r.match.lat * 2), int(r.match.lon * 2)), []).append((r.match.lat, r.match.lon, q))
+        second = dict(first)
+        for q in tied:
+            r = first[q]
+            assert r.match is not None
+            near: set[tuple[float, float]] = set()
+            for c in (r.match, *r.alternatives):
+                ci, cj = int(c.lat * 2), int(c.lon * 2)
+                for di in (-1, 0, 1):
+                    for dj in (-1, 0, 1):
+                        for plat, plon, other in grid.get((ci + di, cj + dj), ()):
+                            if other != q and _haversine_km(plat, plon, c.lat, c.lon) <= CONTEXT_KM:
+                                near.add((plat, plon))
+            if near:
+                second[q] = self.resolve(q, country, hints.merge(Hints(points=tuple(sorted(near)))))
+        return [second[q] for q in queries]
 
     def _most_specific(self, name: str, hint_texts: list[str], country: str | None) -> tuple[str, list[str]]:
-        """In "Kyiv, Borodyanka" the target is Borodyanka (inside Kyiv Oblast)."""
-        if not hint_texts or split_admin_word(normalize(name))[1] is not None:
+        """In "Kyiv, Borodyanka" the target is Borodyanka (inside Kyiv Oblast): of the parts
+        without a region word, the one read as the smallest populated place."""
+        if not hint_texts or _split_admin(normalize(name))[1] is not None:
             return name, hint_texts
         parts = [name, *hint_texts]
+        plain = [j for j, part in enumerate(parts) if _split_admin(normalize(part))[1] is None]
+        if len(plain) < 2:
+            return name, hint_texts
         best = None
-        for j, part in enumerate(parts):
-            if split_admin_word(normalize(part))[1] is not None:
-                continue
-            cands = self.rank(part, country=country, limit=1)
-            if cands and cands[0].kind in POPULATED:
-                pop = cands[0].population
-                if best is None or pop < best[0]:
-                    best = (pop, j)
+        for j in plain[::-1]:  # the hints first (they repeat, so their readings are cached)
+            c = self._best_cached(parts[j], country, Hints())
+            if c is not None and c.kind in POPULATED:
+                if best is None or c.population <= best[0]:
+                    best = (c.population, j)
+            if j == plain[-1] and best is None and len(plain) == 2 and plain[0] == 0:
+                return name, hint_texts  # "X, Crimea": the one other part is a region
         if best is None or best[1] == 0:
             return name, hint_texts
         j = best[1]
         return parts[j], parts[:j] + parts[j + 1 :]
+
+    def _is_city_district(self, i: int, query_hints: Hints) -> bool:
+        """Row ``i`` is a district or raion within :data:`CITY_DISTRICT_KM` of a hinted place."""
+        return self._kind_codes[i] in (_DISTRICT_CODE, _ADMIN2_CODE) and any(
+            _haversine_km(plat, plon, self._lat[i], self._lon[i]) <= CITY_DISTRICT_KM
+            for plat, plon in query_hints.points
+        )
+
+    def _city_district(self, name: str, query_hints: Hints) -> int | None:
+        """ "the Kyiv district of Kharkiv": the district of the hinted city whose name
+        begins like the name (Kyivskyi), or None when the name has no district word or
+        no district of the hinted places fits."""
+        core, admin_kind = _split_admin(normalize(name))
+        if admin_kind != "admin2" or not query_hints.points:
+            return None
+        target = loose_key(core)
+        need = max(3, len(target) - 3)
+        grid = self._populated_grid()
+        best: tuple[int, float, int] | None = None
+        for plat, plon in query_hints.points:
+            ci, cj = int(math.floor(plat * 4)), int(math.floor(plon * 4))
+            for di in (-1, 0, 1):
+                for dj in (-1, 0, 1):
+                    for i in grid.get((ci + di, cj + dj), ()):
+                        if self._kind_codes[i] != _DISTRICT_CODE:
+                            continue
+                        d = _haversine_km(plat, plon, self._lat[i], self._lon[i])
+                        if d > CITY_DISTRICT_KM:
+                            continue
+                        key = loose_key(normalize(self._name[i]))
+                        common = _common_prefix(key, target)
+                        if common >= need and (best is None or (-common, d, i) < (-best[0], best[1], best[2])):
+                            best = (common, d, i)
+        return None if best is None else best[2]
 
     # ------------------------------------------------------------------ reverse
     def reverse(self, lat: float, lon: float, *, max_km: float = 50.0) -> Candidate | None:
@@ -882,7 +1226,7 @@ class Gazetteer:
                     grid: dict[tuple[int, int], list[int]] = {}
                     import numpy as np
 
-                    populated = np.isin(np.asarray(self._kind_codes), [KINDS.index(k) for k in POPULATED])
+                    populated = np.isin(np.asarray(self._kind_codes), sorted(_POPULATED_CODES))
                     rows = np.flatnonzero(populated)
                     cells_i = np.floor(self._lat.array[rows] * 4).astype(np.int64).tolist()
                     cells_j = np.floor(self._lon.array[rows] * 4).astype(np.int64).tolist()
@@ -895,10 +1239,89 @@ class Gazetteer:
 # ---------------------------------------------------------------------- helpers
 
 
-def _score(total: float, matched: str) -> float:
-    """Ranking total -> score in 0..1; a misspelling match never scores above 0.75."""
-    score = min(1.0, max(0.0, total / 3.5))
-    return 0.75 * score if matched == "fuzzy" else score
+class _FuzzyPool:
+    """The loose keys of one unit's populated places (sorted by length, as stored), their
+    rows, and the index range of each key length."""
+
+    __slots__ = ("keys", "rows", "_spans")
+
+    def __init__(self, keys: list[str], rows: list[int]) -> None:
+        self.keys, self.rows = keys, rows
+        self._spans: dict[int, tuple[int, int]] = {}
+        n, lo = -1, 0
+        for j, key in enumerate(keys):
+            if len(key) != n:
+                if n >= 0:
+                    self._spans[n] = (lo, j)
+                n, lo = len(key), j
+        if n >= 0:
+            self._spans[n] = (lo, len(keys))
+
+    def near(self, target: str, bound: int) -> list[int]:
+        """Positions of the keys that may lie within edit distance ``bound`` of ``target``
+        (a superset: every key that keeps one of the target's :func:`_pieces`)."""
+        pieces = _pieces(target, bound)
+        keys = self.keys
+        out: list[int] = []
+        for m in range(len(target) - bound, len(target) + bound + 1):
+            lo, hi = self._spans.get(m, (0, 0))
+            if len(pieces) == 2:
+                (p0, a0, b0), (p1, a1, b1) = pieces
+                out += [j for j in range(lo, hi) if keys[j].find(p0, a0, b0) >= 0 or keys[j].find(p1, a1, b1) >= 0]
+            elif len(pieces) == 3:
+                (p0, a0, b0), (p1, a1, b1), (p2, a2, b2) = pieces
+                out += [
+                    j
+                    for j in range(lo, hi)
+                    if keys[j].find(p0, a0, b0) >= 0 or keys[j].find(p1, a1, b1) >= 0 or keys[j].find(p2, a2, b2) >= 0
+                ]
+            else:
+                out += [j for j in range(lo, hi) if any(keys[j].find(p, a, b) >= 0 for p, a, b in pieces)]
+        return out
+
+
+@lru_cache(maxsize=16)
+def _theatre_of(codes: tuple[str, ...] | None) -> frozenset[str]:
+    return frozenset(codes or ())
+
+
+def _pieces(target: str, bound: int) -> list[tuple[str, int, int]]:
+    """Pieces of ``target`` of which any key within edit distance ``bound`` holds one
+    unchanged, near its place: ``(piece, start, end)`` for ``key.find(piece, start, end)``.
+
+    ``target`` is cut into ``bound + 1`` pieces with one letter between neighbours. An
+    edit (insertion, deletion, substitution, or a swap of two adjacent letters) touches
+    at most two adjacent letters, so it spoils at most one piece; ``bound`` edits leave
+    one piece intact, shifted by at most ``bound`` letters.
+    """
+    n = len(target)
+    size, extra = divmod(max(n - bound, 0), bound + 1)
+    out, pos = [], 0
+    for k in range(bound + 1):
+        length = size + (k < extra)
+        piece = target[pos : pos + length]
+        out.append((piece, max(0, pos - bound), pos + length + bound))
+        pos += length + 1
+    return out
+
+
+def _tied(res: Resolution) -> bool:
+    """The match of ``res`` is a smaller place with an alternative scored about as high."""
+    m = res.match
+    return (
+        m is not None
+        and m.population < TIE_POPULATION
+        and any(a.score >= m.score - TIE_SCORE for a in res.alternatives)
+    )
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
@@ -939,7 +1362,7 @@ def derived_cache_path(
     :func:`gazetteer_identity`), so the cache does not grow with every rebuild."""
     key = f"{version}|{gazetteer_path.resolve()}"
     digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-    base = Path(cache_dir or settings.get("cache_dir"))  # type: ignore[arg-type]
+    base = Path(cache_dir) if cache_dir else settings.get_path("cache_dir")
     return base / f"{name}-{digest}{suffix}"
 
 
@@ -950,8 +1373,9 @@ def _check_query_type(query: object) -> None:
 
 def _check_query(query: object) -> None:
     _check_query_type(query)
-    limit = settings.get("max_query_length")
-    if len(query) > limit:  # type: ignore[operator]
+    assert isinstance(query, str)
+    limit = settings.get_int("max_query_length")
+    if len(query) > limit:
         raise QueryError(f"query is {len(query)} characters long; the limit is {limit}")
 
 
@@ -964,4 +1388,4 @@ def _check_country(gaz: Gazetteer, country: str) -> str:
 
 @lru_cache(maxsize=4)
 def _known_countries(gaz: Gazetteer) -> frozenset[str]:
-    return frozenset(gaz._cc.tolist()) - {""}
+    return frozenset(cc for cc, _ in gaz._unit_table()) - {""}

@@ -7,40 +7,81 @@ from __future__ import annotations
 import bisect
 import mmap
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
 from geomap.exc import GazetteerError
 
-#: Version of the ``places.npz`` layout.
-FORMAT_VERSION = 1
+#: Version of the ``places.npz`` layout. Version 2 adds per-row flags and admin-1 unit
+#: numbers, the per-posting "current name" marks, each key's no-hint best row and the
+#: tables that version 1 derived on first use (admin-1 keys, fuzzy pools, unit tables).
+FORMAT_VERSION = 2
 #: Feature kinds, in the order of their codes in ``places.npz`` (append only). "feature"
-#: is a curated non-settlement place (an island, a bridge, a power plant), "area" a sea
-#: or a continent.
+#: is a non-settlement place (an aerodrome, an island, a bridge, a power plant), "area" a
+#: sea or a continent.
 KINDS = ("country", "admin1", "admin2", "city", "village", "district", "feature", "area")
-#: Arrays every ``places.npz`` must hold (checked at load, before any is needed).
+#: Row flag: a small settlement (no known population, or fewer than
+#: :data:`MINOR_POPULATION` people) known only from Who's On First or a postal list, whose
+#: name alone is weak evidence of a place in running text.
+FLAG_MINOR = 1
+#: Row flag: the point is a postal-code list's estimate (GeoNames postal accuracy 1).
+FLAG_ESTIMATED = 2
+#: Below this population a settlement known only from Who's On First or a postal list is
+#: "minor" (:data:`FLAG_MINOR`).
+MINOR_POPULATION = 1000
+#: Posting mark: the key is (a spelling of) the row's current name, not a historical,
+#: foreign or variant alternate.
+MARK_CURRENT = 1
+
+#: Arrays every ``places.npz`` holds (checked at load, before any is needed). Text
+#: columns are newline-separated UTF-8 blobs with a ``*_blocks`` array of line
+#: checkpoints (see :class:`_Lines`).
 ARRAYS = (
+    # one entry per row
     "lat",
     "lon",
     "population",
     "geonameid",
     "kind",
+    "flags",
+    "names",
+    "unit",
     "name",
-    "country",
-    "admin1",
+    "name_blocks",
+    "name_offsets",
+    # exact and loose name indexes: sorted keys -> postings (row ids), with a mark per posting
     "exact_keys",
+    "exact_blocks",
     "exact_offsets",
     "exact_postings",
+    "exact_marks",
+    "exact_best",
     "loose_keys",
+    "loose_blocks",
     "loose_offsets",
     "loose_postings",
+    "loose_marks",
+    # admin-1 units ("CC.A1"; countries are "CC."): English name, admin-1 row, most
+    # populous place, bounding box of the unit's places (south, west, north, east)
+    "units",
+    "units_blocks",
+    "unit_names",
+    "unit_names_blocks",
+    "unit_row",
+    "unit_centre",
+    "unit_bbox",
+    # loose keys of every admin-1 unit's names (misspelt region names), with the row
+    "a1keys",
+    "a1keys_blocks",
+    "a1key_rows",
+    # loose keys of every populated place, grouped by unit (misspelt place names): the
+    # keys of unit u are lines fuzzy_starts[u] .. fuzzy_starts[u + 1] - 1
+    "fuzzy_keys",
+    "fuzzy_keys_blocks",
+    "fuzzy_rows",
+    "fuzzy_starts",
     "meta",
 )
-
-
-#: Arrays a ``places.npz`` may hold: line checkpoints of the string blobs (see ``_Lines``).
-OPTIONAL_ARRAYS = ("name_blocks", "country_blocks", "admin1_blocks", "exact_blocks", "loose_blocks")
 
 
 def _map_npz(path: Path) -> dict[str, memoryview]:
@@ -66,7 +107,7 @@ def _map_npz(path: Path) -> dict[str, memoryview]:
                 )
             mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             out = {}
-            for name in (*ARRAYS, *(k for k in OPTIONAL_ARRAYS if k in infos)):
+            for name in ARRAYS:
                 info = infos[name]
                 view = _mapped_member(mm, info) if info.compress_type == zipfile.ZIP_STORED else None
                 if view is None:
@@ -82,7 +123,7 @@ def _map_npz(path: Path) -> dict[str, memoryview]:
 
 
 #: ``.npy`` dtypes read without NumPy -> :mod:`struct` format of the memory view.
-_NPY_FORMATS = {"<f8": "d", "<i8": "q", "<i4": "i", "|i1": "b", "|u1": "B"}
+_NPY_FORMATS = {"<f8": "d", "<f4": "f", "<i8": "q", "<i4": "i", "<u4": "I", "|i1": "b", "|u1": "B"}
 
 
 def _mapped_member(mm: mmap.mmap, info: zipfile.ZipInfo) -> memoryview | None:
@@ -175,33 +216,32 @@ BLOCK = 64
 class _Lines:
     """``n`` newline-separated UTF-8 strings in one blob, decoded a block at a time.
 
-    With ``blocks`` (the byte offset of every :data:`BLOCK`-th line, written by the
-    builder) nothing is scanned up front: the first read of a line decodes its block of
-    64 lines into a list, which later reads index directly. A sorted blob is searched
-    by bisecting the blocks' first lines, then the block (UTF-8 byte order is code
-    point order, so ``str`` comparison agrees with the blob's order). Without
-    ``blocks`` the whole blob is decoded on first use.
+    ``blocks`` holds the byte offset of every :data:`BLOCK`-th line (written by the
+    builder), so nothing is scanned up front: a read of a line decodes its block of 64
+    lines into a list, kept for later reads (at most :data:`KEEP_BLOCKS` blocks are kept;
+    then the kept ones are dropped and decoding starts over, which bounds the memory a
+    long run of distinct look-ups can take). A sorted blob is searched by bisecting the
+    blocks' first lines, then the block (UTF-8 byte order is code point order, so
+    ``str`` comparison agrees with the blob's order).
     """
 
     __slots__ = ("_raw", "_n", "_blocks", "_bytes", "_chunks", "_firsts", "_all")
 
-    def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
+    #: Decoded blocks kept per blob (64 lines each).
+    KEEP_BLOCKS = 1024
+
+    def __init__(self, raw: memoryview, n: int, blocks: memoryview) -> None:
         self._raw = raw
         self._n = n
         self._bytes: bytes | None = None
         self._all: list[str] | None = None
-        self._blocks: list[int] | None = None
-        self._chunks: list[list[str] | None] = []
+        self._blocks: list[int] = blocks.tolist()
+        self._chunks: dict[int, list[str]] = {}
         self._firsts: list[str] | None = None
-        if blocks is not None:
-            self._blocks = blocks.tolist()
-            if len(self._blocks) != -(-n // BLOCK) or any(
-                not 0 <= b <= len(raw) for b in self._blocks[:1] + self._blocks[-1:]
-            ):
-                raise ValueError("line checkpoints do not match the strings")
-            self._chunks = [None] * len(self._blocks)
-        elif self.blob.count(b"\n") + 1 != n:
-            raise ValueError("string count does not match the table")
+        if len(self._blocks) != -(-n // BLOCK) or any(
+            not 0 <= b <= len(raw) for b in self._blocks[:1] + self._blocks[-1:]
+        ):
+            raise ValueError("line checkpoints do not match the strings")
 
     def __len__(self) -> int:
         return self._n
@@ -213,11 +253,12 @@ class _Lines:
         return self._bytes
 
     def chunk(self, b: int) -> list[str]:
-        """The decoded lines of block ``b`` (decoded once, then kept)."""
-        lines = self._chunks[b]
+        """The decoded lines of block ``b``."""
+        lines = self._chunks.get(b)
         if lines is None:
+            if self._all is not None:
+                return self._all[b * BLOCK : (b + 1) * BLOCK]
             blocks = self._blocks
-            assert blocks is not None
             blob = self.blob
             end = blocks[b + 1] - 1 if b + 1 < len(blocks) else len(blob)
             lines = blob[blocks[b] : end].decode("utf-8").split("\n")
@@ -225,6 +266,8 @@ class _Lines:
                 raise GazetteerError(
                     "corrupt gazetteer (line checkpoints do not match the strings); rebuild with `make gazetteer`"
                 )
+            if len(self._chunks) >= self.KEEP_BLOCKS:
+                self._chunks.clear()
             self._chunks[b] = lines
         return lines
 
@@ -232,45 +275,82 @@ class _Lines:
         """Line ``i`` (0 <= i < n)."""
         if not 0 <= i < self._n:
             raise IndexError(i)
-        if self._blocks is None:
-            return self.tolist()[i]
+        if self._all is not None:
+            return self._all[i]
         return self.chunk(i >> 6)[i & 63]
+
+    def slice(self, start: int, stop: int) -> list[str]:
+        """Lines ``start`` .. ``stop - 1``, decoded in one piece (not kept)."""
+        if not 0 <= start <= stop <= self._n:
+            raise IndexError((start, stop))
+        if start == stop:
+            return []
+        if self._all is not None:
+            return self._all[start:stop]
+        blocks, blob = self._blocks, self.blob
+        b0, b1 = start >> 6, (stop - 1) >> 6
+        end = blocks[b1 + 1] - 1 if b1 + 1 < len(blocks) else len(blob)
+        lines = blob[blocks[b0] : end].decode("utf-8").split("\n")
+        if len(lines) != min(self._n, (b1 + 1) * BLOCK) - b0 * BLOCK:
+            raise GazetteerError(
+                "corrupt gazetteer (line checkpoints do not match the strings); rebuild with `make gazetteer`"
+            )
+        return lines[start - b0 * BLOCK : stop - b0 * BLOCK]
 
     def prepare(self) -> list[str]:
         """The first line of every block (what :meth:`find` bisects), decoded once."""
-        if self._firsts is None and self._blocks is not None:
+        if self._firsts is None:
             blob, firsts = self.blob, []
             for start in self._blocks:
                 end = blob.find(b"\n", start)
                 firsts.append(blob[start : len(blob) if end < 0 else end].decode("utf-8"))
             self._firsts = firsts
-        return self._firsts or []
+        return self._firsts
 
     def find(self, target: str) -> int | None:
-        """Position of ``target`` in a sorted blob, or None."""
-        if self._blocks is None:
-            lines = self.tolist()
-            i = bisect.bisect_left(lines, target)
-            return i if i < self._n and lines[i] == target else None
+        """Position of ``target`` in a sorted blob, or None.
+
+        The block is found by bisecting the blocks' first lines; the line inside it by a
+        byte search of the block for the whole line (lines are distinct, so nothing needs
+        decoding), its number by counting the newlines before it.
+        """
         b = bisect.bisect_right(self._firsts or self.prepare(), target) - 1
         if b < 0:
             return None
-        lines = self.chunk(b)
-        j = bisect.bisect_left(lines, target)
-        return b * BLOCK + j if j < len(lines) and lines[j] == target else None
+        if "\n" in target:
+            return None
+        blocks, blob = self._blocks, self.blob
+        start = blocks[b]
+        stop = blocks[b + 1] if b + 1 < len(blocks) else len(blob)  # just past the block's last newline
+        line = target.encode("utf-8")
+        after = start + len(line)
+        if blob.startswith(line, start) and (after == len(blob) or blob[after] == 10):
+            return b * BLOCK  # the block's first line
+        pos = blob.find(b"\n" + line + b"\n", start, stop)
+        if pos < 0:
+            last = len(blob) - len(line) - 1  # the blob's last line has no newline after it
+            if b + 1 < len(blocks) or last < start or not blob.endswith(b"\n" + line):
+                return None
+            pos = last
+        return b * BLOCK + blob.count(b"\n", start, pos + 1)
 
     def tolist(self) -> list[str]:
+        """Every line (decoded once and kept: for whole-table work)."""
         if self._all is None:
-            self._all = self.blob.decode("utf-8").split("\n")
+            lines = self.blob.decode("utf-8").split("\n") if self._n else []
+            if len(lines) != self._n:
+                raise GazetteerError("corrupt gazetteer (string count does not match the table)")
+            self._all = lines
+            self._chunks.clear()
         return self._all
 
 
 class _StrColumn:
-    """A text column (names, country and admin-1 codes), decoded by blocks on access."""
+    """A text column (names), decoded by blocks on access."""
 
     __slots__ = ("_lines",)
 
-    def __init__(self, raw: memoryview, n: int, blocks: memoryview | None) -> None:
+    def __init__(self, raw: memoryview, n: int, blocks: memoryview) -> None:
         self._lines = _Lines(raw, n, blocks)
 
     def __len__(self) -> int:
@@ -289,25 +369,24 @@ class _StrColumn:
 
 
 class _KeyIndex:
-    """Sorted name keys -> posting lists of row ids.
+    """Sorted name keys -> posting lists of row ids, with a mark per posting.
 
-    Answers the first few thousand look-ups by bisecting the decoded key blocks, then
-    builds a dict once that pays off (bulk users such as the place matcher's table).
+    A key is found by bisecting the decoded first keys of the blocks, then one block.
     """
 
-    DICT_AFTER = 20_000
+    __slots__ = ("_lines", "_offsets", "_postings", "_marks")
 
     def __init__(
-        self, blob: memoryview, offsets: memoryview, postings: memoryview, blocks: memoryview | None = None
+        self, blob: memoryview, offsets: memoryview, postings: memoryview, marks: memoryview, blocks: memoryview
     ) -> None:
         self._lines = _Lines(blob, len(offsets) - 1, blocks)
         self._offsets = offsets
         self._postings = postings
-        self._dict: dict[str, int] | None = None
-        self._misses = 0
-        self._lock = threading.Lock()
+        self._marks = marks
         if len(offsets) < 2 or int(offsets[0]) != 0 or int(offsets[-1]) != len(postings):
             raise ValueError("posting offsets do not match the postings")
+        if len(marks) != len(postings):
+            raise ValueError("posting marks do not match the postings")
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -315,26 +394,27 @@ class _KeyIndex:
     def keys(self) -> list[str]:
         return self._lines.tolist()
 
-    def _search(self, key: str) -> int | None:
-        return self._lines.find(key)
+    def key(self, n: int) -> str:
+        """Key number ``n``."""
+        return self._lines.get(n)
 
     def prepare(self) -> None:
         self._lines.prepare()
 
     def position(self, key: str) -> int | None:
-        if self._dict is not None:
-            return self._dict.get(key)
-        self._misses += 1
-        if self._misses > self.DICT_AFTER:
-            with self._lock:
-                if self._dict is None:
-                    keys = self.keys()
-                    self._dict = dict(zip(keys, range(len(keys))))
-            return self._dict.get(key)
-        return self._search(key)
+        return self._lines.find(key)
+
+    def span(self, n: int) -> tuple[int, int]:
+        """Posting range of key number ``n``."""
+        return self._offsets[n], self._offsets[n + 1]
 
     def ids(self, key: str) -> list[int]:
-        n = self.position(key)
+        n = self._lines.find(key)
         if n is None:
             return []
-        return self._postings[int(self._offsets[n]) : int(self._offsets[n + 1])].tolist()
+        return self._postings[self._offsets[n] : self._offsets[n + 1]].tolist()
+
+    def postings(self, n: int) -> tuple[list[int], list[int]]:
+        """``(row ids, marks)`` of key number ``n``."""
+        a, b = self._offsets[n], self._offsets[n + 1]
+        return self._postings[a:b].tolist(), self._marks[a:b].tolist()

@@ -25,6 +25,7 @@ _DATE = (
     rf"|\b(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}}){_ORD},?\s+(?P<y2>{_YEAR})(?!\d)"
     rf"|(?<!\d)(?P<y3>{_YEAR})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})(?!\d)"
     rf"|(?<![\d.])(?P<d4>\d{{1,2}})\.(?P<m4>\d{{1,2}})\.(?P<y4>{_YEAR})(?!\d)"
+    rf"|(?<![\d/-])(?P<d5>\d{{1,2}})(?P<sep>[-/])(?P<m5>\d{{1,2}})(?P=sep)(?P<y5>{_YEAR})(?!\d)"
 )
 _DATE_RE = re.compile(_DATE)
 _TIME = r"(?P<hh>\d{1,2})[:.](?P<mm>\d{2})(?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?"
@@ -33,10 +34,11 @@ _STAMP_RE = re.compile(
     rf"^(?P<name>[^\W\d][^\d\n]{{0,60}}?)?\s*(?:{_DATE}),?\s+(?:at\s+)?{_TIME}"
     r"\s*(?:[A-Z]{2,4}|GMT[+-]\d{1,2})?$"
 )
-# "KYIV, Jan 14 (Reuters) -": upper-case place, month and day, optional year, agency or dash.
+# "KYIV, Jan 14 (Reuters) -", "KYIV, June 14:": upper-case place, month and day, optional year,
+# agency, then a dash or colon.
 _WIRE_RE = re.compile(
     rf"^[A-Z][A-Z.'\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.\- ]{{1,30}})?,\s*(?P<m>{_MONTH})\s+"
-    rf"(?P<d>\d{{1,2}})(?:,\s*(?P<y>{_YEAR}))?\s*(?:\([A-Za-z .]{{2,30}}\)\s*)?[-\u2013\u2014]"
+    rf"(?P<d>\d{{1,2}})(?:,\s*(?P<y>{_YEAR}))?\s*(?:\([A-Za-z ./]{{2,30}}\)\s*)?[-:\u2013\u2014]"
 )
 _WEEKDAY = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\b"
 # "By <Name>" (not "By January 14, ..." / "By Tuesday, ..." / "by the end of ...").
@@ -65,6 +67,13 @@ def _to_iso(year: int, month: int, day: int) -> str | None:
 
 def _match_iso(m: re.Match[str]) -> str | None:
     """Turn a :data:`_DATE_RE` match into an ISO date (``None`` if impossible)."""
+    if m.group("y5"):
+        # "05-06-2025", "13/06/2025": day first (the common form outside the US) unless
+        # the first number cannot be a month day pair that way round
+        day, month = int(m.group("d5")), int(m.group("m5"))
+        if month > 12 >= day:
+            day, month = month, day
+        return _to_iso(int(m.group("y5")), month, day)
     for d, mo, y in (("d1", "m1", "y1"), ("d2", "m2", "y2"), ("d3", "m3", "y3"), ("d4", "m4", "y4")):
         if m.group(y):
             month_text = m.group(mo).rstrip(".").lower()
@@ -114,9 +123,9 @@ def _byline_date(lines: list[str]) -> str | None:
 def _dateline_date(lines: list[str], text: str) -> str | None:
     """A short line that is mostly a date, or a wire dateline ("KYIV, Jan 14 (Reuters) -")."""
     for line in lines[:_DATELINE_LINES]:
-        m = _DATE_RE.search(line)
+        m = _DATE_RE.search(line) if len(line) <= 100 else None  # longer lines are never datelines
         tail = line[m.end() :] if m else ""
-        if m and len(line) <= 100 and not (_WORD_RE.search(tail) and _SENTENCE_END_RE.search(tail)):
+        if m and not (_WORD_RE.search(tail) and _SENTENCE_END_RE.search(tail)):
             rest = _DATELINE_NOISE_RE.sub(" ", line[: m.start()] + " " + line[m.end() :])
             if len(rest.strip()) <= 20 and (iso := _match_iso(m)):
                 return iso
@@ -137,6 +146,29 @@ def _wire_date(m: re.Match[str], text: str) -> str | None:
     this_year = _dt.date.today().year
     years = [int(y) for y in _YEAR_RE.findall(text) if int(y) <= this_year]
     return _to_iso(max(years), month, day) if years else None
+
+
+def dateline_date(text: str, published: str | None = None) -> str | None:
+    """The date of a wire dateline at the top of the body ("KYIV, June 14 (Reuters) -",
+    "MOSCOW, Feb 24, 2025 (AFP) -"), ISO; a missing year is the publication year (the
+    previous one when that puts the dateline after the publication date)."""
+    for line in _head_lines(text, _DATELINE_LINES):
+        w = _WIRE_RE.match(line)
+        if w is None:
+            continue
+        if w.group("y") or not published:
+            return _wire_date(w, text)
+        try:
+            pub = _dt.date.fromisoformat(published[:10])
+        except ValueError:
+            return _wire_date(w, text)
+        month = _MONTH_NUMBERS[w.group("m").rstrip(".").lower()]
+        for year in (pub.year, pub.year - 1):
+            iso = _to_iso(year, month, int(w.group("d")))
+            if iso is not None and iso <= (pub + _dt.timedelta(days=1)).isoformat():
+                return iso
+        return None
+    return None
 
 
 def _live_stamps(text: str) -> list[str]:

@@ -1,5 +1,6 @@
 """Place finding: the spaCy component (:mod:`~geomap.nlp.component`), the gazetteer-driven rules
-(:mod:`~geomap.nlp.rules`) and the place table they search (:mod:`~geomap.nlp.table`).
+(:mod:`~geomap.nlp.rules`), the place table they search (:mod:`~geomap.nlp.table`), and offsets
+into the text as given (:mod:`~geomap.nlp.offsets`).
 
 Importing this package loads spaCy.
 """
@@ -15,12 +16,14 @@ from geomap.nlp.component import (
     parse_many,
     register_extensions,
 )
+from geomap.nlp.offsets import OffsetMap, source_mentions
 from geomap.records import DateMention, Mention
 
 __all__ = [
     "COMPONENT",
     "DateMention",
     "Mention",
+    "OffsetMap",
     "PlacesComponent",
     "find_places",
     "load_pipeline",
@@ -29,4 +32,5 @@ __all__ = [
     "parse",
     "parse_many",
     "register_extensions",
+    "source_mentions",
 ]

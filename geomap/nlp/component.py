@@ -12,6 +12,8 @@ imports it through the ``spacy_factories`` entry point, so nothing is loaded her
 
 from __future__ import annotations
 
+import json
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
@@ -24,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from geomap import settings
 from geomap.exc import GeomapError, InputError
+from geomap.gazetteer.core import gazetteer_identity
 from geomap.nlp.rules import RawMention, Settings, date_mentions, find_mentions, text_view, token_view
 from geomap.nlp.table import PlaceTable, cached_table
 from geomap.records import DateMention, Mention
@@ -46,6 +49,7 @@ __all__ = [
 ]
 
 COMPONENT = "geomap_places"
+_LOG = logging.getLogger("geomap")
 
 
 # ---------------------------------------------------------------------- extensions
@@ -134,7 +138,11 @@ class PlacesComponent:
     Sets ``doc._.geomap_places`` (list of :class:`Mention`), ``doc._.geomap_dates``
     (list of :class:`DateMention`) and the span group ``doc.spans["geomap_places"]``.
     Call :meth:`initialize` (or ``nlp.initialize()`` on a blank pipeline) or
-    :meth:`from_disk` before use.
+    :meth:`from_disk` / :meth:`from_bytes` before use.
+
+    The component records the gazetteer it was built with (its path and identity, written
+    by :meth:`to_disk` / :meth:`to_bytes` beside the place table): a pipeline read back
+    resolves with that gazetteer, and says so in a warning when the file has changed since.
     """
 
     def __init__(
@@ -142,23 +150,36 @@ class PlacesComponent:
         nlp: Language,
         name: str = COMPONENT,
         *,
-        strong_population: int,
+        strong_population: int | None = None,
         contradict_population: int,
         max_words: int,
+        gazetteer: str = "",
     ) -> None:
         self.name = name
-        self.settings = Settings(strong_population, contradict_population, max_words)
+        if strong_population is None:
+            self.settings = Settings(contradict_population=contradict_population, max_words=max_words)
+        else:
+            self.settings = Settings(strong_population, contradict_population, max_words)
         self.table: PlaceTable | None = None
+        #: The gazetteer file (``places.npz``); None: ``settings.gazetteer_dir`` at first use.
+        self.gazetteer_path: Path | None = _gazetteer_file(gazetteer) if gazetteer else None
         self._gazetteer: Gazetteer | None = None
         register_extensions()
 
     # ------------------------------------------------------------------ data
     @property
     def gazetteer(self) -> Gazetteer:
+        """The gazetteer the component resolves with (loaded on first use)."""
         if self._gazetteer is None:
             from geomap.gazetteer import Gazetteer
 
-            self._gazetteer = Gazetteer.default().prepare()  # one-time tables: at load
+            default = Gazetteer.default()
+            if self.gazetteer_path is None or self.gazetteer_path.resolve() == Path(default.path).resolve():
+                gaz = default
+            else:
+                gaz = Gazetteer(self.gazetteer_path)
+            self._gazetteer = gaz.prepare()  # one-time tables: at load
+            self.gazetteer_path = Path(gaz.path)
         return self._gazetteer
 
     def initialize(
@@ -171,19 +192,73 @@ class PlacesComponent:
         """Load the place table from the cache, building it from the gazetteer if needed."""
         self.table = cached_table(self.gazetteer, Path(cache_dir) if cache_dir else None).prepare()
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
-        """Write the place table into ``path`` (a directory)."""
+    def _meta(self) -> dict[str, Any]:
         self._require_table()
         assert self.table is not None
-        spacy_util.to_disk(path, {"table.npz": self.table.save}, exclude)
+        path = self.gazetteer_path if self.gazetteer_path is not None else Path(self.gazetteer.path)
+        return {"gazetteer": str(path), "identity": self.table.source, "version": 1}
+
+    def _use_meta(self, meta: dict[str, Any]) -> None:
+        path = Path(str(meta.get("gazetteer") or ""))
+        if not meta.get("gazetteer") or not path.exists():
+            if meta.get("gazetteer"):
+                _LOG.warning(
+                    "geomap_places: the gazetteer the pipeline was built with (%s) is missing; using %s",
+                    path,
+                    settings.get_path("gazetteer_dir"),
+                )
+            self.gazetteer_path = None
+        else:
+            self.gazetteer_path = path
+            if meta.get("identity") and gazetteer_identity(path) != meta["identity"]:
+                _LOG.warning("geomap_places: %s changed since the pipeline was saved; re-initialise it", path)
+        self._gazetteer = None
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Write the place table and the gazetteer record into ``path`` (a directory)."""
+        self._require_table()
+        assert self.table is not None
+        table = self.table
+        meta = self._meta()
+
+        def write_meta(p: Path) -> None:
+            Path(p).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+        spacy_util.to_disk(path, {"table.npz": table.save, "gazetteer.json": write_meta}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> PlacesComponent:
-        """Read the place table written by :meth:`to_disk`."""
+        """Read what :meth:`to_disk` wrote."""
 
         def load(p: Path) -> None:
             self.table = PlaceTable.load(p).prepare()
 
-        spacy_util.from_disk(path, {"table.npz": load}, exclude)
+        def load_meta(p: Path) -> None:
+            if Path(p).exists():
+                self._use_meta(json.loads(Path(p).read_text(encoding="utf-8")))
+
+        spacy_util.from_disk(path, {"table.npz": load, "gazetteer.json": load_meta}, exclude)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """The place table and the gazetteer record as bytes."""
+        self._require_table()
+        assert self.table is not None
+        table = self.table
+        meta = self._meta()
+        return spacy_util.to_bytes(
+            {"table": table.to_bytes, "gazetteer": lambda: json.dumps(meta).encode("utf-8")}, exclude
+        )
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> PlacesComponent:
+        """Read what :meth:`to_bytes` wrote."""
+
+        def load(b: bytes) -> None:
+            self.table = PlaceTable.from_bytes(b).prepare()
+
+        def load_meta(b: bytes) -> None:
+            self._use_meta(json.loads(b.decode("utf-8")))
+
+        spacy_util.from_bytes(data, {"table": load, "gazetteer": load_meta}, exclude)
         return self
 
     def _require_table(self) -> None:
@@ -228,6 +303,12 @@ class PlacesComponent:
         return [_to_mention(view, m, sent_spans, doc_id) for m in accepted]
 
 
+def _gazetteer_file(value: str | Path) -> Path:
+    """``places.npz`` of a gazetteer directory, or the file given."""
+    path = Path(value).expanduser()
+    return path / "places.npz" if path.is_dir() or not path.suffix else path
+
+
 def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]], doc_id: str = "") -> Mention:
     start, end = view.idx[m.start], view.ends[m.end - 1]
     s0, s1 = sent_spans[m.sent] if m.sent < len(sent_spans) else (start, end)
@@ -247,14 +328,31 @@ def _to_mention(view: Any, m: RawMention, sent_spans: list[tuple[int, int]], doc
 
 
 @Language.factory(
-    COMPONENT, default_config={"strong_population": 100_000, "contradict_population": 10_000, "max_words": 6}
+    COMPONENT,
+    default_config={"strong_population": None, "contradict_population": 10_000, "max_words": 6, "gazetteer": ""},
+    assigns=["doc._.geomap_place_data", "doc._.geomap_date_data", "doc.spans"],
+    requires=["token.is_sent_start"],
 )
 def make_places_component(
-    nlp: Language, name: str, strong_population: int, contradict_population: int, max_words: int
+    nlp: Language,
+    name: str,
+    strong_population: int | None,
+    contradict_population: int,
+    max_words: int,
+    gazetteer: str,
 ) -> PlacesComponent:
-    """spaCy factory of :class:`PlacesComponent` (no data is loaded here)."""
+    """spaCy factory of :class:`PlacesComponent` (no data is loaded here).
+
+    ``strong_population`` None: ``settings.standalone_population``; ``gazetteer`` "": the
+    gazetteer in ``settings.gazetteer_dir``, else a gazetteer directory or ``places.npz``.
+    """
     return PlacesComponent(
-        nlp, name, strong_population=strong_population, contradict_population=contradict_population, max_words=max_words
+        nlp,
+        name,
+        strong_population=strong_population,
+        contradict_population=contradict_population,
+        max_words=max_words,
+        gazetteer=gazetteer,
     )
 
 

@@ -7,7 +7,10 @@ as "on" in "Rostov-on-Don" allowed inside, region words such as "Oblast"/"region
 "district" at the end) is looked up longest-first in the place table. A region word right
 after a match joins it ("Smolensk region", "the Darnytskyi district of Kyiv" ->
 "Darnytskyi district"); a capitalised run ending in a region word is a candidate even
-when misspelt ("Zaporizja Oblast"): the gazetteer resolves it fuzzily.
+when misspelt ("Zaporizja Oblast"): the gazetteer resolves it fuzzily. A connector before a
+weekday or month ends the run ("Kostiantynivka on Monday"). A community named by its
+adjective ("the Dubovykivska community", "Novooleksandrivska hromada") is a mention of its
+centre (Dubovyky, Novooleksandrivka) when the table has one of the centre's name forms.
 
 **Never places.** Spans that the NER labels as a date, time or quantity or that overlap a
 date expression; short all-capital acronyms unless they name a country or region; words
@@ -15,10 +18,14 @@ inside a longer PERSON entity; names preceded by a title ("President", "envoy", 
 by a first name; surnames seen elsewhere in the document as the last word of a person's
 name (a surname keeps its reading through the document).
 
-**Need support.** Three kinds of candidates are accepted only with *support* (NER
-GPE/LOC, an attached region word, a "village of"-style cue, or context agreement:
-an oblast or country named nearby that contains one of the name's places):
+**Need support.** Four kinds of candidates are accepted only with *support* (NER
+GPE/LOC, an attached region word, a cue -- "the village of X", "near X", a head noun after
+the name as in "the X community/village/industrial zone/oil refinery/NPP" (which also lifts the
+"not after 'the'" rule), a list after a cue: "the communities of A, B and X" -- or context
+agreement: an oblast or country named nearby that contains one of the name's places):
 
+* minor settlements (every place of the name comes only from a settlement list): a cue, an
+  attached region or agreeing regions, never an NER label alone ("Dobre", "Zelene", "Sokil");
 * demonyms and adjectives (NER NORP, part-of-speech ADJ);
 * common words ("Strike", "Energy", "Police": a stop word, a word also written in lower
   case in the document, or a token the tagger does not call a proper noun): rejected at
@@ -31,8 +38,17 @@ an oblast or country named nearby that contains one of the name's places):
 **Resolution.** Regions and countries are resolved first; they become hints for the
 rest, nearest first: *local* (attached by ", ", "in", "of", "'s" within three tokens),
 then the sentence, the paragraph (line), the document. The first level whose region
-hints select a candidate inside a hinted region wins; otherwise a place in a country
-named in the document is preferred to one outside it.
+hints select a candidate inside a hinted region wins (a distant hint does not move a place
+of ``strong_population`` to a small namesake); "X, Donetsk" -- an oblast centre's name after a
+comma, not followed by more list items -- is a local hint of its oblast. When no region agrees,
+a small place takes the region of a town of 50,000+ named in its paragraph if it has a
+namesake there ("near the city of Kherson ... the village of Sadove"); otherwise a place in a
+country named in the document is preferred to one outside it.
+
+**Foreign strays.** A place in a country the document never anchors is dropped, except in
+a strike report (strike vocabulary in the text) for a place of ``settings.event_countries``
+that is not sentence-initial and has ``contradict_population`` people or support
+("Russian forces shelled Kherson.").
 """
 
 from __future__ import annotations
@@ -54,6 +70,8 @@ if TYPE_CHECKING:
 __all__ = ["DateMention", "RawMention", "Settings", "date_mentions", "find_mentions", "text_view", "token_view"]
 
 REGION_BITS = KIND_BITS["country"] | KIND_BITS["admin1"] | KIND_BITS["admin2"]
+#: Set when every place of a key is a minor settlement (see :data:`geomap.nlp.table.KIND_BITS`).
+_MINOR_BIT = KIND_BITS.get("minor", 0)
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NEVER_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 #: Words that introduce a person's name (titles, offices and honorifics): a closed class.
@@ -73,6 +91,59 @@ _LOCAL_GAP = frozenset({",", "in", "of", "(", "near", "the", "'s", "’s", "outs
 _CUES = frozenset(
     {"village", "town", "city", "settlement", "hromada", "near", "outside", "in", "hamlet", "suburb", "port"}
 )
+#: Plural cue nouns before a list: "the communities of A, B and C", "the villages of X and Y".
+_LIST_CUES = frozenset(
+    {
+        "villages",
+        "towns",
+        "cities",
+        "settlements",
+        "communities",
+        "hromadas",
+        "hamlets",
+        "village",
+        "town",
+        "city",
+        "settlement",
+        "community",
+        "hromada",
+    }
+)
+#: Head nouns after a name that make it a settlement, a unit or a facility named after one:
+#: "the Hlukhiv community", "the Velykyi Burluk village", "the Kstovo industrial zone",
+#: "the Novoshakhtinsk oil refinery", "the Kursk NPP".
+_HEAD_NOUNS = (
+    ("village",),
+    ("town",),
+    ("city",),
+    ("settlement",),
+    ("community",),
+    ("hromada",),
+    ("district",),
+    ("raion",),
+    ("industrial", "zone"),
+    ("oil", "refinery"),
+    ("refinery",),
+    ("airfield",),
+    ("air", "base"),
+    ("airbase",),
+    ("airport",),
+    ("port",),
+    ("power", "plant"),
+    ("thermal", "power"),
+    ("nuclear", "power"),
+    ("npp",),
+    ("tpp",),
+    ("chp",),
+    ("oil", "depot"),
+    ("fuel", "depot"),
+    ("railway", "station"),
+    ("substation",),
+    ("plant",),
+)
+_HEAD_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _head in _HEAD_NOUNS:
+    _HEAD_FIRST.setdefault(_head[0], []).append(_head)
 _HYPHENS = frozenset({"-", "‐", "–"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 #: Region words that extend a match even in lower case ("Kherson region"); the others
@@ -97,13 +168,30 @@ _LOWER_ADMIN = frozenset(
     }
 )
 _CONNECTORS = frozenset({"on", "am", "an", "de", "del", "la", "le", "upon", "sur", "na", "im"})
+#: Weekday and month names: a connector before one ends a name ("X on Monday").
+_DATE_WORDS = frozenset(
+    """
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+""".split()
+)
+
+
+def _standalone_population() -> int:
+    from geomap import settings
+
+    return settings.get_int("standalone_population")
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Thresholds of the rules (the component's config)."""
+    """Thresholds of the rules (the component's config).
 
-    strong_population: int = 100_000
+    ``strong_population``: a place this big stands on its own (no country anchor or
+    support needed; distant hints do not move it); default ``settings.standalone_population``.
+    """
+
+    strong_population: int = field(default_factory=_standalone_population)
     contradict_population: int = 10_000
     max_words: int = 6
 
@@ -293,8 +381,9 @@ class _View:
         # Doc.text joins Token objects; the same string from the vocabulary is ~10x cheaper
         self.text = "".join([w + " " if r[1] else w for w, r in zip(words, arr)])
         self.n = len(arr)
-        idx = self.idx = []
-        ends = self.ends = []
+        idx: list[int] = []
+        ends: list[int] = []
+        self.idx, self.ends = idx, ends
         pos = 0
         for w, r in zip(words, arr):
             idx.append(pos)
@@ -387,8 +476,8 @@ def _run_end(v: _View, i: int, max_words: int) -> int:
             words += 1
             j += 1
             continue
-        if w[j] in _CONNECTORS and j + 1 < n and v.cap[j + 1]:
-            j += 1
+        if w[j] in _CONNECTORS and j + 1 < n and v.cap[j + 1] and v.lower(j + 1) not in _DATE_WORDS:
+            j += 1  # "Rostov-on-Don", but not "Kostiantynivka on Monday"
             continue
         break
     while j > i and (w[j - 1] in _HYPHENS or w[j - 1] in _CONNECTORS):
@@ -426,6 +515,33 @@ def _join_key(norms: Iterable[str]) -> str:
     return " ".join([x for x in norms if x])
 
 
+_SETTLEMENT_BITS = KIND_BITS["city"] | KIND_BITS["village"]
+_HROMADA_WORDS = frozenset({"community", "hromada", "territorial", "communities"})
+
+
+def _hromada_centre(v: _View, i: int, table: PlaceTable) -> tuple[str, tuple[int, int]] | None:
+    """The centre of a community named by its adjective: "the Dubovykivska community" ->
+    Dubovyky, "Novooleksandrivska hromada" -> Novooleksandrivka (Ukrainian hromada names are
+    the centre's name + "-ska"). Returns (centre name, table entry) or None."""
+    word = v.words[i]
+    if i + 1 >= v.n or v.lower(i + 1) not in _HROMADA_WORDS or len(word) < 6:
+        return None
+    low = word.lower()
+    if not low.endswith("ska"):
+        return None
+    stem = low[:-3]
+    forms = [stem, stem + "ka", stem + "ia", stem + "lia", stem + "e", stem + "ske", stem + "a"]
+    if stem.endswith("iv"):
+        forms += [stem[:-2] + "y", stem[:-2] + "i", stem[:-2]]
+    if stem.endswith("yn"):
+        forms += [stem + "e", stem[:-2] + "e"]
+    for form in forms:
+        hit = table.get(_norm(form))
+        if hit is not None and hit[0] & _SETTLEMENT_BITS:
+            return form.capitalize(), hit
+    return None
+
+
 def candidates(v: _View, table: PlaceTable, line_starts: list[int], settings: Settings) -> list[RawMention]:
     """Longest gazetteer matches over capitalised runs (see the module docstring)."""
     import bisect
@@ -452,6 +568,24 @@ def candidates(v: _View, table: PlaceTable, line_starts: list[int], settings: Se
             key = _key(v, i, end)
             found = (end, key, (0, 0)) if key else None
         if found is None:
+            hromada = _hromada_centre(v, i, table)
+            if hromada is not None:
+                name, hit = hromada
+                out.append(
+                    RawMention(
+                        i,
+                        i + 1,
+                        name,
+                        normalize(name),
+                        hit[0],
+                        hit[1],
+                        False,
+                        sent_of[i],
+                        bisect.bisect_right(line_starts, v.idx[i]) - 1,
+                    )
+                )
+                i += 1
+                continue
             i += 1
             continue
         j, key, (mask, pop) = found
@@ -626,6 +760,8 @@ def _rejected(v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> 
             ent.end > m.end
             and v.words[m.end].casefold() not in TITLES
             and not (label in PLACE_LABELS and m.region_like)
+            and v.words[m.end] not in (",", "and", "&")  # "Krasnopilla, Bilopillia": a list, not one name
+            and not _head_noun_after(v, m)
         ):
             # English names are head-final: "Vladimir" in "Vladimir Putin", "Kyiv" in
             # "Kyiv Independent", "North" in "North America" only modify the head
@@ -635,7 +771,13 @@ def _rejected(v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> 
     big = m.mask & (KIND_BITS["country"] | KIND_BITS["admin1"]) or m.population >= settings.strong_population
     if m.end - m.start == 1 and m.key in facts.surnames and not big:
         return "person"
-    if m.start > 0 and v.lower(m.start - 1) == "the" and not m.region_like and label not in PLACE_LABELS:
+    if (
+        m.start > 0
+        and v.lower(m.start - 1) == "the"
+        and not m.region_like
+        and label not in PLACE_LABELS
+        and not _head_noun_after(v, m)
+    ):
         return "not a settlement after 'the'"
     return None
 
@@ -644,6 +786,11 @@ def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts, settings
     """Why the candidate needs support (None: accepted as it is)."""
     if m.admin_word:
         return None
+    if m.mask & _MINOR_BIT and not m.region_like:
+        # a village known only from a settlement list: "Dobre", "Zelene", "Sokil" are words
+        # first; the name needs a cue ("the village of"), a region next to it or agreeing
+        # regions around it -- an NER label is not enough
+        return "minor settlement without support in the text"
     label, rel = _ent_relation(m, facts)
     initial = m.start in facts.sent_first or m.para in facts.title_lines
     if label == "NORP" and not m.mask & KIND_BITS["country"]:
@@ -670,10 +817,47 @@ def _needs_support(doc: Any, v: _View, m: RawMention, facts: _DocFacts, settings
 
 
 def _cue_before(v: _View, m: RawMention) -> bool:
+    """A settlement cue before the name ("the village of X", "near X"), also before the
+    list the name ends ("the communities of A, B and X"), or a head noun after it ("the X
+    community")."""
     j = m.start - 1
     if j >= 0 and v.lower(j) == "of":
         j -= 1
-    return j >= 0 and v.lower(j) in _CUES
+        if j >= 0 and v.lower(j) in _LIST_CUES:
+            return True
+    if j >= 0 and v.lower(j) in _CUES:
+        return True
+    if _head_noun_after(v, m):
+        return True
+    # walk back over a list of capitalised names: "of A, B-C, D E and"
+    j = m.start - 1
+    steps = 0
+    sent = v.sent_of[m.start]
+    while j >= 0 and steps < 30 and v.sent_of[j] == sent:
+        w = v.words[j]
+        if w in (",", "and", "or") or w in _HYPHENS or v.cap[j]:
+            j -= 1
+            steps += 1
+            continue
+        break
+    return (
+        j >= 1
+        and j < m.start - 1
+        and v.lower(j) == "of"
+        and v.lower(j - 1) in _LIST_CUES
+        and v.words[j + 1] not in (",", "and", "or")
+    )
+
+
+def _head_noun_after(v: _View, m: RawMention) -> bool:
+    """A settlement/unit/facility head noun right after the mention ("the X community")."""
+    j = m.end
+    if j >= v.n:
+        return False
+    heads = _HEAD_FIRST.get(v.words[j].lower())
+    return heads is not None and any(
+        j + len(head) <= v.n and all(v.lower(j + k) == w for k, w in enumerate(head[1:], 1)) for head in heads
+    )
 
 
 # ---------------------------------------------------------------------- resolution
@@ -713,7 +897,22 @@ def _is_local(v: _View, a: RawMention, b: RawMention) -> bool:
         and b.match is not None
         and b.match.kind in ("country", "admin1", "admin2")
         or gap[0] != ","
+        or _oblast_namesake_after_comma(v, b, gap)
     )
+
+
+def _oblast_namesake_after_comma(v: _View, b: RawMention, gap: list[str]) -> bool:
+    """ "New York, Donetsk": an oblast centre named after a settlement and a comma stands for
+    its oblast (unless a list goes on: "Kramatorsk, Donetsk and Kharkiv")."""
+    c = b.match
+    if gap != [","] or c is None or c.kind != "city" or not c.admin1_name:
+        return False
+    if b.end < v.n and (
+        v.words[b.end] in ("and", "or", "&") or v.words[b.end] == "," and b.end + 1 < v.n and v.cap[b.end + 1]
+    ):
+        return False
+    core = split_admin_word(normalize(c.admin1_name))[0]
+    return loose_key(core) == loose_key(normalize(b.text))
 
 
 def _agrees(c: Candidate, h: Hints) -> bool:
@@ -825,8 +1024,15 @@ def _resolve(
     local: Sequence[RawMention],
     countries: frozenset[str],
     base_of: dict[str, Candidate | None],
+    strong: int,
+    towns: Sequence[tuple[str, Candidate]] = (),
 ) -> None:
     """Set ``m.match``/``m.hint_source``/``m.supported`` from the nearest agreeing hints.
+
+    ``strong`` is the population from which a place stands on its own
+    (:attr:`Settings.strong_population`): its own reading is kept against distant hints.
+    ``towns`` are the towns of the mention's paragraph (name key, first reading): when no
+    region agrees, a small place takes the region of one of them if it has a namesake there.
 
     ``base_of`` maps mention texts to their reading without hints (filled on use)."""
     from geomap.gazetteer import Hints
@@ -840,7 +1046,7 @@ def _resolve(
         if c is not m and c.match is not None and c.key != m.key and _is_local(v, m, c):
             local_hints = local_hints.merge(_hint_from(c.match, local=True))
     keep_base = base is not None and (
-        base.kind in ("country", "admin1") or (base.population >= 100_000 and _same_name(base.name, m.key))
+        base.kind in ("country", "admin1") or (base.population >= strong and _same_name(base.name, m.key))
     )
     # a reading in a country no other name of the document is in gives way to a
     # reading inside the regions the document names
@@ -870,10 +1076,22 @@ def _resolve(
             and base is not None
             and not foreign
             and r.population * 10 < base.population
+            and base.population >= strong
         ):
             continue  # a distant hint does not turn a town into a hamlet of its name
         m.match, m.hint_source, m.supported = r, name, name != "document"
         return
+    if towns and (base is None or (base.population < strong and base.kind not in ("country", "admin1"))):
+        # "near the southern city of Kherson ... the village of Sadove": a small place takes the
+        # region of a town named in its paragraph when it has a namesake there
+        units = frozenset((c.country_code, c.admin1) for key, c in towns if key != m.key and c.admin1)
+        if units and (base is None or (base.country_code, base.admin1) not in units):
+            h = Hints(admin1s=units)
+            if gaz.may_agree(m.text, h):
+                r = gaz.best(m.text, None, h)
+                if r is not None and (r.country_code, r.admin1) in units:
+                    m.match, m.hint_source, m.supported = r, "paragraph", True
+                    return
     in_countries = Hints(countries=countries)
     if base is not None and countries and base.country_code not in countries and gaz.may_agree(m.text, in_countries):
         r = gaz.best(m.text, None, in_countries)
@@ -926,24 +1144,34 @@ def find_mentions(
     profile = _Context((), bases, counts)
     regions = [m for m in live if m.region_like]
     for m in regions:
-        _resolve(gaz, v, m, None, (), frozenset(), base_of)
+        _resolve(gaz, v, m, None, (), frozenset(), base_of, settings.strong_population)
         _prefer_document_country(gaz, m, profile)
     countries = frozenset(m.match.country_code for m in regions if m.match is not None and m.match.kind == "country")
     ctx = _Context([m for m in live if m.region_like and m.match is not None], bases, counts)
     by_sent: dict[int, list[RawMention]] = {}
+    towns: dict[int, list[tuple[str, Candidate]]] = {}
     for m in live:
         by_sent.setdefault(m.sent, []).append(m)
+        b = base_of[m.text]
+        if not m.admin_word and b is not None and b.kind == "city" and b.population >= _TOWN_HINT_POPULATION:
+            towns.setdefault(m.para, []).append((m.key, b))
     accepted: list[RawMention] = []
     for m in live:
         near = [c for c in by_sent[m.sent] if c.match is not None]
-        _resolve(gaz, v, m, ctx, near, countries, base_of)
+        _resolve(gaz, v, m, ctx, near, countries, base_of, settings.strong_population, towns.get(m.para, ()))
         why = _needs_support(doc, v, m, facts, settings)
-        if why and not (m.supported or _cue_before(v, m)) or m.match is None:
+        if m.match is not None and not m.supported and _cue_before(v, m):
+            m.supported = True  # "the village of X", "the X community", "the communities of A, B and X"
+        if why and not m.supported or m.match is None:
             m.reason = why or "no gazetteer match"
             rejected.append(m)
             continue
         accepted.append(m)
-    return _drop_foreign(accepted, rejected, facts, settings), v.sent_spans, rejected
+    return _drop_foreign(accepted, rejected, facts, settings, v), v.sent_spans, rejected
+
+
+#: A town this big named in a paragraph hints the region of the small places around it.
+_TOWN_HINT_POPULATION = 50_000
 
 
 def _prefer_document_units(gaz: Gazetteer, m: RawMention, ctx: _Context) -> None:
@@ -1017,13 +1245,48 @@ def _anchors_country(m: RawMention, settings: Settings) -> bool:
     return c.population >= settings.strong_population
 
 
+#: Words of a strike report: in such a document a place of the war's countries
+#: (``settings.event_countries``) needs no country anchor ("Russian forces shelled Kherson.").
+_STRIKE_VOCAB_RE = re.compile(
+    r"\b(?:shell(?:ed|ing|s)?|strikes?|struck|attack(?:s|ed)?|drones?|missiles?|bomb(?:s|ed|ing)?|"
+    r"air ?strikes?|artillery|rockets?|killed|injured|wounded|explosions?|shot down|intercepted)\b",
+    re.I,
+)
+
+
+_LABEL_AFTER_RE = re.compile(r"\s*[-–—:|]")
+
+
+def _event_countries() -> frozenset[str] | None:
+    from geomap import settings
+
+    codes = settings.get_codes("event_countries")
+    return None if codes is None else frozenset(codes)
+
+
 def _drop_foreign(
-    accepted: list[RawMention], rejected: list[RawMention], facts: _DocFacts, settings: Settings
+    accepted: list[RawMention], rejected: list[RawMention], facts: _DocFacts, settings: Settings, v: _View
 ) -> list[RawMention]:
     """A place in a country the document never names (no country, region word, big city
     of it) needs an exact NER GPE label or a big population: "Western" is no Ugandan
-    region in a Ukraine story, "Asia" no Philippine town."""
+    region in a Ukraine story, "Asia" no Philippine town. In a strike report, a town of
+    the war's countries (``settings.event_countries``) with :attr:`Settings.contradict_population`
+    people, or supported by its context, needs no anchor ("Russian drones hit Kstovo overnight.")."""
     countries = {m.match.country_code for m in accepted if m.match is not None and _anchors_country(m, settings)}
+    text = v.text
+    war = (_event_countries() or frozenset()) if _STRIKE_VOCAB_RE.search(text) else frozenset()
+
+    def war_place(m: RawMention) -> bool:
+        c = m.match
+        return (
+            c is not None
+            and c.country_code in war
+            and (c.population >= settings.contradict_population or m.supported or m.label in PLACE_LABELS)
+        )
+
+    # a name that opens a sentence may be a common word ("Police investigators ..."): it counts
+    # when it is a label ("Kherson – ...") or the document names the place elsewhere too
+    inside = {m.key for m in accepted if m.start not in facts.sent_first and war_place(m)}
     out = []
     for m in accepted:
         c = m.match
@@ -1034,15 +1297,13 @@ def _drop_foreign(
             and not m.admin_word
             and not _anchors_country(m, settings)
             and not (m.label == "GPE" and c.kind != "admin1")
+            and not (
+                war_place(m)
+                and (m.start not in facts.sent_first or m.key in inside or _LABEL_AFTER_RE.match(text, v.ends[m.end - 1]))
+            )
         ):
             m.reason = "place in a country the document does not name"
             rejected.append(m)
             continue
         out.append(m)
     return out
-
-
-def iter_texts(items: Iterable[Any]) -> Iterable[str]:
-    """Texts of strings or articles."""
-    for item in items:
-        yield item if isinstance(item, str) else item.text

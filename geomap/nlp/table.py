@@ -17,11 +17,13 @@ changes, so it is built once per gazetteer.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -32,10 +34,12 @@ from geomap.gazetteer.storage import BLOCK, _Lines
 
 __all__ = ["KIND_BITS", "MAX_WORDS", "PlaceTable", "cached_table"]
 
-TABLE_VERSION = 2
+TABLE_VERSION = 3
 MAX_WORDS = 6
-#: Bit of each feature kind in :attr:`PlaceTable.kinds`.
-KIND_BITS = {"country": 1, "admin1": 2, "admin2": 4, "city": 8, "village": 16, "district": 32}
+#: Bit of each feature kind in :attr:`PlaceTable.kinds`; "minor" is set when every place
+#: of the key is a small settlement known only from a settlement list
+#: (:meth:`geomap.gazetteer.Gazetteer.minor_key`): its name alone needs support in the text.
+KIND_BITS = {"country": 1, "admin1": 2, "admin2": 4, "city": 8, "village": 16, "district": 32, "minor": 64}
 #: Most answers :meth:`PlaceTable.get` keeps before it starts over.
 _MEMO_SIZE = 200_000
 _KEY_RE = re.compile(r"[a-z0-9 ]+")
@@ -110,6 +114,8 @@ class PlaceTable:
                 mask |= KIND_BITS.get(kind, 0)
             if not mask:
                 continue
+            if gazetteer.minor_key(key):  # type: ignore[attr-defined]
+                mask |= KIND_BITS["minor"]
             keys.append(key)
             kinds.append(mask)
             pops.append(int(gazetteer.max_population_for_key(key)))  # type: ignore[attr-defined]
@@ -121,41 +127,58 @@ class PlaceTable:
     # ------------------------------------------------------------------ disk
     def save(self, path: str | Path) -> None:
         """Write the table as one ``.npz`` file (atomically)."""
+        with atomic_path(path, make_parents=True) as tmp, open(tmp, "wb") as fh:
+            self._write(fh)
+
+    def to_bytes(self) -> bytes:
+        """The ``.npz`` file :meth:`save` writes, as bytes."""
+        buf = io.BytesIO()
+        self._write(buf)
+        return buf.getvalue()
+
+    def _write(self, fh: BinaryIO) -> None:
         blob, blocks = _join_lines(self.keys())
         meta = {"version": TABLE_VERSION, "source": self.source, "max_words": MAX_WORDS}
-        with atomic_path(path, make_parents=True) as tmp, open(tmp, "wb") as fh:
-            np.savez(
-                fh,
-                keys=np.frombuffer(blob, dtype=np.uint8),
-                blocks=np.frombuffer(blocks, dtype=np.int64),
-                kinds=np.asarray(self._kinds, dtype=np.uint8),
-                pops=np.asarray(np.minimum(self._pops, 2**32 - 1), dtype=np.uint32),
-                meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-            )
+        np.savez(
+            fh,
+            keys=np.frombuffer(blob, dtype=np.uint8),
+            blocks=np.frombuffer(blocks, dtype=np.int64),
+            kinds=np.asarray(self._kinds, dtype=np.uint8),
+            pops=np.asarray(np.minimum(self._pops, 2**32 - 1), dtype=np.uint32),
+            meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> PlaceTable:
         """Read a table written by :meth:`save`."""
-        path = Path(path)
+        return cls._read(Path(path), str(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> PlaceTable:
+        """Read a table written by :meth:`to_bytes`."""
+        return cls._read(io.BytesIO(data), "place table bytes")
+
+    @classmethod
+    def _read(cls, source: Path | BinaryIO, where: str) -> PlaceTable:
         try:
-            with np.load(path, allow_pickle=False) as npz:
+            with np.load(source, allow_pickle=False) as npz:
                 meta = json.loads(npz["meta"].tobytes().decode("utf-8"))
                 if meta.get("version") != TABLE_VERSION:
                     raise GazetteerError(
-                        f"{path}: place table version {meta.get('version')!r} "
+                        f"{where}: place table version {meta.get('version')!r} "
                         f"is not {TABLE_VERSION}; delete it to rebuild"
                     )
                 # memory views index to Python ints without NumPy scalars
-                kinds = memoryview(np.ascontiguousarray(npz["kinds"], dtype=np.uint8))
-                pops = memoryview(np.ascontiguousarray(npz["pops"], dtype=np.uint32))
-                blocks = memoryview(np.ascontiguousarray(npz["blocks"], dtype=np.int64))
+                kinds = np.ascontiguousarray(npz["kinds"], dtype=np.uint8).data
+                pops = np.ascontiguousarray(npz["pops"], dtype=np.uint32).data
+                blocks = np.ascontiguousarray(npz["blocks"], dtype=np.int64).data
                 keys = _Lines(memoryview(npz["keys"].tobytes()), len(kinds), blocks)
         except (OSError, ValueError, KeyError, EOFError) as exc:
-            raise GazetteerError(f"{path}: unreadable place table ({exc}); delete it to rebuild") from exc
+            raise GazetteerError(f"{where}: unreadable place table ({exc}); delete it to rebuild") from exc
         try:
             return cls(keys, kinds, pops, str(meta.get("source", "")))
         except GazetteerError as exc:
-            raise GazetteerError(f"{path}: {exc}; delete it to rebuild") from exc
+            raise GazetteerError(f"{where}: {exc}; delete it to rebuild") from exc
 
 
 def _join_lines(keys: list[str]) -> tuple[bytes, bytes]:

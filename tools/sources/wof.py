@@ -30,6 +30,7 @@ __all__ = [
     "Admin1Polygons",
     "WofPlace",
     "guess_ru_names",
+    "is_soviet_name",
     "looks_belarusian",
     "pick_uk_name",
     "read_wof",
@@ -117,6 +118,11 @@ class WofPlace:
     geonames_id: int | None = None
     wikidata_id: str | None = None
     population: int | None = None  #: not in this extract; join on ``geonames_id``
+
+
+def is_soviet_name(name: str) -> bool:
+    """A Soviet-era name of the kind renamed in 2016 (Artemivsk, Dzerzhynsk, Krasnoarmiisk)."""
+    return _SOVIET_STEMS.search(name) is not None
 
 
 def clean_name(name: str) -> str:
