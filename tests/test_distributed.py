@@ -116,7 +116,7 @@ def test_failures_reported_per_article_rest_continues(client: object) -> None:
 def test_failure_raises_without_on_error(client: object) -> None:
     articles = list(synth.generate(6, seed=9, size=SMALL))
     process = partial(_fail_on, bad=frozenset({articles[2].id}))
-    with pytest.raises(distributed.ProcessingError, match=articles[2].id):
+    with pytest.raises(pipeline.ProcessingError, match=articles[2].id):
         run_dask(articles, process=process, scheduler=client, batch_size=2)  # type: ignore[arg-type]
 
 
@@ -212,7 +212,7 @@ def test_local_cluster_workers_get_the_quiet_config(client: object) -> None:
 def test_processing_error_lives_in_exc() -> None:
     from geomap.exc import ProcessingError
 
-    assert distributed.ProcessingError is ProcessingError
+    assert pipeline.ProcessingError is ProcessingError
     assert issubclass(ProcessingError, GeomapError) and issubclass(ProcessingError, RuntimeError)
 
 
