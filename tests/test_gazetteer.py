@@ -1065,6 +1065,7 @@ def test_derived_cache_path_is_one_entry_per_gazetteer_location(tmp_path: Path) 
     assert first != gazetteer.derived_cache_path(b, "place-table", 3, ".npz", tmp_path / "cache")
     assert first != gazetteer.derived_cache_path(a, "place-table", 4, ".npz", tmp_path / "cache")
 
+
 # ======================================================================= issue 15
 # Gazetteer v2: every Ukrainian settlement (Who's On First), names as Ukraine spells
 # them, aerodromes, city districts, namesake ranking, query forms. Expected places are
@@ -1298,7 +1299,7 @@ def test_sources_are_recorded(gaz: Gazetteer) -> None:
     sources = gaz.sources
     assert sources["whosonfirst"] > 20_000 and sources["geonames-cities500"] > 200_000
     assert sources["airportsdata"] > 300 and sources["city-districts"] >= 50
-    assert sum(v for k, v in sources.items() if "applied" not in k) == len(gaz)
+    assert sum(sources.values()) == len(gaz)
 
 
 @pytest.mark.parametrize(
@@ -1311,7 +1312,9 @@ def test_weights_by_kind(admin_kind: str | None, kind: str, weight: float) -> No
     assert Weights().kinds(admin_kind)[KINDS.index(kind)] == weight
 
 
-@pytest.mark.parametrize(("total", "matched", "score"), [(3.5, "exact", 1.0), (7.0, "exact", 1.0), (1.75, "fuzzy", 0.375)])
+@pytest.mark.parametrize(
+    ("total", "matched", "score"), [(3.5, "exact", 1.0), (7.0, "exact", 1.0), (1.75, "fuzzy", 0.375)]
+)
 def test_weights_score(total: float, matched: str, score: float) -> None:
     from geomap.gazetteer import Weights
 
@@ -1375,3 +1378,161 @@ def test_memory_of_many_distinct_queries_is_bounded() -> None:
     assert fresh._resolve_cached.cache_info().currsize <= gazetteer.CACHE_SIZE
     assert len(fresh._exact._lines._chunks) <= fresh._exact._lines.KEEP_BLOCKS
     assert len(fresh._fuzzy_pools) <= 64
+
+
+# ----------------------------------------------------------------- build rules (tools/build_gazetteer.py)
+def _place(name: str, lat: float, lon: float, *, gid: int = 0, pop: int = 0, kind: str = "village", a1: str = "05"):
+    from tools.build_gazetteer import _Place
+
+    return _Place(name, lat, lon, "UA", a1, kind, pop, gid, {name}, source="geonames-cities500")
+
+
+def _wof(wof_id: int, name: str, lat: float, lon: float, *, gid: int | None = None, alts=(), uk=None, current=-1):
+    from tools.sources.wof import WofPlace
+
+    return WofPlace(
+        wof_id, name, name, uk, (), tuple(alts), lat, lon, "UA.05", "UA-14", "Donetsk", False, "locality", current, gid
+    )
+
+
+@pytest.mark.parametrize(
+    ("display", "russian", "current"),
+    [
+        ("Mykolaiv", ["Николаев"], {"Nikolaev"}),
+        ("Makariv", ["Макаров"], {"Makarov"}),
+        ("Kupiansk", ["Купянск"], {"Kupyansk"}),
+        ("Bakhmut", ["Артемовск"], set()),  # a former name stays a plain alternate
+        ("Niu-York", ["Новгородское"], set()),
+        ("Dnipro", ["Днепропетровск"], set()),
+    ],
+)
+def test_build_current_russian_forms(display: str, russian: list[str], current: set[str]) -> None:
+    from tools.build_gazetteer import _current_russian_forms
+
+    assert _current_russian_forms(display, russian) == current
+
+
+@pytest.mark.parametrize(
+    ("record", "outcome"),
+    [
+        # same GeoNames id, within 10 km, same name up to spelling: that city, named officially
+        (dict(wof_id=1, name="Kupiansk", lat=49.71, lon=37.62, gid=100, uk="Куп'янськ"), "renamed Kupiansk"),
+        # same id but another place's name (WOF's "Artemivsk" record of Bakhmut with Kypuche's names)
+        (dict(wof_id=2, name="Kypuche", lat=49.71, lon=37.62, gid=100), "skipped id of another place"),
+        # same id, 50 km away: a namesake of its own, without the id
+        (dict(wof_id=3, name="Kupiansk", lat=50.15, lon=37.62, gid=100), "new"),
+        # no id, same name within 2 km of a village: one place, its names added
+        (dict(wof_id=4, name="Pisky", lat=48.0601, lon=37.6801, alts=("Peski",)), "merged Pisky"),
+        # no id, its name only among the alternates of the place it lies on
+        (dict(wof_id=5, name="Bakhmut", lat=48.0601, lon=37.6801, alts=("Pisky",)), "skipped on a place it is not"),
+        (dict(wof_id=6, name="Bakhmut Raion", lat=48.6, lon=38.0), "skipped raion record"),
+        (dict(wof_id=7, name="Zhovte", lat=48.2, lon=38.2, current=0), "dropped former place"),
+        (dict(wof_id=8, name="Ridne", lat=48.3, lon=38.3, gid=555), "new"),
+    ],
+)
+def test_build_merge_wof(record: dict, outcome: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from tools.build_gazetteer import _CityGrid, _merge_wof
+
+    city = _place("Kupyansk", 49.7100, 37.6160, gid=100, pop=27_000, kind="city", a1="07")
+    village = _place("Pisky", 48.0600, 37.6800, gid=200)
+    grid = _CityGrid([city, village])
+    new = _merge_wof([city, village], [_wof(**record)], grid)
+    log = capsys.readouterr().err
+    if outcome.startswith("renamed"):
+        assert new == [] and city.name == outcome.split()[1] and "Kupyansk" in city.names
+    elif outcome.startswith("merged"):
+        assert new == [] and "Peski" in village.names
+    elif outcome.startswith("skipped"):
+        assert new == [] and outcome.removeprefix("skipped ") in log
+        assert city.name == "Kupyansk" and city.names == {"Kupyansk"} and village.names == {"Pisky"}
+    elif outcome == "dropped former place":
+        assert new == []
+    else:
+        (p,) = new
+        assert (p.name, p.kind, p.source, p.population) == (record["name"], "village", "whosonfirst", 0)
+        assert p.geonameid == (record["gid"] if record.get("gid") not in (None, 100) else -record["wof_id"])
+
+
+def test_build_postal_rows(tmp_path: Path) -> None:
+    from tools.build_gazetteer import FLAG_ESTIMATED, _CityGrid, _load_postal
+
+    known = _place("Pisky", 48.0600, 37.6800, gid=200)
+    oblast = _place("Donetsk Oblast", 48.0, 37.8, kind="admin1")
+    oblast.names |= {"Donetska"}
+    rows = [
+        # (name, accuracy, lat, lon): a known place at 1 km (accuracy 4): its names only
+        ("Піски", "4", 48.069, 37.680),
+        # an estimated point 20 km from a known place of that name in the same oblast: dropped
+        ("Піски", "1", 48.240, 37.680),
+        # an estimated point of a place nobody has: kept, flagged
+        ("Рідне", "1", 48.500, 37.000),
+        # one place spelt two ways at one point: one row
+        ("Мар'їне", "4", 48.600, 37.100),
+        ("Марїне", "4", 48.600, 37.100),
+    ]
+    lines = [
+        f"UA\t8500{n}\t{name}\tДонецька\t14\t\t\t\t\t{lat}\t{lon}\t{acc}"
+        for n, (name, acc, lat, lon) in enumerate(rows)
+    ]
+    (tmp_path / "geonames-postal-UA.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = _load_postal(tmp_path, "UA", _CityGrid([known]), [oblast])
+    assert sorted((p.name, p.flags) for p in out) == [("Marine", 0), ("Ridne", FLAG_ESTIMATED)]
+    assert "Піски" in known.names
+
+
+def test_build_populations_override_geonames() -> None:
+    from tools.build_gazetteer import _apply_populations
+
+    kherson = _place("Kherson", 46.64, 32.61, gid=706448, pop=66_000, kind="city", a1="08")
+    namesake = _place("Kherson", 50.0, 30.0, gid=1, pop=500, a1="13")
+    applied, _ = _apply_populations([kherson, namesake])
+    assert applied >= 1
+    assert 250_000 < kherson.population < 320_000 and namesake.population == 500
+
+
+@pytest.mark.parametrize(
+    ("geonames_name", "alternates", "shown"),
+    [
+        ("Kupyansk", ["Куп'янськ", "Купянск"], "Kupiansk"),
+        ("Zaporizhzhya", ["Запорожье", "Запоріжжя"], "Zaporizhzhia"),
+        ("Chystyakove", ["Олексіївка"], "Chystyakove"),  # a former name is not the display name
+        ("Kyiv", ["Киев"], "Kyiv"),
+    ],
+)
+def test_build_ukrainian_display_names(geonames_name: str, alternates: list[str], shown: str) -> None:
+    from tools.build_gazetteer import _ua_display_name
+
+    p = _place(geonames_name, 50.0, 30.0, kind="city")
+    _ua_display_name(p, alternates)
+    assert p.name == shown and geonames_name in p.names
+
+
+@pytest.mark.parametrize(
+    ("geometry", "expected"),
+    [
+        ({"type": "Polygon", "coordinates": [[[0, 0], [4, 0], [4, 2], [0, 2], [0, 0]]]}, (1.0, 2.0)),
+        # a "C": its centroid lies outside, the label point is kept
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[0, 0], [4, 0], [4, 1], [1, 1], [1, 3], [4, 3], [4, 4], [0, 4], [0, 0]]],
+            },
+            (9.0, 9.0),
+        ),
+        (None, (9.0, 9.0)),
+    ],
+)
+def test_build_centre_points(geometry: dict | None, expected: tuple[float, float]) -> None:
+    from tools.build_gazetteer import _centre_point
+
+    assert _centre_point(geometry, (9.0, 9.0)) == pytest.approx(expected)
+
+
+def test_a_format_1_file_is_refused_with_the_fix(tmp_path: Path) -> None:
+    import numpy as np
+
+    meta = {"format": 1, "kinds": ["country"]}
+    p = tmp_path / "places.npz"
+    np.savez(p, lat=np.zeros(1), meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    with pytest.raises(GazetteerError, match=r"format 1 is not 2; rebuild it with `make gazetteer`"):
+        Gazetteer(p)

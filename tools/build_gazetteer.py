@@ -30,7 +30,7 @@ import json
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +66,8 @@ CYRILLIC_COUNTRIES = ("UA", "RU", "BY")
 #: A city of at least this population makes nearby same-admin1 places "district"s.
 METRO_POPULATION = 500_000
 METRO_RADIUS_KM = 10.0
+#: What the last build did with each source's rows (in the README; stored in the file's metadata).
+STATS: Counter[str] = Counter()
 #: Countries whose aerodromes are indexed (Crimea is filed under UA by airportsdata).
 AERODROME_COUNTRIES = ("UA", "RU", "BY")
 #: Official English names of admin-1 units where Natural Earth's differ (Odesa Oblast is
@@ -575,13 +577,17 @@ def _load_postal(postal_dir: Path, country: str, grid: _CityGrid, admins: list[_
             twin.names |= forms
             grid.renamed(twin)
             seen[key] = None
+            far = _haversine_km(lat, lon, twin.lat, twin.lon) > SAME_PLACE_KM
+            STATS[f"postal {country}: " + ("estimated point of a known place (dropped)" if far else "known place")] += 1
             continue
         main = romanize_uk(raw) if country == "UA" else translit_ru(raw)
         same = by_point.get((main, round(lat, 4), round(lon, 4)))
         if same is not None:  # one place spelt two ways at one point
             same.names |= forms
             seen[key] = None
+            STATS[f"postal {country}: known place"] += 1
             continue
+        STATS[f"postal {country}: new village" + (" (estimated point)" if estimated else "")] += 1
         place = _Place(
             main,
             lat,
@@ -697,6 +703,7 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
             continue
         if _ADMIN_NAME_RE.search(w.name) or _ADMIN_NAME_RE.search(w.wof_name):
             skipped["raion record"] += 1
+            STATS["wof: left out (raion record)"] += 1
             continue
         names = _wof_names(w)
         current = _current_russian_forms(w.name, w.names_ru)
@@ -704,7 +711,9 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
         if city is not None and _haversine_km(city.lat, city.lon, w.lat, w.lon) <= SAME_ID_KM:
             if not _keys_of((w.name,)) & grid.name_keys(city):
                 skipped["id of another place"] += 1
+                STATS["wof: left out (GeoNames id of a place of another name)"] += 1
                 continue
+            STATS["wof: merged into a cities500 place (same GeoNames id)"] += 1
             city.names |= names
             city.current |= current
             if w.name_uk and not is_soviet_name(w.name_uk) and _same_spelling(city.name, w.name):
@@ -715,16 +724,20 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
             grid.renamed(city)
             continue
         if w.is_current == 0:
-            continue  # a former place (WOF mz:is_current 0)
+            STATS["wof: left out (former place, mz:is_current 0)"] += 1
+            continue
         twin = grid.same_name_near({w.name, w.wof_name}, w.lat, w.lon, km=SAME_PLACE_KM, country="UA")
         if twin is not None:
             twin.names |= names
             twin.current |= current
             grid.renamed(twin)
+            STATS["wof: merged into a place of that name within 2 km"] += 1
             continue
         if grid.same_name_near(names, w.lat, w.lon, km=SAME_PLACE_KM, country="UA") is not None:
             skipped["on a place it is not"] += 1
+            STATS["wof: left out (on a place whose name is only among its alternates)"] += 1
             continue
+        STATS["wof: new village"] += 1
         admin1 = w.admin1.partition(".")[2]
         if not admin1:
             nearest = grid.nearest(w.lat, w.lon, country="UA")
@@ -1018,6 +1031,7 @@ def _write(
         "capitals": {cc: [round(la, 5), round(lo, 5)] for cc, (la, lo) in capitals.items()},
         "theatre": list(theatre),
         "enclosed": dict(sorted(ENCLOSED_UNITS.items())),
+        "build": dict(sorted(STATS.items())),
     }
     arrays: dict[str, np.ndarray] = {
         "lat": np.asarray([p.lat for p in places], dtype=np.float64),
@@ -1059,7 +1073,7 @@ def _write(
     # each exact key's best row without hints, ranked by the runtime itself
     arrays["exact_best"] = _best_rows(out, theatre)
     _save(out, arrays)
-    return {**meta["counts"], "places": len(places), "keys": len(exact)}
+    return {**meta["counts"], "places": len(places), "keys": len(exact), **meta["sources"], **meta["build"]}
 
 
 def _save(out: Path, arrays: dict[str, np.ndarray]) -> None:
@@ -1110,6 +1124,7 @@ def build_gazetteer(
     wof_path = wof_path or postal_dir / "wof-ua-localities.tsv"
     if not wof_path.exists():
         raise SystemExit(f"{wof_path}: missing (Who's On First localities of Ukraine)")
+    STATS.clear()
     cities = _load_cities()
     applied, missing = _apply_populations(cities)
     if missing:
@@ -1158,7 +1173,7 @@ def build_gazetteer(
     sources: dict[str, int] = defaultdict(int)
     for p in places:
         sources[p.source or "other"] += 1
-    sources["populations.csv (applied)"] = applied
+    STATS["populations.csv: cities500 figures replaced"] = applied
     theatre = tuple(settings.event_countries or ())
     return _write(places, out_dir / "places.npz", capitals, sources, theatre)
 

@@ -37,6 +37,7 @@ import json
 import math
 import re
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -96,7 +97,7 @@ TIE_SCORE = 0.1
 TIE_POPULATION = 10_000
 CONTEXT_KM = 25.0
 #: Entries kept by each per-instance answer cache (bounds the memory of long runs).
-CACHE_SIZE = 8192
+CACHE_SIZE = 16384
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,12 @@ class Resolution:
     """
 
     __slots__ = ("query", "match", "hints", "_alternatives", "_build")
+
+    query: str
+    match: Candidate | None
+    hints: Hints
+    _alternatives: tuple[Candidate, ...] | None
+    _build: Callable[[], tuple[Candidate, ...]] | None
 
     def __init__(
         self,
@@ -325,14 +332,16 @@ def parse_query(query: str) -> tuple[str, list[str]]:
         parts = [p.strip() for p in rest.split(",") if p and not p.isspace()]
     if not parts:
         return "", hints
-    if " of " in parts[0].lower():
-        m = _OF_RE.match(parts[0])
-        if m:
-            parts = [f"{m.group(1)} {m.group(2)}", m.group(3), *parts[1:]]
+    if not _SPECIAL_WORD_RE.search(rest):  # no "X district of Y", no "X hromada"
+        return parts[0], parts[1:] + hints
+    m = _OF_RE.match(parts[0])
+    if m:
+        parts = [f"{m.group(1)} {m.group(2)}", m.group(3), *parts[1:]]
     return _strip_community(parts[0]), [_strip_community(p) for p in parts[1:]] + hints
 
 
 _COMMUNITY_WORD_RE = re.compile(r"community|hromada|council|rada", re.I)
+_SPECIAL_WORD_RE = re.compile(r"\sof\s|community|hromada|council|rada", re.I)
 
 
 def _strip_community(part: str) -> str:
@@ -454,12 +463,14 @@ class Gazetteer:
         self._eponymous_cache: dict[frozenset[str], frozenset[int]] = {}
         self._unit_id_cache: dict[frozenset[tuple[str, str]], frozenset[int]] = {}
         self._unit_cc: list[str] | None = None
+        #: Per row, the part of the ranking total that depends on the row alone (NaN until used).
+        self._static = array("d", [math.nan]) * len(self._lat)
         self._name_raw = arrays["name"]
         self._lock = threading.Lock()
-        self._resolve_cached = lru_cache(maxsize=CACHE_SIZE // 2)(self._resolve)
-        self._best_cached = lru_cache(maxsize=4 * CACHE_SIZE)(self._best)
-        self._lookup_cached = lru_cache(maxsize=4 * CACHE_SIZE)(self._lookup)
-        self._hints_cached = lru_cache(maxsize=CACHE_SIZE)(self._hints_for)
+        self._resolve_cached = lru_cache(maxsize=CACHE_SIZE)(self._resolve)
+        self._best_cached = lru_cache(maxsize=2 * CACHE_SIZE)(self._best)
+        self._lookup_cached = lru_cache(maxsize=2 * CACHE_SIZE)(self._lookup)
+        self._hints_cached = lru_cache(maxsize=CACHE_SIZE // 4)(self._hints_for)
 
     # ------------------------------------------------------------------ loading
     _default: Gazetteer | None = None
@@ -719,14 +730,19 @@ class Gazetteer:
             eponymous = self._eponymous(hints.names) if hints.names and admin1s else frozenset()
         scored = []
         tier = near = 0.0
+        static = self._static
         for i, mark in zip(ids, marks):
             k = kinds[i]
             p = pop[i]
-            rest = kind_w[k] + log10(p + 1) * per_decade + _PROMINENCE[names[i]] * per_name - penalty
+            base = static[i]
+            if base != base:  # not yet computed (NaN): population, prominence, point quality
+                base = log10(p + 1) * per_decade + _PROMINENCE[names[i]] * per_name
+                if flags[i] & FLAG_ESTIMATED:
+                    base -= w.estimated_penalty
+                static[i] = base
+            rest = kind_w[k] + base - penalty
             if mark & MARK_CURRENT:
                 rest += current
-            if flags[i] & FLAG_ESTIMATED:
-                rest -= w.estimated_penalty
             if hinted:
                 u = unit[i]
                 if k == _ADMIN1_CODE:  # a region is no evidence for itself
@@ -773,7 +789,7 @@ class Gazetteer:
         region word: "Kyiv, Kyiv Oblast" is the city Kyiv, the oblast's centre)."""
         found = self._eponymous_cache.get(names)
         if found is None:
-            rows = set()
+            rows: set[int] = set()
             for key in names:
                 ids, marks = self._postings(self._exact, key)
                 rows.update(i for i, m in zip(ids, marks) if m & MARK_CURRENT)
@@ -1051,7 +1067,7 @@ class Gazetteer:
         :meth:`resolve` has checked the query. ``alternatives`` defaults to
         ``settings.max_alternatives``.
         """
-        limit = 1 + (settings.get("max_alternatives") if alternatives is None else alternatives)
+        limit = 1 + (settings.get_int("max_alternatives") if alternatives is None else alternatives)
         if country is not None:
             country = _check_country(self, country)
         name, hint_texts = parse_query(query)
@@ -1062,7 +1078,7 @@ class Gazetteer:
         all_hints = hints.merge(query_hints)
         score = self.weights.score
         ranked, matched, _ = self._ranked(name, all_hints, country)
-        if hint_texts and not (ranked and self._is_city_district(ranked[0][1], query_hints)):
+        if query_hints.points and not (ranked and self._is_city_district(ranked[0][1], query_hints)):
             district = self._city_district(name, query_hints)
             if district is not None:
                 ranked, matched = [(self.weights.in_unit + self.weights.admin2_kind[_DISTRICT_CODE], district)], "exact"
@@ -1074,8 +1090,13 @@ class Gazetteer:
                         break
         if ranked and regions and not self._in_units_box(ranked[0][1], regions):
             # only namesakes outside the region the query names: no match (they stay
-            # listed), unless a place of the region has a name within a misspelling of it
-            fuzzy = self.fuzzy_rank(name, units=query_hints.admin1s, country=country, hints=all_hints, limit=limit)
+            # listed), unless the name is a spelling variant and a place of the region has
+            # a name within a misspelling of it
+            fuzzy = (
+                self.fuzzy_rank(name, units=query_hints.admin1s, country=country, hints=all_hints, limit=limit)
+                if matched != "exact"
+                else []
+            )
             if fuzzy:
                 return Resolution(query, fuzzy[0], tuple(fuzzy[1:]), all_hints)
             alts = tuple(self.candidate(i, score=score(t, matched), matched=matched) for t, i in ranked[: limit - 1])
@@ -1089,11 +1110,11 @@ class Gazetteer:
         total, top = ranked[0]
         rest = ranked[1:limit]
 
-        def alternatives() -> tuple[Candidate, ...]:
+        def build_alternatives() -> tuple[Candidate, ...]:
             return tuple(self.candidate(i, score=score(t, matched), matched=matched) for t, i in rest)
 
         match = self.candidate(top, score=score(total, matched), matched=matched)
-        return Resolution(query, match, alternatives if rest else (), all_hints)
+        return Resolution(query, match, build_alternatives if rest else (), all_hints)
 
     def resolve_many(
         self, queries: Sequence[str], country: str | None = None, hints: Hints = Hints(), *, context: bool = True

@@ -9,6 +9,7 @@ import mmap
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from geomap.exc import GazetteerError
 
@@ -101,6 +102,10 @@ def _map_npz(path: Path) -> dict[str, memoryview]:
             infos = {i.filename.removesuffix(".npy"): i for i in zf.infolist()}
             missing = [k for k in ARRAYS if k not in infos]
             if missing:
+                version = _format_of(zf, infos.get("meta"))
+                if version is not None and version != FORMAT_VERSION:
+                    fix = "rebuild it with `make gazetteer`"
+                    raise GazetteerError(f"{path}: gazetteer format {version!r} is not {FORMAT_VERSION}; {fix}")
                 raise GazetteerError(
                     f"{path}: corrupt gazetteer (missing arrays: "
                     f"{', '.join(missing)}); rebuild it with `make gazetteer`"
@@ -115,11 +120,29 @@ def _map_npz(path: Path) -> dict[str, memoryview]:
 
                     with zf.open(info) as member:
                         arr = np.lib.format.read_array(member, allow_pickle=False)
-                    view = memoryview(np.ascontiguousarray(arr))
+                    view = np.ascontiguousarray(arr).data
                 out[name] = view
             return out
+    except GazetteerError:
+        raise
     except (OSError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile, EOFError, KeyError) as exc:
         raise GazetteerError(f"{path}: corrupt gazetteer file ({exc}); rebuild it with `make gazetteer`") from exc
+
+
+def _format_of(zf: zipfile.ZipFile, meta: zipfile.ZipInfo | None) -> object:
+    """The ``format`` recorded in a file's metadata (None when unreadable)."""
+    if meta is None:
+        return None
+    try:
+        import json
+
+        import numpy as np
+
+        with zf.open(meta) as member:
+            data = json.loads(np.lib.format.read_array(member, allow_pickle=False).tobytes().decode("utf-8"))
+        return data.get("format") if isinstance(data, dict) else None
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+        return None
 
 
 #: ``.npy`` dtypes read without NumPy -> :mod:`struct` format of the memory view.
@@ -149,7 +172,7 @@ def _mapped_member(mm: mmap.mmap, info: zipfile.ZipInfo) -> memoryview | None:
     else:
         (hlen,), hstart = struct.unpack("<I", mm[start + 8 : start + 12]), start + 12
     header = ast.literal_eval(mm[hstart : hstart + hlen].decode("latin-1"))
-    fmt = _NPY_FORMATS.get(header.get("descr")) if isinstance(header, dict) else None
+    fmt = _NPY_FORMATS.get(str(header.get("descr"))) if isinstance(header, dict) else None
     shape = header.get("shape") if isinstance(header, dict) else None
     if fmt is None or header.get("fortran_order") or not isinstance(shape, tuple) or len(shape) != 1:
         return None
@@ -157,7 +180,8 @@ def _mapped_member(mm: mmap.mmap, info: zipfile.ZipInfo) -> memoryview | None:
     size = shape[0] * struct.calcsize(fmt)
     if offset + size > end:
         raise ValueError(f"array {info.filename!r} is truncated")
-    return memoryview(mm)[offset : offset + size].cast(fmt)
+    view: Any = memoryview(mm)[offset : offset + size]
+    return view.cast(fmt)  # one of the formats of _NPY_FORMATS
 
 
 class _NumColumn:
