@@ -33,6 +33,15 @@ from pathlib import Path
 
 DEVDATA = Path(__file__).resolve().parents[1].parent / "shared" / "devdata"
 
+#: (P, R, acc@161, exact id) in % at commit 55921f1, before issue 15 (gazetteer v1: countries at
+#: the pole of inaccessibility, no Who's On First), measured with this script.
+BEFORE = {
+    ("LGL", "places"): (80.9, 67.6, 65.6, 68.4),
+    ("LGL", "fast"): (65.4, 66.9, 66.5, 69.6),
+    ("GWN", "places"): (90.9, 57.1, 71.9, 84.8),
+    ("GWN", "fast"): (83.5, 59.0, 74.9, 87.4),
+}
+
 
 @dataclass(frozen=True)
 class Gold:
@@ -192,6 +201,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"   ({len(docs)} docs, {r['secs']:.0f}s)",
                 flush=True,
             )
+            if (name, mode) in BEFORE and not args.limit:
+                p, rec, acc, exact = BEFORE[(name, mode)]
+                print(
+                    f"{'':6} {'before':6} {p:5.1f}% {rec:5.1f}% {'':6} {acc:7.1f}% {'':8} {'':8} {exact:7.1f}%"
+                    "   (commit 55921f1, before issue 15)",
+                    flush=True,
+                )
     if args.errors:
         args.errors.write_text("\n".join(errors or ()) + "\n", encoding="utf-8")
     return 0

@@ -52,6 +52,7 @@ COUNTS: list[tuple[str, int | None, int | None]] = [
     ("One man was killed and more than a dozen people were wounded in that attack.", 1, None),
     ("A drone attack killed at least six people and injured others.", 6, None),
     ("Strikes on a farm killed 11 cows.", None, None),
+    ("A strike killed ² people and injured 999999999999.", None, None),  # not counts
     ("Reporters found the remains of a Russian rocket launcher and a dead soldier.", None, None),
     ("1 killed, 5 injured in Russian attacks", 1, 5),
     ("Russian attacks kill 5, injure 26 in Ukraine over past day", 5, 26),
@@ -138,6 +139,22 @@ ASSIGNED: list[tuple[str, dict[str, tuple[int | None, int | None]]]] = [
     # the figures of the attribution tail belong to the one place of the sentence
     ("A missile struck Odesa overnight, the governor said, adding that two people were injured.", {"Odesa": (None, 2)}),
     # a city total and its district's figures are not both counted
+    (
+        "Russian missiles hit Kyiv, killing 10 people. "
+        "Six died in the Shevchenkivskyi district and four in the Solomianskyi district.",
+        {"Shevchenkivskyi": (6, None), "Solomianskyi": (4, None)},
+    ),
+    (
+        "Russian missiles hit Kyiv overnight, killing 10 people. "
+        "Debris of a downed drone fell in the Darnytskyi district.",
+        {"Kyiv": (10, None), "Darnytskyi": (None, None)},
+    ),
+    # the latest figure of the article wins
+    (
+        "Russian drones attacked Odesa overnight. Three people were killed, officials said. "
+        "Later, the number of dead rose to five.",
+        {"Odesa": (5, None)},
+    ),
     (
         "Russian missiles hit Kyiv, killing six people. "
         "Six people were confirmed dead in the Shevchenkivskyi district.",

@@ -71,6 +71,10 @@ INTERCEPTED = [
     ("Air defenses intercepted two missiles.", True),
     ("A missile that was shot down fell on a building.", True),
     ("Debris of a downed drone damaged a house.", True),
+    ("Drone debris caused a fire at a warehouse.", True),
+    ("Another drone was taken down over the region.", True),
+    ("He said all of them were destroyed.", True),
+    ("Air defences shot down three of them; one hit a warehouse.", False),  # partial: a hit
     ("A missile hit a warehouse.", False),
 ]
 
@@ -94,6 +98,29 @@ EVENTS = [
     ("An FPV drone attack injured two men in Nikopol.", "Nikopol", "drone", None, False),
     ("An intercepted Iskander missile fell on Kharkiv on Monday.", "Kharkiv", "missile", "Iskander", True),
     ("Air defenses intercepted two missiles near Mukachevo.", "Mukachevo", "missile", None, True),
+    (
+        "Air defenses intercepted two missiles - one near Mukachevo and another near the village of Kliucharky.",
+        "Kliucharky",
+        "missile",
+        None,
+        True,
+    ),
+    (
+        "Shahed drones were downed over the central Poltava region, southeastern Zaporizhzhia and Dnipropetrovsk "
+        "regions, and the Kharkiv region.",
+        "Kharkiv Oblast",
+        "drone",
+        "Shahed",
+        True,
+    ),
+    ("Forty drones headed for Kyiv overnight. He said all of them were destroyed.", "Kyiv", "drone", None, True),
+    (
+        "Russia fired four Kalibr missiles at Odesa, with air defences shooting down three of them.",
+        "Odesa",
+        "missile",
+        "Kalibr",
+        False,
+    ),
     (
         "A building collapsed in Belgorod, killing 13 people. "
         "Russia said fragments of a missile that was shot down hit it.",

@@ -1536,3 +1536,32 @@ def test_a_format_1_file_is_refused_with_the_fix(tmp_path: Path) -> None:
     np.savez(p, lat=np.zeros(1), meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
     with pytest.raises(GazetteerError, match=r"format 1 is not 2; rebuild it with `make gazetteer`"):
         Gazetteer(p)
+
+
+class _TwoOblasts:
+    """Stand-in for Admin1Polygons: UA.05 west of 38 E, UA.14 east of it."""
+
+    def locate(self, lat: float, lon: float) -> str | None:
+        return "UA.05" if lon < 38.0 else "UA.14"
+
+    def distance_deg(self, code: str, lat: float, lon: float) -> float | None:
+        inside = (lon < 38.0) == (code == "UA.05")
+        return 0.0 if inside else abs(lon - 38.0)
+
+
+@pytest.mark.parametrize(
+    ("filed", "lon", "expected"),
+    [
+        ("05", 37.5, "05"),  # inside its own outline
+        ("05", 38.02, "05"),  # 0.02 deg across the line: a border place, left alone
+        ("05", 38.3, "14"),  # 0.3 deg inside the other oblast: refiled
+        ("14", 37.0, "05"),
+        ("99", 37.0, "05"),  # a unit without an outline
+    ],
+)
+def test_build_refile_by_outline(filed: str, lon: float, expected: str) -> None:
+    from tools.build_gazetteer import _refile_by_outline
+
+    p = _place("Pisky", 48.0, lon, a1=filed)
+    _refile_by_outline([p], _TwoOblasts())  # type: ignore[arg-type]
+    assert p.admin1 == expected

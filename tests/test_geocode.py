@@ -256,3 +256,46 @@ def test_features_seas_and_misspellings_through_geopy(geocoder: GazetteerGeocode
     assert island.address.endswith(", UA")
     fuzzy = geocoder.geocode("Melitropol, Zaporizhia Oblast")
     assert fuzzy.raw["matched"] == "fuzzy" and fuzzy.raw["name"] == "Melitopol"
+
+
+# ---------------------------------------------------------------------- issue 15 through geopy
+@pytest.mark.parametrize(
+    ("query", "address"),
+    [
+        ("Kupyansk", "Kupiansk, Kharkiv Oblast, UA"),
+        ("Nikolaev", "Mykolaiv, Mykolaiv Oblast, UA"),
+        ("Odessa", "Odesa, Odesa Oblast, UA"),
+        ("Novgorodskoye", "Niu-York, Donetsk Oblast, UA"),
+        ("Makarov", "Makariv, Kyiv Oblast, UA"),
+    ],
+)
+def test_official_names_in_addresses(geocoder: GazetteerGeocoder, query: str, address: str) -> None:
+    loc = geocoder.geocode(query)
+    assert loc is not None and loc.address == address
+    assert loc.raw["name"] == address.split(",")[0]
+
+
+@pytest.mark.parametrize("query", ["Bakhmut, Volyn Oblast", "Avdiivka, Lviv Oblast"])
+def test_no_location_for_a_name_absent_from_the_named_oblast(geocoder: GazetteerGeocoder, query: str) -> None:
+    assert geocoder.geocode(query) is None
+    assert geocoder.geocode(query, exactly_one=False) is None
+    res = geocoder.resolve(query)
+    assert res.match is None and res.alternatives  # the namesakes elsewhere are listed
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"), [("Donetsk airport", "feature"), ("Engels airbase", "feature"), ("Kherson", "city")]
+)
+def test_kinds_through_geopy(geocoder: GazetteerGeocoder, query: str, kind: str) -> None:
+    loc = geocoder.geocode(query)
+    assert loc.raw["kind"] == kind and loc.raw["precision"] == "point"
+
+
+def test_top_level_geocode_and_imports() -> None:
+    import geomap
+    from geomap import GazetteerGeocoder as Exported
+
+    res = geomap.geocode("Kremenchuk")
+    assert res.match is not None and res.match.name == "Kremenchuk" and res.match.admin1_name == "Poltava Oblast"
+    assert Exported is GazetteerGeocoder
+    assert geomap.geocode("Kupyansk", country="UA").match.name == "Kupiansk"

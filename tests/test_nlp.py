@@ -203,7 +203,16 @@ SUPPORT = [
     ("Russian shelling hit New York, Donetsk, on Monday.", "New York", "Donetsk"),
     ("A man died in an airstrike near the city of Kherson. The village of Sadove was bombarded.", "Sadove", "Kherson"),
     ("Russian forces shelled Kherson.", "Kherson", "Kherson"),
+    ("Kherson – Russian shelling killed a man.", "Kherson", "Kherson"),
     ("Police said the road was closed after a storm.", "Police", None),
+    ("Police inspect a shell crater after a strike in Kherson, Ukraine.", "Police", None),
+    ("The Ilsky oil refinery in the Krasnodar region caught fire after a drone attack.", "Ilsky", "Krasnodar Krai"),
+    (
+        "Fighting\n- Russian forces shelled Ukraine's Donetsk region, killing one person in Kostiantynivka.\n"
+        "- Drones hit Ukraine's Kherson region, injuring two.",
+        "Kostiantynivka",
+        "Donetsk",
+    ),
 ]
 
 

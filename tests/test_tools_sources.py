@@ -530,3 +530,17 @@ def test_country_points_inside_outlines() -> None:
 def test_country_points_geonames(iso: str, lat: float, lon: float) -> None:
     p = load_country_points()[iso]
     assert math.isclose(p.lat, lat, abs_tol=0.01) and math.isclose(p.lon, lon, abs_tol=0.01)
+
+
+@pytest.mark.parametrize(
+    ("code", "lat", "lon", "low", "high"),
+    [("UA.12", 50.45, 30.52, 0.0, 0.0), ("UA.21", 50.45, 30.52, 1.0, 5.0), ("XX.99", 50.45, 30.52, None, None)],
+)
+def test_admin1_polygon_distance(
+    ua_polygons: wof.Admin1Polygons, code: str, lat: float, lon: float, low: float | None, high: float | None
+) -> None:
+    d = ua_polygons.distance_deg(code, lat, lon)
+    if low is None:
+        assert d is None
+    else:
+        assert d is not None and low <= d <= high

@@ -764,6 +764,26 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
     return out
 
 
+#: A place filed under an oblast whose outline lies farther than this (degrees, ~5 km)
+#: from its point, inside another oblast's outline, is refiled there (postal rows whose
+#: oblast name did not map, WOF regions inferred from neighbours, a few GeoNames codes).
+REFILE_DEG = 0.05
+
+
+def _refile_by_outline(places: list[_Place], polygons: Admin1Polygons) -> None:
+    """File each place under the admin-1 unit whose outline holds it, where its own unit's
+    outline is more than :data:`REFILE_DEG` away."""
+    for p in places:
+        code = polygons.locate(p.lat, p.lon)
+        own = f"{p.country}.{p.admin1}"
+        if code is None or code == own:
+            continue
+        far = polygons.distance_deg(own, p.lat, p.lon)
+        if far is None or far > REFILE_DEG:
+            p.admin1 = code.partition(".")[2]
+            STATS["UA places refiled under the oblast whose outline holds them"] += 1
+
+
 def _district_places(neighbourhoods: list[WofPlace]) -> list[_Place]:
     """City districts: the curated table merged with WOF neighbourhoods (kind ``district``)."""
     out = []
@@ -1137,7 +1157,8 @@ def build_gazetteer(
             a.name = name
             a.names.add(name)
     countries, capitals = _country_places(cities, npm_dir)
-    records = list(read_wof(wof_path, polygons=Admin1Polygons.from_geojson(admin1_geojson, "UA")))
+    ua_polygons = Admin1Polygons.from_geojson(admin1_geojson, "UA")
+    records = list(read_wof(wof_path, polygons=ua_polygons))
     grid = _CityGrid([c for c in cities if c.country in ("UA", "BY")])
     wof_villages = _merge_wof(cities, records, grid)
     postal = []
@@ -1146,6 +1167,7 @@ def build_gazetteer(
     for v in postal:
         v.geonameid = -_stable_id(v)
     settlements = cities + wof_villages + postal
+    _refile_by_outline([p for p in settlements if p.country == "UA"], ua_polygons)
     _mark_districts(settlements)
     districts = _district_places([r for r in records if r.placetype == "neighbourhood"])
     aerodromes = _aerodrome_places(admin1_geojson, grid)

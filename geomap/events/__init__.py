@@ -1,7 +1,9 @@
 """Strike events from parsed articles: the extraction rules (:mod:`~geomap.events.rules`) with their
-parts -- place roles (:mod:`~geomap.events.places`), casualty statements
-(:mod:`~geomap.events.casualties`), dates (:mod:`~geomap.events.dates`), weapons and targets
-(:mod:`~geomap.events.weapons`) -- and the merge of duplicate reports (:mod:`~geomap.events.merge`)."""
+parts -- place roles (:mod:`~geomap.events.places`), gazetteer readings
+(:mod:`~geomap.events.readings`), casualty statements (:mod:`~geomap.events.casualties`), dates
+(:mod:`~geomap.events.dates`), weapons and targets (:mod:`~geomap.events.weapons`), the fold of one
+article's events (:mod:`~geomap.events.fold`) -- and the merge of duplicate reports across articles
+(:mod:`~geomap.events.merge`)."""
 
 from geomap.events.casualties import count_casualties
 from geomap.events.dates import resolve_date

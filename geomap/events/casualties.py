@@ -257,9 +257,9 @@ def _tokens(text: str) -> list[_Tok]:
 
 
 def _number(low: str) -> int | None:
-    if low.isdigit():
+    if low.isdecimal():
         return int(low) if len(low) <= 5 else None
-    if low.replace(",", "").isdigit():
+    if low.replace(",", "").isdecimal():
         return int(low.replace(",", ""))
     if low in _NUMBER_WORDS:
         return _NUMBER_WORDS[low]
@@ -319,19 +319,19 @@ def _skip_age(toks: list[_Tok], i: int) -> int:
         j < n
         and toks[j].low == ","
         and j + 1 < n
-        and (toks[j + 1].low in ("aged", "born") or toks[j + 1].low.isdigit())
+        and (toks[j + 1].low in ("aged", "born") or toks[j + 1].low.isdecimal())
     ):
         j += 1
     if j < n and toks[j].low in ("aged", "born"):
         j += 1
         if j < n and toks[j].low == "in":
             j += 1
-        while j < n and (toks[j].low.isdigit() or toks[j].low in ("and", ",")):
-            if toks[j].low in ("and", ",") and not (j + 1 < n and toks[j + 1].low.isdigit()):
+        while j < n and (toks[j].low.isdecimal() or toks[j].low in ("and", ",")):
+            if toks[j].low in ("and", ",") and not (j + 1 < n and toks[j + 1].low.isdecimal()):
                 break
             j += 1
         return j
-    if j > i and j < n and toks[j].low.isdigit() and j + 1 < n and toks[j + 1].low == ",":
+    if j > i and j < n and toks[j].low.isdecimal() and j + 1 < n and toks[j + 1].low == ",":
         return j + 2
     return i
 

@@ -27,6 +27,8 @@ import bisect
 import datetime as _dt
 import re
 
+from geomap.events._caseless import Caseless
+
 __all__ = ["ArticleDates", "explicit_dates", "reference_date", "resolve_date"]
 
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -37,9 +39,9 @@ _MONTH = (
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WD = r"(?:(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-_DATE_MD_RE = re.compile(rf"\b{_WD}{_MONTH}\s+{_DAY}(?:\s*[-–/]\s*{_DAY})?(?:,?\s+(\d{{4}}))?(?![\d:])", re.I)
-_DATE_DM_RE = re.compile(
-    rf"\b{_WD}(?:the\s+)?{_DAY}(?:\s*(?:[-–/]|and)\s*{_DAY})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b", re.I
+_DATE_MD_RE = Caseless(rf"\b{_WD}{_MONTH}\s+{_DAY}(?:\s*[-–/]\s*{_DAY})?(?:,?\s+(\d{{4}}))?(?![\d:])")
+_DATE_DM_RE = Caseless(
+    rf"\b{_WD}(?:the\s+)?{_DAY}(?:\s*(?:[-–/]|and)\s*{_DAY})?\s+(?:of\s+)?{_MONTH}(?:,?\s+(\d{{4}}))?\b"
 )
 _WEEKDAY_RE = re.compile(
     r"\b(last|this past|past|on|late|early)?\s*(?:on\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
@@ -102,9 +104,11 @@ def explicit_dates(text: str, ref: _dt.date | None) -> list[tuple[int, _dt.date,
         for m in rx.finditer(text):
             if order == "md":
                 wd, month, d1, d2, year = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
+                mk = 2
             else:
                 wd, d1, d2, month, year = m.group(1), m.group(2), m.group(3), m.group(4), m.group(5)
-            if month[0].islower() and month.lower().startswith("may"):
+                mk = 4
+            if month.startswith("may") and text[m.start(mk)].islower():
                 continue  # "may" is a verb
             mo = _MONTHS.get(month[:3].lower())
             day = int(d2 or d1)
@@ -112,7 +116,7 @@ def explicit_dates(text: str, ref: _dt.date | None) -> list[tuple[int, _dt.date,
                 continue
             date = _infer(mo, day, int(year) if year else None, wd, ref)
             if date is not None:
-                hits.append((m.start(), date, m.group(0)))
+                hits.append((m.start(), date, text[m.start() : m.end()]))
     hits.sort(key=lambda h: h[0])
     out: list[tuple[int, _dt.date, str]] = []
     for h in hits:  # "Monday, August 25" is found by one pattern only, "3 June" may be by both

@@ -53,6 +53,12 @@ _DATELINE_RES = (
         rf"^(?P<place>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)?)(?:,\s*[A-Z][\w.\- ]{{1,30}}?)?\s*{_AGENCY}\s*[-–—:]",
         re.M,
     ),
+    # "Kyiv, Ukraine — ...": a place and its country before a dash
+    re.compile(
+        r"^(?P<place>[A-Z][\w'’.\-]+(?: [A-Z][\w'’.\-]+)?),\s*(?:Ukraine|Russia|Belarus|Moldova|Poland|Romania|Georgia)"
+        r"\s*[–—-]\s",
+        re.M,
+    ),
 )
 _DATELINE_LINES = 8
 

@@ -18,10 +18,13 @@ breaks too, so bullets and captions stand alone):
    another place, a bullet or a "Meanwhile" starts a new report;
 4. *date* (:mod:`geomap.events.dates`), *weapon*, *interception*, *target* from the clause,
    then the sentence, the continuation and the paragraph;
-5. *within the article*: a city and its district on one day are one event (the district
-   keeps its own figures); "near X" gives way to a named settlement within 25 km; a region
-   event folds into a town of that region when their figures agree (the same statement twice)
-   or complement each other in adjacent sentences.
+5. *within the article* (:mod:`geomap.events.fold`): a city and its district on one day are one
+   event (the district keeps its own figures); "near X" gives way to a named settlement of X's
+   region; a region event folds into a town of that region when their figures agree (the same
+   statement twice) or complement each other in adjacent sentences.
+
+Rule parameters live here (``_DISTRICT_KM``, ``_WEAK_MATCH``) and in :mod:`geomap.settings`
+(``event_countries``, ``standalone_population`` through the place component).
 """
 
 from __future__ import annotations
@@ -30,20 +33,22 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
-from dataclasses import replace as _replace
 from typing import TYPE_CHECKING, Any
 
 from geomap import settings
 from geomap._geo import haversine_km
 from geomap.events import casualties as _cas
 from geomap.events import places as _places
-from geomap.events.dates import ArticleDates, reference_date
+from geomap.events.dates import ArticleDates, explicit_dates, reference_date
+from geomap.events.fold import fold
+from geomap.events.readings import REGION_NAME_RE, city_reading, loose, region_reading, seat
 from geomap.events.weapons import (
     actor,
     detect_target,
     detect_weapon,
     event_type,
     has_attack_word,
+    intercept_at,
     is_intercepted,
 )
 from geomap.ingest.dates import dateline_date
@@ -57,7 +62,8 @@ __all__ = ["events_from_doc"]
 #: Frames that make a place a venue, not a target (talks, visits, captures, ground fighting).
 _VENUE_RE = re.compile(
     r"\b(?:talks|meeting|met|meets|summit|conference|forum|negotiat\w*|visit\w*|arriv\w*|tour\w*|"
-    r"captur\w*|seiz\w*|retak\w*|retook|liberat\w*|advanc\w*|withdr\w*|occup(?:y|ied|ying)|recaptur\w*|"
+    r"captur\w*|seiz\w*|retak\w*|retook|liberat\w*|advanc\w*|withdr\w*|recaptur\w*|"
+    r"(?<![-‐])occup(?:y|ied|ying)\b(?!\s+(?:cit|town|village|territor|area|part|region|zone|crimea|donbas|land))|"
     r"took control|taking control|drove out|pushed back|airport|flights?|delegation|envoys?|ceremony|"
     r"stadium|match|matches|fixtures|played|evacuat\w*|fighting|clashes|assaults?|ground offensive|"
     r"counter-?offensive)\b",
@@ -85,10 +91,8 @@ _LOCATOR_GAP_RE = re.compile(
     r"^\s*,?\s*(?:(?:which is|located|situated|lying|just|about|some|a|an|\w+ly)\s+){0,3}"
     r"(?:near|outside|close to|not far from)\s+(?:the\s+)?(?:[a-z]+\s+){0,2}(?:(?:city|town|village) of\s+)?$"
 )
-_SETTLEMENT_CUE_AFTER_RE = re.compile(
-    r"^\s+(?:village|town|city|settlement|community|hromada|district|raion|industrial zone|oil refinery|refinery|"
-    r"airfield|air base|airbase|airport|port|plant)\b",
-    re.I,
+_SUBURB_OF_RE = re.compile(
+    r"\s+(?:suburbs?|outskirts|neighbou?rhood|village|town|settlement|satellite town)\s+of\s+(?:the\s+)?", re.I
 )
 _DISTRICT_OF_RE = re.compile(r"^\s+(?:district|raion)\s+of\s+(?:the\s+)?(?:city\s+of\s+)?$", re.I)
 _CITY_DISTRICT_RE = re.compile(r"^\s*[-–]\s*([A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)(?=\s*(?:$|[,;|.()]|\s+district))")
@@ -101,8 +105,9 @@ _BULLET_RE = re.compile(r"^\s*(?:[-•▪●◦·*]|\d{1,2}[.)])\s")
 _REPORTING_RE = re.compile(r"\b(?:said|says|say|adding|added|according to|reported|told|wrote|noted|stated)\b", re.I)
 _SEGMENT_BREAK_RE = re.compile(r";|,\s*(?:while|whereas|but)\b|\s(?:while|whereas)\s")
 _CONJ_BREAK_RE = re.compile(r",?\s(?:and|but|while|whereas)\s|;|,\s")
-_REGION_NAME_RE = re.compile(r"\b(?:oblast|region|krai|kray|province|republic|okrug)\b", re.I)
 _CITY_CUE_BEFORE_RE = re.compile(r"\b(?:city|town|capital)\s+(?:of\s+)?$", re.I)
+#: A city district read farther than this from its city is a namesake elsewhere.
+_DISTRICT_KM = 25.0
 #: A gazetteer score below this is a weak reading (a distant spelling of the name).
 _WEAK_MATCH = 0.35
 _REGIONS_WORD_RE = re.compile(r"\b(?:regions|oblasts|provinces)\b", re.I)
@@ -130,7 +135,6 @@ class _Place:
     region_list: bool = False
     precision: int | None = None
     text: str | None = None  # place text when the event names more than the mention
-    near: bool = False
 
 
 @dataclass(slots=True)
@@ -154,9 +158,8 @@ class _Draft:
     segment: str
     stated: list[_cas.Statement] = field(default_factory=list)
     conts: list[int] = field(default_factory=list)  # continuation sentences
-    list_total: bool = False
-    key: tuple[int, int] = (0, 0)
     span: tuple[int, int] = (0, 0)  # the segment's characters
+    groups: int = 1  # place groups of its sentence
     date: Any = None
     how: str = ""
     precision: int = 0
@@ -189,6 +192,8 @@ def events_from_doc(
 
 
 class _Extraction:
+    """One article: its sentences with their places, then the drafts and the events."""
+
     def __init__(self, article: Any, doc: Any, mentions: list[Mention], gaz: Gazetteer) -> None:
         self.article = article
         self.doc = doc
@@ -266,7 +271,7 @@ class _Extraction:
             s.stated = _statements(s.text)
         drafts = self._drafts()
         events = [ev for d in drafts if (ev := self._event(d)) is not None]
-        return _fold(events, self._origin_of)
+        return fold(events, self._origin_of)
 
     # ------------------------------------------------------------------ places
     def _region_lists(self, k: int, s: _Sentence) -> None:
@@ -278,7 +283,7 @@ class _Extraction:
             start, end = s.start + lo, s.start + hi
             if _CITY_CUE_BEFORE_RE.search(self.text[max(0, start - 20) : start]):
                 continue  # "the capital Kyiv, as well as ... regions"
-            reading = _region_reading(self.gaz, name)
+            reading = region_reading(self.gaz, name)
             if reading is None:
                 continue
             hit = [p for p in s.places if p.m.start < end and p.m.end > start]
@@ -297,7 +302,7 @@ class _Extraction:
             self._units_by_name = {}
             for m in self.mentions:
                 if m.match is not None and m.match.matched == "exact" and m.match.kind != "country":
-                    self._units_by_name.setdefault(_loose(m.text), set()).add((m.match.country_code, m.match.admin1))
+                    self._units_by_name.setdefault(loose(m.text), set()).add((m.match.country_code, m.match.admin1))
         return self._units_by_name
 
     def _quiet_why(self, p: _Place, s: _Sentence) -> str:
@@ -315,18 +320,18 @@ class _Extraction:
         Kurchatov."""
         m, cand, text = p.m, p.cand, self.text
         if cand.kind == "admin1" and not p.region_list:
-            if _REGION_NAME_RE.search(m.text):
-                better = _region_reading(self.gaz, m.text, same_country_as=cand)
+            if REGION_NAME_RE.search(m.text):
+                better = region_reading(self.gaz, m.text, same_country_as=cand)
                 if better is not None:
                     p.cand = better
-            elif _loose(cand.name) == _loose(m.text):
-                city = _city_reading(self.gaz, m.text, cand)
+            elif loose(cand.name) == loose(m.text):
+                city = city_reading(self.gaz, m.text, cand)
                 if city is not None:
                     p.cand = city
         after = text[m.end : min(s.end, m.end + 40)]
         npp = _places.NPP_AFTER_RE.match(after)
         if npp is not None:
-            town = _places.NPP_TOWNS.get(_loose(m.text).replace("-", " "))
+            town = _places.NPP_TOWNS.get(loose(m.text).replace("-", " "))
             if town is not None:
                 hit = [c for c in self.gaz.rank(town[0], limit=5) if c.country_code == town[1] and c.kind == "city"]
                 if hit:
@@ -342,7 +347,7 @@ class _Extraction:
         if any(a <= m.start < b for a, b in self.datelines):
             return "dateline"
         for a, b in self.captions:
-            if a <= m.start < b and not _places_dated(text[a:b], self.ref):
+            if a <= m.start < b and not _caption_dated(text[a:b], self.ref):
                 return "undated caption"
         before = text[max(s.start, m.start - 90) : m.start]
         after = text[m.end : min(s.end, m.end + 60)]
@@ -367,13 +372,15 @@ class _Extraction:
             and not any(
                 (cand.country_code, cand.admin1) in units
                 for name, units in self.units_by_name().items()
-                if name != _loose(m.text)
+                if name != loose(m.text)
             )
         ):
             return "inexact namesake outside the regions named"
         frame = _frame(self.doc, m)
         if frame == "venue" or frame is None and _VENUE_RE.search(text[max(s.start, m.start - 60) : m.end + 40]):
-            if not _strike_near(text[max(s.start, m.start - 40) : m.end + 30]):
+            if not _strike_near(
+                _clause_window(text, max(s.start, m.start - 40), m.start, m.end, min(s.end, m.end + 30))
+            ):
                 return "venue"
         self._district_and_city(p, s, after)
         self._region_namesake(p, s, before, after)
@@ -435,7 +442,7 @@ class _Extraction:
         if named_district:
             self._possessive_district(p, s)
         m = _CITY_DISTRICT_RE.match(after)
-        if m and p.cand.kind == "city" and m.group(1).split()[0].lower() not in _places_stop():
+        if m and p.cand.kind == "city" and m.group(1).split()[0].lower() not in _NOT_DISTRICTS:
             p.precision = 2
             p.text = text[p.m.start : p.m.end + m.end()]
             for o in s.places:
@@ -482,9 +489,9 @@ class _Extraction:
         others = [o for o in s.places if o is not p and o.cand.kind not in ("country",)]
         if any(o.cand.kind not in ("city", "admin1") for o in others):
             return
-        if _loose(p.cand.admin1_name or "") != _loose(p.m.text):
+        if loose(p.cand.admin1_name or "") != loose(p.m.text):
             return  # not the namesake of its region
-        reading = _region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
+        reading = region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
         if reading is not None:
             p.cand = reading
             p.region_list = True
@@ -492,6 +499,9 @@ class _Extraction:
     def _qualifiers(self, s: _Sentence) -> None:
         """Regions and districts that only qualify a settlement of the same sentence."""
         live = [p for p in s.places if p.why is None]
+        for a, b in zip(live, live[1:]):  # "the Kherson suburb of Antonivka": Antonivka, near Kherson
+            if a.cand.kind == "city" and _SUBURB_OF_RE.fullmatch(self.text[a.m.end : b.m.start]):
+                a.why = "city of a named suburb"
         for a, b in zip(live, live[1:]):  # "Dobre, Kharkiv Oblast" read as a Dobre elsewhere
             if a.cand.kind in ("city", "village") and b.cand.kind == "admin1" and not b.region_list:
                 gap = self.text[a.m.end : b.m.start]
@@ -510,7 +520,7 @@ class _Extraction:
                     r.cand.kind == "admin1"
                     and r.m.start > c.m.end + 12
                     and (r.cand.country_code, r.cand.admin1) == (c.cand.country_code, c.cand.admin1)
-                    and _loose(r.cand.name) == _loose(c.cand.name)
+                    and loose(r.cand.name) == loose(c.cand.name)
                 ):
                     c.why = "label of its region"
                     r.region_list = True
@@ -552,14 +562,25 @@ class _Extraction:
         if not before.endswith(", ") or re.match(r"^\s*(?:,\s*[A-Z]|and\b|or\b)", after):
             return False
         name = self.gaz.admin1_name(p.cand.country_code, p.cand.admin1) or ""
-        return _loose(name).split(" ")[0] == _loose(p.m.text)
+        return loose(name).split(" ")[0] == loose(p.m.text)
 
     def _title_fallback(self, s: _Sentence) -> None:
         """A strike sentence whose only place is an official's ("Dnipropetrovsk regional
-        governor said the overnight drone attack damaged ...") is about that place."""
-        if any(p.why is None for p in s.places):
-            return
+        governor said the overnight drone attack damaged ...") is about that place; so is one whose
+        only places are the regions around a district or town whose official reports it ("... in
+        the Kherson region, the head of the Kakhovka district wrote")."""
+        live = [p for p in s.places if p.why is None]
         titled = [p for p in s.places if p.why == "title"]
+        if live and all(p.cand.kind == "admin1" for p in live) and len(titled) == 1:
+            t = titled[0]
+            if t.cand.kind != "admin1" and any(
+                (p.cand.country_code, p.cand.admin1) == (t.cand.country_code, t.cand.admin1) for p in live
+            ):
+                for p in live:
+                    p.why = "region of the reporting official's district"
+                live = []
+        if live:
+            return
         if len(titled) != 1 or not has_attack_word(s.text):
             return
         p = titled[0]
@@ -568,7 +589,7 @@ class _Extraction:
         if self.gaz.is_capital(p.cand) or not (_OFFICE_AFTER_RE.match(after) or _OFFICE_BEFORE_RE.search(before)):
             return
         if _ADMIN_TITLE_RE.search(after) and p.cand.kind != "admin1":
-            reading = _region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
+            reading = region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
             if reading is None:
                 return
             p.cand = reading
@@ -630,7 +651,6 @@ class _Extraction:
                     d.stated = list(seg_stated)
                 else:
                     d.stated = [st for st in seg_stated if st.zero]
-                    d.list_total = any(not st.zero for st in seg_stated)
                 out.append(d)
         # figures outside every conjunct: a reporting tail ("..., adding that three were
         # killed") counts for a sentence with one place; zeros count for all
@@ -642,7 +662,7 @@ class _Extraction:
             elif len(out) == 1 and len(groups) == 1 and _REPORTING_RE.search(s.text[: st.anchor]):
                 out[0].stated.append(st)
         for d in out:
-            d.key = (k, d.place.m.start)
+            d.groups = len(groups)
         return out
 
     # ------------------------------------------------------------------ events
@@ -651,7 +671,7 @@ class _Extraction:
         art = self.article
         cand = p.cand
         if cand.kind == "admin2":
-            cand = _seat(self.gaz, cand, p.m.text)
+            cand = seat(self.gaz, cand, p.m.text)
         texts = [d.segment, s.text] + [self.sents[c].text for c in d.conts]
         para = [x.text for x in self.sents if x.para == s.para and x is not s and not x.bullet]
         if d.sent > 0 and not s.bullet and not self.sents[d.sent - 1].places:
@@ -670,11 +690,18 @@ class _Extraction:
                 if weapon != "unknown":
                     model = model or mo
                     break
+        # a shoot-down in the place's conjunct, or before every place of the sentence ("drones were
+        # downed over A, B and C"), or anywhere in a sentence about one place
+        live = [x for x in s.places if x.why is None]
+        at = intercept_at(s.text)
         intercepted = is_intercepted(d.segment) or (
-            is_intercepted(s.text) and len([x for x in s.places if x.why is None]) == 1
+            at is not None and (d.groups == 1 or all(s.start + at < x.m.start for x in live))
         )
-        if not intercepted and detect_weapon(s.text)[0] == "unknown":
-            intercepted = any(is_intercepted(self.sents[c].text) for c in d.conts)
+        if not intercepted and d.conts:
+            # "... headed for Kyiv. He said all of them were destroyed."
+            intercepted = any(
+                _THEM_RE.search(self.sents[c].text) and is_intercepted(self.sents[c].text) for c in d.conts
+            ) or (detect_weapon(s.text)[0] == "unknown" and any(is_intercepted(self.sents[c].text) for c in d.conts))
         day, how, precision = d.date, d.how, d.precision
         day_iso = day.isoformat() if day else None
         killed = _cas.combine(d.stated, _cas.KILLED)
@@ -745,6 +772,7 @@ def _statements(text: str) -> list[_cas.Statement]:
     return _cas.statements(text) if _CASUALTY_CUE_RE.search(text) else []
 
 
+_THEM_RE = re.compile(r"\b(?:of them|they were|it was)\b", re.I)
 _NATIONAL_RE = re.compile(
     r"\b(?:across|throughout|all over|against|on|in)\s+(?:the\s+)?(?:ukraine|russia|the country|"
     r"(?:\w+\s+)?(?:oblasts|regions))\b(?!['’]s)",
@@ -782,20 +810,34 @@ def _merge_drafts(drafts: list[_Draft], date_of: Any) -> list[_Draft]:
         seen = {(id(st)) for st in have.stated}
         have.stated.extend(st for st in d.stated if id(st) not in seen)
         have.conts.extend(d.conts)
-        have.list_total = have.list_total and d.list_total
         if have.place.precision is None and d.place.precision is not None:
             have.place.precision = d.place.precision
     return out
 
 
-def _places_dated(line: str, ref: Any) -> bool:
-    from geomap.events.dates import explicit_dates
-
+def _caption_dated(line: str, ref: Any) -> bool:
+    """A caption that says when: an explicit date, a weekday, "overnight", "today"."""
     return bool(explicit_dates(line, ref)) or bool(re.search(r"\b(?:overnight|on \w+day|today)\b", line, re.I))
 
 
-def _places_stop() -> frozenset[str]:
-    return frozenset({"a", "an", "the", "in", "on", "at", "russian", "ukrainian", "this", "these", "two", "one"})
+#: Words after "City - " that start a sentence, not a district name.
+_NOT_DISTRICTS = frozenset({"a", "an", "the", "in", "on", "at", "russian", "ukrainian", "this", "these", "two", "one"})
+
+
+def _clause_window(text: str, lo: int, start: int, end: int, hi: int) -> str:
+    """``text[lo:hi]`` around ``start:end``, cut at the clause breaks on either side."""
+    before = text[lo:start]
+    after = text[end:hi]
+    cuts = list(_CLAUSE_CUT_RE.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end() :]
+    cut = _CLAUSE_CUT_RE.search(after)
+    if cut:
+        after = after[: cut.start()]
+    return before + text[start:end] + after
+
+
+_CLAUSE_CUT_RE = re.compile(r";|,\s*(?:while|whereas|but|and)\b|\s(?:while|whereas)\s")
 
 
 def _strike_near(window: str) -> bool:
@@ -876,96 +918,6 @@ def _segments(s: _Sentence, groups: list[list[_Place]], text: str) -> list[tuple
     return bounds
 
 
-def _loose(name: str) -> str:
-    from geomap._text import loose_key, normalize
-
-    return loose_key(normalize(_REGION_NAME_RE.sub("", name)).strip())
-
-
-def _city_reading(gaz: Gazetteer, name: str, region: Candidate) -> Candidate | None:
-    """The city of a city with region status ("Kyiv" read as the admin-1 unit Kyiv)."""
-    for c in gaz.rank(name, limit=5):
-        if c.kind == "city" and (c.country_code, c.admin1) == (region.country_code, region.admin1):
-            if _loose(c.name) == _loose(name):
-                return c
-    return None
-
-
-_READINGS: dict[tuple[str, str], list[Candidate]] = {}
-
-
-def _admin1_readings(gaz: Gazetteer, core: str) -> list[Candidate]:
-    """Admin-1 units a name may stand for: the exact names "X", "X Oblast", "X region", "X Krai",
-    "Republic of X" ... that the gazetteer holds as admin-1 units (memoised per gazetteer)."""
-    key = (str(gaz.path), core)
-    found = _READINGS.get(key)
-    if found is None:
-        from geomap._text import normalize
-
-        found = []
-        base = normalize(core)
-        for form in _REGION_FORMS:
-            query = form.format(base)
-            if "admin1" not in gaz.kinds_for_key(query):
-                continue
-            for c in gaz.rank(query, limit=4):
-                if c.kind == "admin1" and all(c.geonameid != f.geonameid for f in found):
-                    found.append(c)
-        if len(_READINGS) > 20_000:
-            _READINGS.clear()
-        _READINGS[key] = found
-    return found
-
-
-#: Exact name forms of an admin-1 unit, tried in order.
-_REGION_FORMS = ("{} oblast", "{} region", "{} krai", "{} kray", "{} republic", "republic of {}", "{} province", "{}")
-
-
-def _region_reading(
-    gaz: Gazetteer,
-    name: str,
-    *,
-    same_admin1_as: Candidate | None = None,
-    same_country_as: Candidate | None = None,
-) -> Candidate | None:
-    """The region (admin-1) a bare or "X region" name stands for, preferring the oblast to a
-    city with the status of a region ("Kyiv region" is Kyiv Oblast, not the city of Kyiv)."""
-    core = _REGION_NAME_RE.sub("", name).strip(" ,")
-    if not core:
-        return None
-    found = _admin1_readings(gaz, core)
-    if same_country_as is not None:
-        found = [c for c in found if c.country_code == same_country_as.country_code]
-    if same_admin1_as is not None:
-        found = [
-            c for c in found if (c.country_code, c.admin1) == (same_admin1_as.country_code, same_admin1_as.admin1)
-        ] or found
-    key = _loose(core)
-    named = [c for c in found if _loose(c.name) == key]
-    if not named:
-        return None
-    # an oblast named "X Oblast" before a unit named only "X" (a city with region status)
-    named.sort(key=lambda c: (not _REGION_NAME_RE.search(c.name), -c.score))
-    return named[0]
-
-
-def _seat(gaz: Gazetteer, cand: Candidate, text: str) -> Candidate:
-    """The town a district is named after ("Synelnykove district" -> Synelnykove), else the
-    place at the district's point, else the district."""
-    core = _REGION_NAME_RE.sub(
-        "", re.sub(r"\b(?:district|raion|rayon|hromada|community|industrial zone)\b", "", text, flags=re.I)
-    )
-    core = core.strip(" ,")
-    if core:
-        key = _loose(core)
-        for c in gaz.rank(core, limit=6):
-            if c.kind in ("city", "village") and (c.country_code, c.admin1) == (cand.country_code, cand.admin1):
-                if _loose(c.name)[:5] == key[:5]:
-                    return c
-    seat = gaz.reverse(cand.lat, cand.lon, max_km=2.0)
-    return seat if seat is not None and seat.admin1 == cand.admin1 else cand
-
-
 def _geo_precision(cand: Candidate, text: str, m: Mention, s: _Sentence) -> int:
     if cand.kind in ("admin1", "country"):
         return 3
@@ -984,145 +936,3 @@ def _geo_precision(cand: Candidate, text: str, m: Mention, s: _Sentence) -> int:
 def _event_id(article_id: str, date: str | None, cand: Candidate, weapon: str, intercepted: bool) -> str:
     key = f"{article_id}|{date}|{cand.geonameid}|{weapon}|{intercepted}"
     return "gm-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-
-# ---------------------------------------------------------------------------- within the article
-def _fold(events: list[StrikeEvent], origin: Any) -> list[StrikeEvent]:
-    """Within one article: one event per place and day; a city into its one district;
-    "near X" into a named settlement; a region into a town of it (see the module docstring)."""
-    events = _same_place(events)
-    events = _city_into_district(events)
-    events = _near_into_settlement(events)
-    return _region_into_town(events, origin)
-
-
-def _agree(a: int | None, b: int | None) -> bool:
-    return a is None or b is None or a == b
-
-
-def _same_place(events: list[StrikeEvent]) -> list[StrikeEvent]:
-    out: list[StrikeEvent] = []
-    for ev in events:
-        for i, o in enumerate(out):
-            if o.geonameid == ev.geonameid and o.date == ev.date and o.intercepted == ev.intercepted:
-                out[i] = _combine(o, ev)
-                break
-        else:
-            out.append(ev)
-    return out
-
-
-def _combine(keep: StrikeEvent, other: StrikeEvent, *, figures: str = "max") -> StrikeEvent:
-    def pick(x: int | None, y: int | None) -> int | None:
-        if figures == "keep":
-            return x if x is not None else y
-        known = [v for v in (x, y) if v is not None]
-        return max(known) if known else None
-
-    return _replace(
-        keep,
-        weapon=keep.weapon if keep.weapon != "unknown" else other.weapon,
-        weapon_model=keep.weapon_model or other.weapon_model,
-        event_type=keep.event_type if keep.weapon != "unknown" else other.event_type,
-        target=keep.target or other.target,
-        actor=keep.actor or other.actor,
-        killed=pick(keep.killed, other.killed),
-        injured=pick(keep.injured, other.injured),
-        intercepted=keep.intercepted,
-        confidence=max(keep.confidence, other.confidence),
-    )
-
-
-def _city_into_district(events: list[StrikeEvent]) -> list[StrikeEvent]:
-    """A city and its districts on one day: the districts keep their figures; with one
-    district the city's figures fill its gaps, with several the city gives none."""
-    cities = [e for e in events if e.geo_precision == 1]
-    drop: set[int] = set()
-    out = list(events)
-    for c in cities:
-        parts = [
-            i
-            for i, e in enumerate(out)
-            if e.geo_precision == 2
-            and e.date == c.date
-            and e.geonameid != c.geonameid
-            and _near(e, c, 15.0)
-            and re.search(r"\b(?:district|raion)\b", e.place_text, re.I)
-        ]
-        if not parts:
-            continue
-        ci = out.index(c)
-        if len(parts) == 1:
-            out[parts[0]] = _combine(out[parts[0]], c, figures="keep")
-        drop.add(ci)
-    return [e for i, e in enumerate(out) if i not in drop]
-
-
-def _near_into_settlement(events: list[StrikeEvent]) -> list[StrikeEvent]:
-    out = list(events)
-    drop: set[int] = set()
-    for i, e in enumerate(out):
-        if e.geo_precision != 2 or not _is_near(e):
-            continue
-        for j, o in enumerate(out):
-            if j == i or j in drop or o.geo_precision != 1 or o.date != e.date or not _near(e, o, _NEAR_KM):
-                continue
-            if (o.country_code, o.admin1) != (e.country_code, e.admin1):
-                continue
-            if _agree(e.killed, o.killed) and _agree(e.injured, o.injured):
-                out[j] = _combine(o, e, figures="keep")
-                drop.add(i)
-                break
-    return [e for i, e in enumerate(out) if i not in drop]
-
-
-#: A city district read farther than this from its city is a namesake elsewhere.
-_DISTRICT_KM = 25.0
-#: "near X" gives way to a named settlement of X's region within this distance.
-_NEAR_KM = 60.0
-
-
-def _is_near(e: StrikeEvent) -> bool:
-    q = e.quote
-    pos = q.find(e.place_text)
-    return pos > 0 and bool(
-        re.search(r"\bnear\s+(?:the\s+)?(?:\w+\s+){0,2}(?:(?:city|town|village) of\s+)?$", q[:pos], re.I)
-    )
-
-
-def _near(a: StrikeEvent, b: StrikeEvent, km: float) -> bool:
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return False
-    return haversine_km(a.lat, a.lon, b.lat, b.lon) <= km
-
-
-def _region_into_town(events: list[StrikeEvent], origin: Any) -> list[StrikeEvent]:
-    out = list(events)
-    drop: set[int] = set()
-    for i, r in enumerate(out):
-        if r.geo_precision != 3 or not r.admin1:
-            continue
-        ri = origin(r)
-        best: tuple[int, int] | None = None
-        for j, t in enumerate(out):
-            if j in drop or t.geo_precision == 3 or t.date != r.date or t.intercepted != r.intercepted:
-                continue
-            if (t.country_code, t.admin1) != (r.country_code, r.admin1):
-                continue
-            if not (_agree(r.killed, t.killed) and _agree(r.injured, t.injured)):
-                continue
-            tj = origin(t)
-            stated = [(x, y) for x, y in ((r.killed, t.killed), (r.injured, t.injured)) if x is not None]
-            equal = (r.killed, r.injured) == (t.killed, t.injured) or bool(stated) and all(x == y for x, y in stated)
-            adjacent = ri >= 0 and tj >= 0 and abs(tj - ri) <= 1
-            title = ri == 0
-            if not (equal or adjacent or title):
-                continue
-            dist = abs(tj - ri) * 2 + (0 if tj >= ri else 1)
-            if best is None or dist < best[0]:
-                best = (dist, j)
-        if best is not None:
-            j = best[1]
-            out[j] = _combine(out[j], r, figures="keep")
-            drop.add(i)
-    return [e for i, e in enumerate(out) if i not in drop]

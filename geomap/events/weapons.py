@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import re
 
+from geomap.events._caseless import Caseless
+
 __all__ = [
     "actor",
     "detect_target",
     "detect_weapon",
     "event_type",
     "has_attack_word",
+    "intercept_at",
     "is_intercepted",
 ]
 
@@ -43,7 +46,7 @@ _WEAPON_PATTERNS: tuple[tuple[str, str], ...] = (
     ("artillery", r"artillery|\bshell(?:s|ing|ed)?\b|howitzers?|mortars?|\bcannon|\bgun ?fire\b|\btanks? fire"),
 )
 #: All classes in one pattern: the leftmost match wins, and at one position the class listed first.
-_WEAPON_RE = re.compile("|".join(f"(?P<w{i}>{p})" for i, (_, p) in enumerate(_WEAPON_PATTERNS)), re.I)
+_WEAPON_RE = Caseless("|".join(f"(?P<w{i}>{p})" for i, (_, p) in enumerate(_WEAPON_PATTERNS)))
 _MODEL_RE = re.compile(
     r"\b(Kh-\d+\w*|X-\d{2,3}|Kinzhal|Iskander(?:-[MK])?|Kalibr|Shahed(?:-\d+(?:/\d+)?)?|Geran-\d|"
     r"S-300|S-400|Tochka-U|Lancet|KAB-\d+|FAB-\d+|Oniks|Zircon|Tsirkon|ATACMS|Storm Shadow)s?\b"
@@ -69,12 +72,17 @@ _NOT_ATTACK_RE = re.compile(
     r"were heard|was heard|rang)\b|\bbomb shelters?\b|\b(?:a|an|the) dead\b|\brocket launchers?\b",
     re.I,
 )
-_INTERCEPT_RE = re.compile(
-    r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|"
+_INTERCEPT_RE = Caseless(
+    r"\b(shot down|shoot(?:s|ing)? down|downed|intercept(?:ed|ion|s)?|brought down|taken down|"
     r"destroyed (?:\w+ ){0,3}(?:drones?|missiles?|UAVs?)|(?:drones?|missiles?|UAVs?) "
     r"(?:were|was) (?:destroyed|neutrali[sz]ed)|air defen[cs]es? (?:destroyed|downed|repelled|shot)|"
-    r"debris (?:of|from) (?:a |an |the )?(?:downed|intercepted)|repelled)",
-    re.I,
+    r"(?:all|most|both|each) of them (?:were|was) (?:destroyed|neutrali[sz]ed)|"
+    r"debris|wreckage|repelled)",
+)
+#: "shooting down three of them": some got through, so the place was hit.
+_PARTIAL_RE = Caseless(
+    r"\b(?:shot|shoot(?:s|ing)?|brought|bringing|taken|taking) down (?:\w+ )?(?:of them|of the \w+)\b|"
+    r"\b(?:intercepted|downed|destroyed) (?:\w+ )?of (?:them|the \w+)\b",
 )
 _TARGETS: tuple[tuple[str, str], ...] = (
     ("fire station", r"fire station|firefighters?"),
@@ -100,17 +108,15 @@ _TARGETS: tuple[tuple[str, str], ...] = (
     ("industrial", r"industrial|factory|plant\b|enterprise"),
     ("infrastructure", r"infrastructure|railway|bridge"),
 )
-_TARGET_RES = tuple((t, re.compile(p, re.I)) for t, p in _TARGETS)
-_ANY_TARGET_RE = re.compile("|".join(f"(?:{p})" for _, p in _TARGETS), re.I)
-_RUSSIAN_RE = re.compile(
+_TARGET_RES = tuple((t, Caseless(p)) for t, p in _TARGETS)
+_ANY_TARGET_RE = Caseless("|".join(f"(?:{p})" for _, p in _TARGETS))
+_RUSSIAN_RE = Caseless(
     r"\brussian (?:forces|troops|army|military|missiles?|drones?|strikes?|attacks?|artillery|shells?|"
     r"bombs?|aircraft|kamikaze|air|shelling|airstrikes?|shahed)",
-    re.I,
 )
-_UKRAINIAN_RE = re.compile(
+_UKRAINIAN_RE = Caseless(
     r"\bukrainian (?:forces|troops|army|military|missiles?|drones?|strikes?|attacks?|artillery|side|uavs?|"
     r"shelling|armed forces)|armed forces of ukraine|\bAFU\b",
-    re.I,
 )
 
 
@@ -150,8 +156,17 @@ def detect_target(text: str) -> str | None:
 
 
 def is_intercepted(text: str) -> bool:
-    """The clause reports a shoot-down (the weapon class is kept: an intercepted missile is a missile)."""
-    return bool(_INTERCEPT_RE.search(text))
+    """The clause reports a shoot-down, or debris of one (the weapon class is kept: an intercepted
+    missile is a missile); a partial one ("shooting down three of them") is a hit."""
+    return intercept_at(text) is not None
+
+
+def intercept_at(text: str) -> int | None:
+    """Offset of the shoot-down the clause reports (None: none, or only a partial one)."""
+    m = _INTERCEPT_RE.search(text)
+    if m is None or _PARTIAL_RE.search(text):
+        return None
+    return m.start()
 
 
 def event_type(weapon: str, intercepted: bool) -> str:

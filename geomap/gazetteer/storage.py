@@ -418,19 +418,11 @@ class _KeyIndex:
     def keys(self) -> list[str]:
         return self._lines.tolist()
 
-    def key(self, n: int) -> str:
-        """Key number ``n``."""
-        return self._lines.get(n)
-
     def prepare(self) -> None:
         self._lines.prepare()
 
     def position(self, key: str) -> int | None:
         return self._lines.find(key)
-
-    def span(self, n: int) -> tuple[int, int]:
-        """Posting range of key number ``n``."""
-        return self._offsets[n], self._offsets[n + 1]
 
     def ids(self, key: str) -> list[int]:
         n = self._lines.find(key)

@@ -54,7 +54,7 @@ that is not sentence-initial and has ``contradict_population`` people or support
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate, compress
@@ -939,10 +939,12 @@ class _Context:
             (c, h) for c in regions if c.match is not None for h in (_hint_from(c.match, local=False),) if h.admin1s
         ]
         self._item_keys = {c.key for c, _ in self.items}
-        self._merged: dict[tuple[str, int, str | None], Hints] = {}
-        self._groups: dict[tuple[str, int], list[tuple[RawMention, Hints]]] = {}
+        self._merged: dict[tuple[str, Hashable, str | None], Hints] = {}
+        self._groups: dict[tuple[str, Hashable], list[tuple[RawMention, Hints]]] = {}
         for c, h in self.items:
-            self._groups.setdefault(("sentence", c.sent), []).append((c, h))
+            # a sentence's hints stop at a line break: a heading or bullet the parser ran into
+            # the next line is another report ("Donetsk region" in one bullet, "Kherson region" in the next)
+            self._groups.setdefault(("sentence", (c.sent, c.para)), []).append((c, h))
             self._groups.setdefault(("paragraph", c.para), []).append((c, h))
         self._units_of: dict[tuple[tuple[str, str] | None, int], frozenset[tuple[str, str]]] = {}
         self.total: dict[str, int] = {}
@@ -961,7 +963,7 @@ class _Context:
             self.total[cc] = self.total.get(cc, 0) + counts[key]
             self.by_key[key] = {cc: counts[key]}
 
-    def level(self, name: str, group: int, exclude_key: str | None) -> Hints:
+    def level(self, name: str, group: Hashable, exclude_key: str | None) -> Hints:
         """Merged region hints of a sentence/paragraph (``group``) or the document."""
         from geomap.gazetteer import Hints
 
@@ -1054,7 +1056,9 @@ def _resolve(
         base is not None and ctx is not None and base.kind != "country" and ctx.others(base.country_code, m.key) == 0
     )
     failed: list[Hints] = []  # a level with the hints of one that failed fails alike
-    wider = () if ctx is None else (("sentence", m.sent), ("paragraph", m.para), ("document", -1))
+    wider: tuple[tuple[str, Hashable], ...] = (
+        () if ctx is None else (("sentence", (m.sent, m.para)), ("paragraph", m.para), ("document", -1))
+    )
     for name, group in (("local", -1), *wider):
         if name == "local":
             h = local_hints
@@ -1122,6 +1126,7 @@ def find_mentions(
     v = view or _View(doc)
     line_starts = _lines(v.text)
     cands = candidates(v, table, line_starts, settings)
+    cands = _cued_spellings(v, cands, gaz, line_starts, settings)
     facts = _doc_facts(doc, v, table, line_starts, dates, settings)
     rejected: list[RawMention] = []
     live: list[RawMention] = []
@@ -1160,7 +1165,17 @@ def find_mentions(
         near = [c for c in by_sent[m.sent] if c.match is not None]
         _resolve(gaz, v, m, ctx, near, countries, base_of, settings.strong_population, towns.get(m.para, ()))
         why = _needs_support(doc, v, m, facts, settings)
-        if m.match is not None and not m.supported and _cue_before(v, m):
+        if (
+            not why
+            and m.match is not None
+            and m.hint_source == "document"
+            and m.match.population < settings.contradict_population <= m.population
+            and m.label not in PLACE_LABELS
+        ):
+            # the name passed for a big place elsewhere ("Police", Poland), the document moved it to
+            # a small namesake: that one needs support of its own
+            why = "small namesake of a bigger place"
+        if why and m.match is not None and not m.supported and _cue_before(v, m):
             m.supported = True  # "the village of X", "the X community", "the communities of A, B and X"
         if why and not m.supported or m.match is None:
             m.reason = why or "no gazetteer match"
@@ -1172,6 +1187,63 @@ def find_mentions(
 
 #: A town this big named in a paragraph hints the region of the small places around it.
 _TOWN_HINT_POPULATION = 50_000
+
+
+#: A name the place table lacks counts, with a settlement cue, when the gazetteer reads it
+#: (another spelling: "Ilsky" for Il'skiy) with at least this score.
+_SPELLING_SCORE = 0.5
+
+
+def _cued_spellings(
+    v: _View, cands: list[RawMention], gaz: Gazetteer, line_starts: list[int], settings: Settings
+) -> list[RawMention]:
+    """Candidates for capitalised names the place table lacks that a cue marks as places ("the
+    Ilsky oil refinery", "the village of Zvannoye"): read by the gazetteer's spelling variants."""
+    import bisect
+
+    from geomap.gazetteer import Hints
+
+    covered: set[int] = set()
+    for c in cands:
+        covered.update(range(c.start, c.end))
+    # only tokens next to a cue: a head noun after ("... oil refinery") or "<cue> of" before
+    lows = [w.lower() for w in v.words]
+    starts: set[int] = set()
+    for j, w in enumerate(lows):
+        if w in _HEAD_FIRST and j > 1 and v.cap[j - 1]:
+            i = j - 1
+            starts.add(i)
+            while i > 1 and (v.cap[i - 1] and not v.stop[i - 1] or v.words[i - 1] in _HYPHENS) and j - i < 4:
+                i -= 1
+                starts.add(i)
+        elif w == "of" and j + 1 < v.n and j > 0 and (lows[j - 1] in _CUES or lows[j - 1] in _LIST_CUES):
+            starts.add(j + 1)
+    extra: list[RawMention] = []
+    for i in sorted(starts):
+        if i in covered or not v.cap[i] or not v.alpha[i] or len(v.words[i]) < 4 or v.stop[i]:
+            continue
+        j = _run_end(v, i, settings.max_words)
+        if j - i > 3 or any(k in covered for k in range(i, j)):
+            continue
+        text = v.text[v.idx[i] : v.ends[j - 1]]
+        r = gaz.best(text, None, Hints())
+        if r is None or r.score < _SPELLING_SCORE or r.kind not in ("city", "village"):
+            continue
+        extra.append(
+            RawMention(
+                i,
+                j,
+                text,
+                _key(v, i, j),
+                KIND_BITS[r.kind],
+                r.population,
+                False,
+                v.sent_of[i],
+                bisect.bisect_right(line_starts, v.idx[i]) - 1,
+            )
+        )
+        covered.update(range(i, j))
+    return sorted(cands + extra, key=lambda m: m.start) if extra else cands
 
 
 def _prefer_document_units(gaz: Gazetteer, m: RawMention, ctx: _Context) -> None:
@@ -1299,7 +1371,9 @@ def _drop_foreign(
             and not (m.label == "GPE" and c.kind != "admin1")
             and not (
                 war_place(m)
-                and (m.start not in facts.sent_first or m.key in inside or _LABEL_AFTER_RE.match(text, v.ends[m.end - 1]))
+                and (
+                    m.start not in facts.sent_first or m.key in inside or _LABEL_AFTER_RE.match(text, v.ends[m.end - 1])
+                )
             )
         ):
             m.reason = "place in a country the document does not name"

@@ -281,6 +281,15 @@ class Admin1Polygons:
             if f["properties"].get("country_code") == country
         )
 
+    def distance_deg(self, code: str, lat: float, lon: float) -> float | None:
+        """Distance in degrees from the point to the outline of unit ``code`` (0 inside;
+        None for a unit without an outline)."""
+        from shapely.geometry import Point
+
+        if code not in self._codes:
+            return None
+        return float(self._geoms[self._codes.index(code)].distance(Point(lon, lat)))
+
     def locate(self, lat: float, lon: float) -> str | None:
         """The code of the unit holding the point, or None."""
         from shapely.geometry import Point
