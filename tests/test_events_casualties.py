@@ -136,6 +136,22 @@ ASSIGNED: list[tuple[str, dict[str, tuple[int | None, int | None]]]] = [
         "Drones hit Kupiansk, killing a man. Russian attacks across Ukraine injured 30 people over the past day.",
         {"Kupiansk": (1, None)},
     ),
+    # a placeless sentence's figures, taken up by the next sentence's place ("a van" ... "the van")
+    (
+        "Russian shelling of a van near the border had left six people dead.\n\n"
+        "Prosecutors said the van was hit near the village of Seredyna-Buda.",
+        {"Seredyna-Buda": (6, None)},
+    ),
+    (
+        "Russian attacks across Ukraine killed six people overnight. A drone hit a school in Sumy, officials said.",
+        {"Sumy": (None, None)},
+    ),
+    # a live-blog headline is the post below it, not another event
+    (
+        "09:15 GMT\nTwo killed in Zaporizhzhia\n"
+        "Russian shelling killed two people in the town of Orikhiv in Zaporizhzhia region on Tuesday morning.",
+        {"Orikhiv": (2, None)},
+    ),
     # the figures of the attribution tail belong to the one place of the sentence
     ("A missile struck Odesa overnight, the governor said, adding that two people were injured.", {"Odesa": (None, 2)}),
     # a city total and its district's figures are not both counted

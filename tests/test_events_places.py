@@ -35,6 +35,11 @@ CASES: list[tuple[str, list[tuple[str, int | None]], list[str]]] = [
     ),
     ("Drones attacked oil depots in Russia's Krasnodar, Rostov regions.", [("Krasnodar Krai", 3), ("Rostov", 3)], []),
     ("Drones were downed over the northeastern region of Sumy.", [("Sumy Oblast", 3)], []),
+    (
+        "A van was hit near the village of Seredyna-Buda in the northeastern region of Sumy.",
+        [("Seredyna-Buda", 2)],
+        ["Sumy"],
+    ),
     ("In the Kyiv region, a drone hit a warehouse.", [("Kyiv Oblast", 3)], []),
     # 2. "In X Oblast, ... <town>": the oblast qualifies the town; a counted set keeps the oblast
     ("In Donetsk Oblast, a Russian strike killed two people in Druzhkivka.", [("Druzhkivka", 1)], ["Donetsk Oblast"]),
@@ -260,3 +265,12 @@ def test_district_of_a_named_city(text: str, written: str, city: str) -> None:
     assert len(events) == 1, places(events)
     ev = events[0]
     assert ev.place_text == written and ev.geo_precision == 2 and city in (ev.admin1_name or ""), places(events)
+
+
+def test_ambiguous_village_takes_the_regions_named_or_none() -> None:
+    """One of many villages of a name, with nothing in the text for any of them, is not read
+    as the first namesake in some other region."""
+    events = extract(
+        "Belgorod Governor Vyacheslav Gladkov said a drone hit a car in the village of Nikolskoye, wounding the driver."
+    )
+    assert all("Belgorod" in (e.admin1_name or "") for e in events), places(events)

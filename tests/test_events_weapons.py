@@ -144,3 +144,15 @@ def test_air_raid_alert_is_no_strike() -> None:
     assert extract("Air raid sirens sounded in Kyiv and Lviv on Monday.") == []
     events = extract("Air raid alerts were heard in many regions, including the regions of Sumy and Odesa.")
     assert events == [], places(events)
+
+
+def test_caseless_patterns_keep_escapes_group_names_and_offsets() -> None:
+    from geomap.events._caseless import Caseless
+
+    rx = Caseless(r"(?P<Kind>Kh-\d+)\S*|\bMLRS\b")
+    m = rx.search("A KH-101 hit; then mlrs fire.")
+    assert m is not None and m.lastgroup == "Kind" and m.span() == (2, 8)
+    assert [x.group(0) for x in rx.finditer("MLRS, Mlrs and mlrs")] == ["mlrs", "mlrs", "mlrs"]
+    text = "İ Kh-22 hit"  # lower-casing "İ" changes the length: the re.I pattern runs on the text
+    m = rx.search(text)
+    assert m is not None and text[m.start() : m.end()] == "Kh-22"

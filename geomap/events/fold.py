@@ -10,7 +10,9 @@ The extraction makes one event per place mention; before the events leave the ar
   :data:`_NEAR_KM` on the same day;
 * a region event folds into a town of that region on the same day when their figures agree and
   either repeat each other, or the two come from adjacent sentences, or the region comes from
-  the headline ("Drones attack refineries in the Krasnodar and Rostov regions").
+  the headline ("Drones attack refineries in the Krasnodar and Rostov regions");
+* a headline's event ("Two killed in Zaporizhzhia" over a live-blog post) folds into the event of
+  the post below it in the same region that repeats its figures, whatever the dates.
 
 Across articles :func:`geomap.events.merge_events` takes over (it leaves region-and-town pairs of
 one article alone).
@@ -28,13 +30,51 @@ from geomap.records import StrikeEvent
 __all__ = ["fold"]
 
 
-def fold(events: list[StrikeEvent], origin: Callable[[StrikeEvent], int]) -> list[StrikeEvent]:
+def fold(
+    events: list[StrikeEvent],
+    origin: Callable[[StrikeEvent], int],
+    headline: Callable[[int], bool] = lambda k: False,
+) -> list[StrikeEvent]:
     """Within one article: one event per place and day; a city into its one district;
-    "near X" into a named settlement; a region into a town of it (see the module docstring)."""
+    "near X" into a named settlement; a region into a town of it; a headline into the report
+    below it (see the module docstring). ``origin`` gives an event's sentence number,
+    ``headline`` whether a sentence number is a headline."""
     events = _same_place(events)
     events = _city_into_district(events)
     events = _near_into_settlement(events)
+    events = _headline_into_body(events, origin, headline)
     return _region_into_town(events, origin)
+
+
+#: A headline is folded into an event of the next few sentences.
+_HEADLINE_REACH = 3
+
+
+def _headline_into_body(
+    events: list[StrikeEvent], origin: Callable[[StrikeEvent], int], headline: Callable[[int], bool]
+) -> list[StrikeEvent]:
+    """ "Two killed in Zaporizhzhia" over "Shelling killed two people in Orikhiv in Zaporizhzhia
+    region on Tuesday": the headline's event is the body's (same region, the headline's figures
+    repeated), whatever day the undated headline was given."""
+    out = list(events)
+    drop: set[int] = set()
+    for i, h in enumerate(out):
+        hi = origin(h)
+        if hi < 0 or not headline(hi) or (h.killed is None and h.injured is None):
+            continue
+        best = None
+        for j, b in enumerate(out):
+            bj = origin(b)
+            if j == i or j in drop or not 0 < bj - hi <= _HEADLINE_REACH or headline(bj):
+                continue
+            if (b.country_code, b.admin1) != (h.country_code, h.admin1) or b.intercepted != h.intercepted:
+                continue
+            stated = [(x, y) for x, y in ((h.killed, b.killed), (h.injured, b.injured)) if x is not None]
+            if all(x == y for x, y in stated) and (best is None or bj < best[0]):
+                best = (bj, j)
+        if best is not None:
+            drop.add(i)
+    return [e for i, e in enumerate(out) if i not in drop]
 
 
 def _agree(a: int | None, b: int | None) -> bool:

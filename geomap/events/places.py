@@ -36,6 +36,7 @@ __all__ = [
     "list_members",
     "region_list_spans",
     "role_before_after",
+    "single_region",
 ]
 
 # ---------------------------------------------------------------------------- datelines
@@ -256,7 +257,8 @@ _ADJ_RE = re.compile(rf"^(?:the )?{_ADJ} ", re.I)
 
 
 def region_list_spans(sentence: str) -> list[tuple[int, int, str]]:
-    """Members of region lists in ``sentence``: ``(start, end, name)`` (offsets into the sentence)."""
+    """Members of region lists in ``sentence``: ``(start, end, name)`` (offsets into the sentence);
+    "the region of X" gives X too (a list of one)."""
     out: dict[int, tuple[int, int, str]] = {}
     for rx in _REGION_LIST_RES:
         for m in rx.finditer(sentence):
@@ -307,6 +309,11 @@ NPP_TOWNS: dict[str, tuple[str, str]] = {
 NPP_AFTER_RE = re.compile(
     r"^\s+(?:nuclear power (?:plant|station)|nuclear plant|npp|atomic (?:power )?(?:plant|station))\b", re.I
 )
+
+
+def single_region(sentence: str, start: int) -> bool:
+    """The region name at ``start`` is the one of "the region of X" (not a list)."""
+    return any(m.start("list") == start for m in _REGION_LIST_RES[-1].finditer(sentence))
 
 
 def list_members(between: Sequence[str]) -> bool:

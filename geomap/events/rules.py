@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 from geomap import settings
 from geomap._geo import haversine_km
+from geomap._text import normalize as _normalize
 from geomap.events import casualties as _cas
 from geomap.events import places as _places
 from geomap.events.dates import ArticleDates, explicit_dates, reference_date
@@ -108,6 +109,8 @@ _CONJ_BREAK_RE = re.compile(r",?\s(?:and|but|while|whereas)\s|;|,\s")
 _CITY_CUE_BEFORE_RE = re.compile(r"\b(?:city|town|capital)\s+(?:of\s+)?$", re.I)
 #: A city district read farther than this from its city is a namesake elsewhere.
 _DISTRICT_KM = 25.0
+#: A place smaller than this with namesakes needs the text's regions to pick it.
+_SMALL_PLACE = 10_000
 #: A gazetteer score below this is a weak reading (a distant spelling of the name).
 _WEAK_MATCH = 0.35
 _REGIONS_WORD_RE = re.compile(r"\b(?:regions|oblasts|provinces)\b", re.I)
@@ -132,7 +135,8 @@ class _Place:
     cand: Candidate
     sent: int
     why: str | None = None  # why it is no strike place (None: it is one)
-    region_list: bool = False
+    region_list: bool = False  # a member of a list of regions (never a mere qualifier)
+    regional: bool = False  # the text calls it a region ("the region of X")
     precision: int | None = None
     text: str | None = None  # place text when the event names more than the mention
 
@@ -271,7 +275,7 @@ class _Extraction:
             s.stated = _statements(s.text)
         drafts = self._drafts()
         events = [ev for d in drafts if (ev := self._event(d)) is not None]
-        return fold(events, self._origin_of)
+        return fold(events, self._origin_of, self._headline)
 
     # ------------------------------------------------------------------ places
     def _region_lists(self, k: int, s: _Sentence) -> None:
@@ -287,14 +291,15 @@ class _Extraction:
             if reading is None:
                 continue
             hit = [p for p in s.places if p.m.start < end and p.m.end > start]
+            listed = not _places.single_region(s.text, lo)  # "the region of X" is no list
             if hit:
                 for p in hit:
                     if p.cand.kind != "admin1" or p.cand.admin1 != reading.admin1:
                         p.cand = reading
-                    p.region_list = True
+                    p.region_list, p.regional = listed, True
             else:
                 m = Mention("", name, start, end, s.text, s.start, s.end, "GAZ", reading, "region list")
-                self._add(m, reading, region_list=True)
+                self._add(m, reading, region_list=listed).regional = True
 
     def units_by_name(self) -> dict[str, set[tuple[str, str]]]:
         """Admin-1 units named by each place name of the document (a name does not support itself)."""
@@ -319,7 +324,7 @@ class _Extraction:
         "Kyiv" read as the city-region is the city, "the Kursk nuclear power plant" stands at
         Kurchatov."""
         m, cand, text = p.m, p.cand, self.text
-        if cand.kind == "admin1" and not p.region_list:
+        if cand.kind == "admin1" and not p.regional:
             if REGION_NAME_RE.search(m.text):
                 better = region_reading(self.gaz, m.text, same_country_as=cand)
                 if better is not None:
@@ -365,17 +370,21 @@ class _Extraction:
             return "metonym"
         if self._locator(p, s):
             return "locator"
-        if (
-            (cand.matched != "exact" or cand.score < _WEAK_MATCH)
-            and m.hint_source is None
-            and cand.kind in ("city", "village")
-            and not any(
-                (cand.country_code, cand.admin1) in units
-                for name, units in self.units_by_name().items()
-                if name != loose(m.text)
-            )
-        ):
-            return "inexact namesake outside the regions named"
+        if m.hint_source is None and cand.kind in ("city", "village") and not p.region_list:
+            others = [units for name, units in self.units_by_name().items() if name != loose(m.text)]
+            outside = not any((cand.country_code, cand.admin1) in units for units in others)
+            if outside and (cand.matched != "exact" or cand.score < _WEAK_MATCH):
+                return "inexact namesake outside the regions named"
+            village = re.search(r"\bvillages? of\s+(?:\w+,\s+|\w+\s+and\s+)*$", before, re.I) is not None
+            if (
+                outside
+                and others
+                and (cand.population < _SMALL_PLACE or village and cand.kind == "city")
+                and len(self.gaz.ids_for_key(_normalize(m.text))) > 1
+            ):
+                # "a drone hit the village of Nikolskoye" in a report about the Belgorod region: one of
+                # many places of that name, read with nothing in the text for it
+                return "one of several namesakes, none in the regions named"
         frame = _frame(self.doc, m)
         if frame == "venue" or frame is None and _VENUE_RE.search(text[max(s.start, m.start - 60) : m.end + 40]):
             if not _strike_near(
@@ -494,7 +503,7 @@ class _Extraction:
         reading = region_reading(self.gaz, p.m.text, same_admin1_as=p.cand)
         if reading is not None:
             p.cand = reading
-            p.region_list = True
+            p.region_list = p.regional = True
 
     def _qualifiers(self, s: _Sentence) -> None:
         """Regions and districts that only qualify a settlement of the same sentence."""
@@ -523,7 +532,7 @@ class _Extraction:
                     and loose(r.cand.name) == loose(c.cand.name)
                 ):
                     c.why = "label of its region"
-                    r.region_list = True
+                    r.region_list = r.regional = True
         live = [p for p in s.places if p.why is None]
         for p in live:
             kind = p.cand.kind
@@ -607,6 +616,8 @@ class _Extraction:
                 drafts.extend(made)
                 last = [] if self._in_caption(s) else made
                 since = 0
+                if len(made) == 1 and not made[0].stated and k > 0:
+                    self._lead_in(made[0], self.sents[k - 1], s)
                 continue
             # a sentence with no place of its own may continue the report before it
             blocking = [p for p in s.places if p.why in (None, "locator", "venue", "no strike")]
@@ -631,6 +642,19 @@ class _Extraction:
         if got is None:
             got = self._weapons[text] = detect_weapon(text)
         return got
+
+    def _lead_in(self, d: _Draft, prev: _Sentence, s: _Sentence) -> None:
+        """ "Shelling of a van had left six people dead. ... the van was hit near the village of X":
+        a placeless sentence's figures belong to the place of the next sentence when that one
+        takes up its indefinite noun with "the"."""
+        if prev.places and any(p.why is None for p in prev.places) or not prev.stated:
+            return
+        if _NATIONAL_RE.search(prev.text) or prev.bullet or s.bullet:
+            return
+        nouns = {w.lower() for w in _INDEFINITE_RE.findall(prev.text)} - _NOT_REFERENTS
+        taken = {w.lower() for pair in _DEFINITE_RE.findall(s.text) for w in pair if w}
+        if nouns & taken:
+            d.stated.extend(prev.stated)
 
     def _in_caption(self, s: _Sentence) -> bool:
         return any(a <= s.start < b for a, b in self.captions)
@@ -674,7 +698,7 @@ class _Extraction:
             cand = seat(self.gaz, cand, p.m.text)
         texts = [d.segment, s.text] + [self.sents[c].text for c in d.conts]
         para = [x.text for x in self.sents if x.para == s.para and x is not s and not x.bullet]
-        if d.sent > 0 and not s.bullet and not self.sents[d.sent - 1].places:
+        if d.sent > 0 and not s.bullet and not any(p.why is None for p in self.sents[d.sent - 1].places):
             para.append(self.sents[d.sent - 1].text)  # the placeless lead-in: "Shelling of a van ..."
         weapon, model = "unknown", None
         for t in texts:  # the model may come from a detail sentence ("... point to Kh-22 missiles")
@@ -752,6 +776,15 @@ class _Extraction:
                 previous = (prev.start, prev.end)
         return self.dates.resolve(d.span, (s.start, s.end), previous)
 
+    def _headline(self, k: int) -> bool:
+        """Sentence ``k`` is a headline: a short line with no closing punctuation."""
+        s = self.sents[k]
+        return (
+            s.end - s.start <= 120
+            and not s.text.rstrip().endswith((".", "!", "?", '"', "”", "'", "’", ")"))
+            and "\n" in self.text[s.end : s.end + 2]
+        )
+
     def _origin_of(self, ev: StrikeEvent) -> int:
         """Sentence index of an event (by its quote), for the within-article fold."""
         for k, s in enumerate(self.sents):
@@ -772,6 +805,15 @@ def _statements(text: str) -> list[_cas.Statement]:
     return _cas.statements(text) if _CASUALTY_CUE_RE.search(text) else []
 
 
+#: "a van", "an apartment block": the last word of an indefinite noun phrase (up to 3 words).
+_INDEFINITE_RE = re.compile(
+    r"\ban?\s+(?:[\w-]+\s+){0,2}?([a-z]{3,})\b(?=\s+(?:in|on|at|near|of|with|that|which|,|\.)|[,.;])"
+)
+#: "the (Soviet-era) van".
+_DEFINITE_RE = re.compile(r"\bthe\s+([\w-]+)(?:\s+([a-z]{3,}))?")
+_NOT_REFERENTS = frozenset(
+    "attack attacks strike strikes day week time result statement post number total person man woman people".split()
+)
 _THEM_RE = re.compile(r"\b(?:of them|they were|it was)\b", re.I)
 _NATIONAL_RE = re.compile(
     r"\b(?:across|throughout|all over|against|on|in)\s+(?:the\s+)?(?:ukraine|russia|the country|"
