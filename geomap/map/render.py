@@ -203,11 +203,6 @@ def _geojson_geometries(geoms: Any, tolerance: float, ndigits: int) -> list[dict
     return [json.loads(text) for text in shapely.to_geojson(np.asarray(rounded, dtype=object))]
 
 
-def _geojson_geometry(geom: Any, tolerance: float, ndigits: int) -> dict[str, Any]:
-    """GeoJSON dict of one shapely geometry, simplified and rounded."""
-    return _geojson_geometries([geom], tolerance, ndigits)[0]
-
-
 def _pad(bbox: tuple[float, ...], deg: float) -> tuple[float, float, float, float]:
     return (bbox[0] - deg, bbox[1] - deg, bbox[2] + deg, bbox[3] + deg)
 
