@@ -334,7 +334,7 @@ def _iter_places(
             for article, _doc, mentions in _nlp.parse_many(batch, nlp=pipe, batch_size=max(len(batch), 1)):
                 done += 1
                 summary.processed += 1
-                yield article, mentions
+                yield article, _as_given(article, mentions)
         except Exception:  # noqa: BLE001 - isolated below, article by article
             for article in batch[done:]:
                 try:
@@ -344,7 +344,16 @@ def _iter_places(
                     summary.fail(ProcessingError(f"{article.path or article.id}: {type(exc).__name__}: {detail}"))
                     continue
                 summary.processed += 1
-                yield article, mentions
+                yield article, _as_given(article, mentions)
+
+
+def _as_given(article: Article, mentions: list[Mention]) -> list[Mention]:
+    """Mentions with offsets into the text as given (not the cleaned text), when they differ."""
+    if article.source_text is None:
+        return mentions
+    from geomap.nlp.offsets import source_mentions
+
+    return source_mentions(mentions, article.source_text, article.text)
 
 
 def extract(inputs: Iterable[str | Path] | str | Path, **kwargs: Any) -> geopandas.GeoDataFrame:

@@ -56,6 +56,10 @@ class Article:
         Source file (``"file.jsonl:LINE"`` for JSONL records, ``"-"`` for stdin).
     date_source
         Where ``published`` came from; one of :data:`DATE_SOURCES`.
+    source_text
+        The text as given (the JSONL ``text`` field, the decoded file text after markup
+        removal) when cleaning changed it, else ``None``; ``geomap places`` reports offsets
+        into it. Not part of equality.
     """
 
     id: str
@@ -65,6 +69,7 @@ class Article:
     url: str | None
     path: str | None
     date_source: str
+    source_text: str | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -342,6 +342,7 @@ class _Batch:
             url or None,
             path and valid_text(path),
             date_source,
+            source_text=None if raw_text == text else valid_text(raw_text),
         )
 
 
