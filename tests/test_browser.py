@@ -432,7 +432,12 @@ def test_popup_source_cards(loaded):
     ):
         assert expected in text
     assert loaded.js("window.__pwned") is None
-    if loaded.phone:  # the popup sits clear of every panel
+    if loaded.phone:  # the popup sits clear of every panel once the fly-to and auto-pan have settled
+        loaded.page.wait_for_function(
+            "() => !window.geomap.views[0].map._animatingZoom && !window.geomap.views[0].map._panAnim?._inProgress",
+            timeout=5000,
+        )
+        loaded.page.wait_for_timeout(400)
         pbox = loaded.page.locator(".leaflet-popup").bounding_box()
         for sel in (".gm-panel-toggle", ".gm-time"):
             for k in range(loaded.page.locator(sel).count()):
