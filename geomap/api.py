@@ -340,8 +340,7 @@ def _iter_places(
                 try:
                     _doc, mentions = _nlp.parse(article, nlp=pipe)
                 except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
-                    detail = str(exc).splitlines()[0] if str(exc) else ""
-                    summary.fail(ProcessingError(f"{article.path or article.id}: {type(exc).__name__}: {detail}"))
+                    summary.fail(ProcessingError(pipeline.failure_line(article, exc)))
                     continue
                 summary.processed += 1
                 yield article, _as_given(article, mentions)

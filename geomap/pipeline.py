@@ -149,16 +149,21 @@ def _where(article: Article) -> str:
     return article.path or article.id
 
 
+def failure_line(article: Article, exc: BaseException) -> str:
+    """The one-line error of an article that failed: its path or id, the exception type, its first line."""
+    detail = str(exc).splitlines()[0] if str(exc) else ""
+    where = _where(article)
+    if isinstance(exc, GeomapError) and detail.startswith(where):
+        return detail
+    return f"{where}: {type(exc).__name__}: {detail}".rstrip(": ")
+
+
 def _one(process: Process, article: Article) -> ArticleResult:
     """Process one article; any exception becomes a one-line error naming it."""
     try:
         return ArticleResult(article, list(process(article)))
     except Exception as exc:  # noqa: BLE001 - a bad article must not stop the batch
-        detail = str(exc).splitlines()[0] if str(exc) else ""
-        where = _where(article)
-        if isinstance(exc, GeomapError) and detail.startswith(where):
-            return ArticleResult(article, [], detail)
-        return ArticleResult(article, [], f"{where}: {type(exc).__name__}: {detail}".rstrip(": "))
+        return ArticleResult(article, [], failure_line(article, exc))
 
 
 def process_batch(articles: list[Article], *, fast: bool = False) -> list[ArticleResult]:
