@@ -100,6 +100,12 @@ def normalize(name: str) -> str:
 
 
 _LOOSE_RULES = (
+    # Russian-style endings of Ukrainian place names: -ovka/-evka (-івка), -oye (-е as in
+    # -ське), -aya (-а), -ovo (-ове)
+    (re.compile(r"(?<=[a-z]{3})(?:yo|ye|o|e)vka\b"), "ivka"),
+    (re.compile(r"(?<=[a-z]{3})(?:oye|oe)\b"), "e"),
+    (re.compile(r"(?<=[a-z]{3})aya\b"), "a"),
+    (re.compile(r"(?<=[a-z]{3})ovo\b"), "ove"),
     (re.compile(r"kh"), "h"),
     (re.compile(r"zhzh"), "zh"),
     (re.compile(r"sch"), "sh"),
@@ -117,7 +123,9 @@ def loose_key(key: str) -> str:
     """Fold transliteration variants of an already normalised key.
 
     Folds y/i/j, kh/h, doubled letters and word-final -ia/-ya so that
-    ``Darnytsia``, ``Darnytsya`` and ``Darnitsa`` share a key.
+    ``Darnytsia``, ``Darnytsya`` and ``Darnitsa`` share a key, and the Russian-style
+    endings of Ukrainian names (``Novoselovka``/``Novoselivka``, ``Pervomayskoye``/
+    ``Pervomaiske``, ``Novaya``/``Nova``, ``Ivanovo``/``Ivanove``).
     """
     text = key
     for pattern, repl in _LOOSE_RULES:

@@ -50,14 +50,23 @@ from geomap._text import (
     translit_ru,
     translit_uk,
 )
-from geomap.gazetteer import BLOCK, FLAG_ESTIMATED, FLAG_MINOR, FORMAT_VERSION, KINDS, MARK_CURRENT, MINOR_POPULATION
+from geomap.gazetteer import (
+    BLOCK,
+    FLAG_ESTIMATED,
+    FLAG_MINOR,
+    FLAG_NOTABLE,
+    FORMAT_VERSION,
+    KINDS,
+    MARK_CURRENT,
+    MINOR_POPULATION,
+)
 from geomap.gazetteer.core import _name_key, _primary_key
 from tools.sources.airports import read_aerodromes
 from tools.sources.country_points import load_country_points
 from tools.sources.districts import load_city_districts, merge_wof_neighbourhoods
 from tools.sources.populations import load_populations
 from tools.sources.romanize import romanize_uk
-from tools.sources.wof import Admin1Polygons, WofPlace, is_soviet_name, pick_uk_name, read_wof
+from tools.sources.wof import Admin1Polygons, WofPlace, guess_ru_names, is_soviet_name, pick_uk_name, read_wof
 
 __all__ = ["build_gazetteer"]
 
@@ -610,10 +619,17 @@ def _load_postal(postal_dir: Path, country: str, grid: _CityGrid, admins: list[_
 def _ua_display_name(place: _Place, alternates: list[str]) -> None:
     """A Ukrainian cities500 place is shown by the official romanisation of its Ukrainian
     name (picked from GeoNames' alternates, see :func:`tools.sources.wof.pick_uk_name`)
-    when that is a spelling of its GeoNames name (Kupiansk for Kupyansk; not a former name
-    such as Oleksiivka for Chystiakove); GeoNames' English name stays an alternate."""
-    uk = pick_uk_name(place.name, [a for a in alternates if is_cyrillic(a)])
-    if uk and _same_spelling(romanize_uk(uk), place.name):  # a spelling of its GeoNames name
+    when that is a spelling of its GeoNames name (Kupiansk for Kupyansk), or when the
+    GeoNames name romanises a Russian form of the same name (Svetlodarsk, Privetnoye:
+    Svitlodarsk, Pryvitne; see :func:`_current_russian_forms`); not a former name such as
+    Oleksiivka for Chystiakove. GeoNames' English name stays an alternate."""
+    cyrillic = [a for a in alternates if is_cyrillic(a)]
+    uk = pick_uk_name(place.name, cyrillic)
+    if not uk:
+        return
+    shown = romanize_uk(uk)
+    russian = _current_russian_forms(shown, guess_ru_names(cyrillic, uk))
+    if _same_spelling(shown, place.name) or any(_same_spelling(r, place.name) for r in russian):
         place.names.add(place.name)
         place.name = romanize_uk(uk)
         place.names.add(place.name)
@@ -678,6 +694,11 @@ def _keys_of(names: Iterable[str]) -> set[str]:
     return {loose_key(normalize(n)) for n in names} - {""}
 
 
+def _wof_flags(w: WofPlace) -> int:
+    """Row flags a WOF record brings: :data:`FLAG_NOTABLE` when it links a Wikidata item."""
+    return FLAG_NOTABLE if w.wikidata_id else 0
+
+
 def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -> list[_Place]:
     """Fold Who's On First localities into the gazetteer; return the new villages.
 
@@ -714,6 +735,7 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
                 STATS["wof: left out (GeoNames id of a place of another name)"] += 1
                 continue
             STATS["wof: merged into a cities500 place (same GeoNames id)"] += 1
+            city.flags |= _wof_flags(w)
             city.names |= names
             city.current |= current
             if w.name_uk and not is_soviet_name(w.name_uk) and _same_spelling(city.name, w.name):
@@ -730,6 +752,7 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
         if twin is not None:
             twin.names |= names
             twin.current |= current
+            twin.flags |= _wof_flags(w)
             grid.renamed(twin)
             STATS["wof: merged into a place of that name within 2 km"] += 1
             continue
@@ -755,6 +778,7 @@ def _merge_wof(cities: list[_Place], records: list[WofPlace], grid: _CityGrid) -
             gid,
             names | {w.name},
             current=current,
+            flags=_wof_flags(w),
             uk_name=bool(w.name_uk),
         )
         place.source = "whosonfirst"
@@ -1178,6 +1202,9 @@ def build_gazetteer(
     for p in settlements:
         if p.kind == "village" and p.population < MINOR_POPULATION:
             p.flags |= FLAG_MINOR
+    STATS["settlements flagged notable (a Wikidata item in WOF)"] = sum(
+        bool(p.flags & FLAG_NOTABLE) for p in settlements
+    )
     places = (
         countries
         + sorted(admins, key=lambda p: (p.kind, p.country, p.admin1, p.name))

@@ -16,7 +16,14 @@ from geomap.gazetteer.core import (
     near_hint_points,
     parse_query,
 )
-from geomap.gazetteer.storage import BLOCK, FLAG_ESTIMATED, FLAG_MINOR, MARK_CURRENT, MINOR_POPULATION
+from geomap.gazetteer.storage import (
+    BLOCK,
+    FLAG_ESTIMATED,
+    FLAG_MINOR,
+    FLAG_NOTABLE,
+    MARK_CURRENT,
+    MINOR_POPULATION,
+)
 from geomap.records import Candidate
 
 __all__ = [
@@ -24,6 +31,7 @@ __all__ = [
     "DEFAULT_WEIGHTS",
     "FLAG_ESTIMATED",
     "FLAG_MINOR",
+    "FLAG_NOTABLE",
     "FORMAT_VERSION",
     "KINDS",
     "MARK_CURRENT",

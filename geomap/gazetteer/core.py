@@ -51,6 +51,7 @@ from geomap.exc import GazetteerError, QueryError
 from geomap.gazetteer.storage import (
     FLAG_ESTIMATED,
     FLAG_MINOR,
+    FLAG_NOTABLE,
     FORMAT_VERSION,
     KINDS,
     MARK_CURRENT,
@@ -95,7 +96,13 @@ CITY_DISTRICT_KM = 25.0
 #: ``CONTEXT_KM`` of a tied query's candidates are its context.
 TIE_SCORE = 0.1
 TIE_POPULATION = 10_000
-CONTEXT_KM = 25.0
+CONTEXT_KM = 15.0
+#: ... weight of ``ln(1 + answers near)`` against the ranking total, and rounds.
+CONTEXT_WEIGHT = 1.0
+CONTEXT_ROUNDS = 3
+#: A posting mark (beside the stored ``MARK_CURRENT``) set at run time on a place found
+#: only through the loose key of a name that other places match exactly.
+MARK_VARIANT = 0x80
 #: Entries kept by each per-instance answer cache (bounds the memory of long runs).
 CACHE_SIZE = 16384
 
@@ -132,6 +139,9 @@ class Weights:
     per_name_decade: float = 0.05
     #: A point that a postal list only estimates (GeoNames postal accuracy 1).
     estimated_penalty: float = 0.1
+    #: A place of unknown population with a Wikidata item (:data:`~geomap.gazetteer.storage.FLAG_NOTABLE`): about
+    #: two decades of population, so it orders namesake villages of unknown size.
+    notable: float = 0.3
     #: Matched through a folded spelling variant / a misspelling.
     loose_penalty: float = 0.3
     fuzzy_penalty: float = 0.6
@@ -673,6 +683,10 @@ class Gazetteer:
         admins = [(i, k) for i, k in zip(ids, marks) if self._kind_codes[i] in _ADMIN_CODES]
         if admins:
             return [i for i, _ in admins], [k for _, k in admins], "exact", admin_kind
+        if admin_kind == "admin1":
+            renamed = self._region_of_current_name(key, core)
+            if renamed:
+                return renamed, [0] * len(renamed), "exact", admin_kind
         for matched, index, k in (("exact", self._exact, core), ("loose", self._loose, loose_key(core))):
             ids, marks = self._postings(index, k)
             if any(self._kind_codes[i] in _ADMIN_CODES for i in ids):
@@ -688,6 +702,20 @@ class Gazetteer:
             if fuzzy:
                 return fuzzy, [0] * len(fuzzy), "fuzzy", admin_kind
         return [], [], "loose", admin_kind
+
+    def _region_of_current_name(self, key: str, core: str) -> list[int]:
+        """ "Kiev Oblast", "Kharkov Oblast": the admin units named with the current name of
+        a place the old spelling names ("Kyiv Oblast"), tried before the units that carry
+        the old spelling themselves (the city of Kyiv is an admin-1 unit of its own)."""
+        ids, _ = self._postings(self._exact, core)
+        out: list[int] = []
+        for name in {self._name[i] for i in ids if self._kind_codes[i] in _POPULATED_CODES}:
+            current = normalize(name)
+            if current == core:
+                continue
+            found, _ = self._postings(self._exact, key.replace(core, current, 1))
+            out.extend(i for i in found if self._kind_codes[i] in _ADMIN_CODES and i not in out)
+        return out
 
     def _admin1_of_centres(self, ids: Sequence[int]) -> list[int]:
         """Admin-1 rows of the places in ``ids`` that are their unit's largest place.
@@ -739,10 +767,14 @@ class Gazetteer:
                 base = log10(p + 1) * per_decade + _PROMINENCE[names[i]] * per_name
                 if flags[i] & FLAG_ESTIMATED:
                     base -= w.estimated_penalty
+                if flags[i] & FLAG_NOTABLE and not p:
+                    base += w.notable
                 static[i] = base
             rest = kind_w[k] + base - penalty
             if mark & MARK_CURRENT:
                 rest += current
+            if mark & MARK_VARIANT:
+                rest -= w.loose_penalty
             if hinted:
                 u = unit[i]
                 if k == _ADMIN1_CODE:  # a region is no evidence for itself
@@ -821,7 +853,10 @@ class Gazetteer:
 
     def _ranked(self, name: str, hints: Hints, country: str | None) -> tuple[list[tuple[float, int]], str, str | None]:
         """``(ranked (total, row), matched, admin_kind)`` of one name (no query parsing)."""
-        ids, marks, matched, admin_kind = self._lookup_cached(normalize(name))
+        key = normalize(name)
+        ids, marks, matched, admin_kind = self._lookup_cached(key)
+        if matched == "exact" and admin_kind is None and (hints.admin1s or hints.points):
+            ids, marks = self._with_variants(key, ids, marks)
         if country:  # seas and continents belong to no country: a restriction keeps them
             units = self._units or self._unit_table()
             keep = [(i, k) for i, k in zip(ids, marks) if units[self._unit[i]][0] in (country, "")]
@@ -830,6 +865,21 @@ class Gazetteer:
             ids, marks, hints=hints, admin_kind=admin_kind, matched=matched, theatre=self._theatre(hints, country)
         )
         return ranked, matched, admin_kind
+
+    def _with_variants(
+        self, key: str, ids: Sequence[int], marks: Sequence[int]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """``ids`` and the places that only another transliteration of the name reaches
+        (marked :data:`MARK_VARIANT`). With a region or nearby places to decide, which
+        spellings a source happens to list must not exclude the namesake there
+        ("Zalissya, Kyiv Oblast" is also the Zalissia listed only so)."""
+        core = _split_admin(key)[0]
+        more, more_marks = self._postings(self._loose, loose_key(core))
+        if len(more) <= len(ids):
+            return tuple(ids), tuple(marks)
+        have = set(ids)
+        extra = [(i, m | MARK_VARIANT) for i, m in zip(more, more_marks) if i not in have]
+        return (*ids, *(i for i, _ in extra)), (*marks, *(m for _, m in extra))
 
     def rank(
         self, name: str, *, hints: Hints = Hints(), country: str | None = None, limit: int = 10
@@ -867,13 +917,14 @@ class Gazetteer:
         country: str | None = None,
         hints: Hints = Hints(),
         limit: int = 10,
+        max_distance: int = 2,
     ) -> list[Candidate]:
         """Candidates for a misspelt name ("Melitropol"), searched only inside ``units``
         (admin-1 ``(country, code)`` pairs) or else inside ``country``.
 
         A populated place matches when the loose key of one of its names is within edit
-        distance 1 of the name's (2 for names of 10 letters or more; a swap of two
-        letters counts 1); names shorter than 5 letters (8 with only a country to search
+        distance 1 of the name's (2 for names of 10 letters or more, never more than
+        ``max_distance``; a swap of two letters counts 1); names shorter than 5 letters (8 with only a country to search
         in) never match. Only the places at the smallest distance are ranked, as usual,
         with a lower score (``matched="fuzzy"``, at most 0.75). Returns ``[]`` without
         a region or country to search in.
@@ -891,7 +942,7 @@ class Gazetteer:
             ]
         else:
             unit_ids = [u for u, (cc, a1) in enumerate(table) if cc == country and a1]
-        bound = 1 if len(target) < 10 else 2
+        bound = min(max_distance, 1 if len(target) < 10 else 2)
         best_d, best = bound + 1, []
         for u in sorted(unit_ids):
             pool = self._fuzzy_pool(u)
@@ -1092,10 +1143,14 @@ class Gazetteer:
             # only namesakes outside the region the query names: no match (they stay
             # listed), unless the name is a spelling variant and a place of the region has
             # a name within a misspelling of it
-            fuzzy = (
-                self.fuzzy_rank(name, units=query_hints.admin1s, country=country, hints=all_hints, limit=limit)
-                if matched != "exact"
-                else []
+            # a name that other places carry exactly is allowed one edit only
+            fuzzy = self.fuzzy_rank(
+                name,
+                units=query_hints.admin1s,
+                country=country,
+                hints=all_hints,
+                limit=limit,
+                max_distance=1 if matched == "exact" else 2,
             )
             if fuzzy:
                 return Resolution(query, fuzzy[0], tuple(fuzzy[1:]), all_hints)
@@ -1121,34 +1176,53 @@ class Gazetteer:
     ) -> list[Resolution]:
         """Resolve a batch of queries (a conflict dataset's "village, oblast" column), each
         one, with ``context``, in the light of the others (spatial minimality over the
-        batch): a query whose best reading is tied with namesakes (score within
-        :data:`TIE_SCORE`, fewer than 10,000 people) is ranked again with the places of
-        the batch's unambiguous answers within :data:`CONTEXT_KM` of its candidates as
-        hinted points, so that of ten Andriivkas in one oblast the one among the other
-        places named wins. Without ``context`` this is :meth:`resolve` per query."""
+        batch). A query whose best reading is tied with namesakes (score within
+        :data:`TIE_SCORE`, fewer than :data:`TIE_POPULATION` people) is decided by the
+        batch: each of its readings scores its ranking total plus :data:`CONTEXT_WEIGHT`
+        times ``ln(1 + n)``, ``n`` the number of the other queries' answers within
+        :data:`CONTEXT_KM`, so that of ten Andriivkas in one oblast the one among the other
+        places named wins, and a town still beats a hamlet with one neighbour more. The
+        answers of the unambiguous queries are the context of the first round; the tied
+        queries' own answers join it for :data:`CONTEXT_ROUNDS` - 1 more. Without
+        ``context`` this is :meth:`resolve` per query."""
         first = {q: self.resolve(q, country, hints) for q in dict.fromkeys(queries)}
         if not context:
             return [first[q] for q in queries]
-        tied = {q for q, r in first.items() if _tied(r)}
-        grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
-        for q, r in first.items():
-            if r.match is not None and q not in tied:
-                grid.setdefault((int(r.match.lat * 2), int(r.match.lon * 2)), []).append((r.match.lat, r.match.lon, q))
-        second = dict(first)
-        for q in tied:
-            r = first[q]
-            assert r.match is not None
-            near: set[tuple[float, float]] = set()
-            for c in (r.match, *r.alternatives):
-                ci, cj = int(c.lat * 2), int(c.lon * 2)
-                for di in (-1, 0, 1):
-                    for dj in (-1, 0, 1):
-                        for plat, plon, other in grid.get((ci + di, cj + dj), ()):
-                            if other != q and _haversine_km(plat, plon, c.lat, c.lon) <= CONTEXT_KM:
-                                near.add((plat, plon))
-            if near:
-                second[q] = self.resolve(q, country, hints.merge(Hints(points=tuple(sorted(near)))))
-        return [second[q] for q in queries]
+        options = {q: self._readings(q, r, country) for q, r in first.items() if _tied(r)}
+        options = {q: o for q, o in options.items() if len(o) > 1}
+        answer = {q: r.match for q, r in first.items()}
+        for n in range(CONTEXT_ROUNDS):
+            grid = _PointGrid(
+                (q, (m.lat, m.lon)) for q, m in answer.items() if m is not None and (n > 0 or q not in options)
+            )
+            answer.update(
+                {
+                    q: max(
+                        opts, key=lambda o: o[0] + CONTEXT_WEIGHT * math.log1p(grid.count_near((o[1].lat, o[1].lon), q))
+                    )[1]
+                    for q, opts in options.items()
+                }
+            )
+        return [_rematched(first[q], answer[q]) if q in options else first[q] for q in queries]
+
+    def _readings(self, query: str, res: Resolution, country: str | None) -> list[tuple[float, Candidate]]:
+        """``(ranking total, candidate)`` of the readings of a tied query within one tier
+        of its best (at most 60), or ``[]`` when its match did not come from ranking
+        (a misspelling, a city district)."""
+        assert res.match is not None
+        if res.match.matched == "fuzzy":
+            return []
+        name, hint_texts = parse_query(query)
+        name, _ = self._most_specific(name, hint_texts, country)
+        ranked, matched, _ = self._ranked(name, res.hints, country)
+        if not ranked or self._gid[ranked[0][1]] != res.match.geonameid:
+            return []
+        top, score = ranked[0][0], self.weights.score
+        return [
+            (total, self.candidate(i, score=score(total, matched), matched=matched))
+            for total, i in ranked[:60]
+            if total >= top - 1.0
+        ]
 
     def _most_specific(self, name: str, hint_texts: list[str], country: str | None) -> tuple[str, list[str]]:
         """In "Kyiv, Borodyanka" the target is Borodyanka (inside Kyiv Oblast): of the parts
@@ -1324,6 +1398,40 @@ def _pieces(target: str, bound: int) -> list[tuple[str, int, int]]:
         out.append((piece, max(0, pos - bound), pos + length + bound))
         pos += length + 1
     return out
+
+
+class _PointGrid:
+    """Labelled points in half-degree cells: how many distinct points other than a
+    label's own lie within :data:`CONTEXT_KM` of a point."""
+
+    def __init__(self, points: Iterable[tuple[str, tuple[float, float]]]) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+        for label, (lat, lon) in points:
+            self._cells.setdefault((int(lat * 2), int(lon * 2)), []).append((lat, lon, label))
+
+    def count_near(self, point: tuple[float, float], label: str) -> int:
+        lat, lon = point
+        ci, cj = int(lat * 2), int(lon * 2)
+        found = {
+            (plat, plon)
+            for di in (-1, 0, 1)
+            for dj in (-1, 0, 1)
+            for plat, plon, other in self._cells.get((ci + di, cj + dj), ())
+            if other != label and _haversine_km(plat, plon, lat, lon) <= CONTEXT_KM
+        }
+        return len(found)
+
+
+def _rematched(res: Resolution, match: Candidate | None) -> Resolution:
+    """``res`` with ``match`` as its match (the former match first among the alternatives)."""
+
+    def key(c: Candidate) -> tuple[int, float, float]:
+        return c.geonameid, c.lat, c.lon
+
+    if match is None or res.match is None or key(match) == key(res.match):
+        return res
+    rest = tuple(a for a in (res.match, *res.alternatives) if key(a) != key(match))
+    return Resolution(res.query, match, rest, res.hints)
 
 
 def _tied(res: Resolution) -> bool:

@@ -27,6 +27,10 @@ KINDS = ("country", "admin1", "admin2", "city", "village", "district", "feature"
 FLAG_MINOR = 1
 #: Row flag: the point is a postal-code list's estimate (GeoNames postal accuracy 1).
 FLAG_ESTIMATED = 2
+#: Row flag: Who's On First links the place to a Wikidata item (about one Ukrainian
+#: settlement in ten): a sign of notability that orders namesake villages of unknown
+#: population.
+FLAG_NOTABLE = 4
 #: Below this population a settlement known only from Who's On First or a postal list is
 #: "minor" (:data:`FLAG_MINOR`).
 MINOR_POPULATION = 1000
