@@ -213,3 +213,21 @@ def test_subprocess_gazetteer_without_loose_index(tmp_path: Path) -> None:
 
 def test_default_gazetteer_is_restored() -> None:
     assert Gazetteer.default().path == DATA / "places.npz"
+
+
+@pytest.mark.parametrize(
+    ("anchor", "context"),
+    [("Kalmiuske", True), ("Dokuchaievsk", True), ("Kostiantynopil, Donetsk Oblast", True), ("Kalmiuske", False)],
+)
+def test_context_resolves_the_queries_together(capsys: pytest.CaptureFixture[str], anchor: str, context: bool) -> None:
+    from geomap.gazetteer import Gazetteer
+
+    gaz = Gazetteer.default()
+    big = ("Kremenchuk was struck again. " * 400)[:10_240]  # a failed query does not stop the batch
+    argv = ["Andriivka, Donetsk Oblast", big, anchor]
+    code, rows, _ = run(capsys, *(["--context"] if context else []), *argv)
+    assert code == 1 and rows[1]["match"] is None
+    expected = gaz.resolve_many([argv[0], anchor]) if context else [gaz.resolve(argv[0]), gaz.resolve(anchor)]
+    assert [rows[0], rows[2]] == [r.to_dict() for r in expected]
+    if context:  # the Andriivka chosen is the one near the anchor, not the largest
+        assert rows[0]["match"]["geonameid"] != gaz.resolve(argv[0]).match.geonameid

@@ -1,4 +1,4 @@
-"""``geomap geocode QUERY... [--file F] [--country CC] [--json]``: place names against the gazetteer."""
+"""``geomap geocode QUERY... [--file F] [--country CC] [--json] [--context]``: place names against the gazetteer."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ def add_geocode_command(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--country", help="ISO 3166-1 alpha-2 restriction, e.g. UA")
     p.add_argument("--json", action="store_true", help="one JSON object per query")
+    p.add_argument(
+        "--context",
+        action="store_true",
+        help="resolve the queries together (one dataset's place column): of namesake villages, "
+        "the one among the other queries' answers",
+    )
     p.set_defaults(func=cmd_geocode)
 
 
@@ -110,15 +116,23 @@ def cmd_geocode(args: argparse.Namespace) -> int:
         err(str(exc))
         return EXIT_FATAL
     status = EXIT_OK
-    if not args.json:
-        print(f"{'query':40}  {'name':28} {'kind':8} {'admin1':22} cc {'lat':>9} {'lon':>9}  score")
+    outs: list[dict] = []
+    good: list[int] = []
     for label, query in queries:
         try:
-            out = gaz.resolve(query, args.country, Hints()).to_dict()
+            outs.append(gaz.resolve(query, args.country, Hints()).to_dict())
+            good.append(len(outs) - 1)
         except GeomapError as exc:
             err(f"{label}: {exc}")
-            out = {"query": query, "match": None, "alternatives": [], "error": str(exc)}
+            outs.append({"query": query, "match": None, "alternatives": [], "error": str(exc)})
             status = EXIT_PARTIAL
+    if args.context and good:
+        together = gaz.resolve_many([queries[i][1] for i in good], args.country)
+        for i, res in zip(good, together, strict=True):
+            outs[i] = res.to_dict()
+    if not args.json:
+        print(f"{'query':40}  {'name':28} {'kind':8} {'admin1':22} cc {'lat':>9} {'lon':>9}  score")
+    for (_, query), out in zip(queries, outs, strict=True):
         if args.json:
             stdout_json(out)
         else:
