@@ -45,6 +45,11 @@ max_alternatives: int = 5
 #: ``None`` codes events anywhere. Places elsewhere are still found by ``geomap places``.
 event_countries: tuple[str, ...] | None = ("UA", "RU", "BY", "MD", "PL", "RO", "SK", "HU", "LT", "LV", "EE", "FI", "GE")
 
+#: The countries the war is fought in, of ``event_countries``: in a strike report their places
+#: need no country anchor ("A guided bomb hit Kostiantynivka."); a place of another event
+#: country needs the document to name that country or its people ("Polish officials said ...").
+front_countries: tuple[str, ...] | None = ("UA", "RU")
+
 #: Largest article file accepted by ingest, in bytes (a bigger file is not read).
 max_article_bytes: int = 20_000_000
 
@@ -92,6 +97,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "max_query_length": _parse_int,
     "max_alternatives": _parse_int,
     "event_countries": _parse_codes,
+    "front_countries": _parse_codes,
     "max_article_bytes": _parse_int,
     "max_article_chars": _parse_int,
     "standalone_population": _parse_int,

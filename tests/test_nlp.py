@@ -484,3 +484,65 @@ def test_offset_map_spans_and_unaligned_text():
     assert omap.source_offset(7) == 14
     unrelated = gnlp.OffsetMap("<p>Kyiv</p>", "Kyiv")
     assert unrelated.source_span(0, 4) is None  # markup: not the same line, left to the caller
+
+
+#: (text, place, kept) -- a place of the war's countries needs no country anchor only in a
+#: report of the war: strike vocabulary and a country of the war anchored or its people named
+WAR_REPORTS = [
+    ("Russian drones hit Kstovo overnight.", "Kstovo", True),
+    ("Drones hit Kstovo overnight.", "Kstovo", True),  # a country of the front
+    ("A guided bomb hit Kostiantynivka on Monday.", "Kostiantynivka", True),
+    ("Polish officials said a drone crashed near Police after the attack.", "Police", True),
+    ("Ahli failed to break down the Police defence after the attack stalled.", "Police", False),
+    ("A priest of the Russian church said two were killed. By the grace of God, it stood.", "God", False),
+]
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize(("text", "place", "kept"), WAR_REPORTS, ids=[w[0][:40] for w in WAR_REPORTS])
+def test_places_of_the_war_without_a_country_anchor(text, place, kept, fast):
+    assert (place in names(gnlp.find_places(text, fast=fast))) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "anchored", "war"),
+    [
+        ("Shelling killed two.", [], {"UA", "RU"}),
+        ("Shelling killed two.", ["PL", "US"], {"UA", "RU", "PL"}),
+        ("Shelling killed two, Romanians said.", [], {"UA", "RU", "RO"}),
+        ("Two people were killed, Georgian police said.", [], {"UA", "RU", "GE"}),
+        ("A missile struck, Kazakh officials said.", ["KZ"], {"UA", "RU"}),  # not a country of the war
+        ("The Polish choir sang.", ["PL"], set()),  # no strike vocabulary
+    ],
+)
+def test_war_countries(text, anchored, war):
+    from geomap.nlp.rules import _war_countries
+
+    assert _war_countries(text, anchored) == war
+
+
+def test_front_countries_setting(monkeypatch):
+    from geomap import settings
+    from geomap.nlp.rules import _war_countries
+
+    monkeypatch.setenv("GEOMAP_FRONT_COUNTRIES", "none")  # every event country is a front
+    assert _war_countries("Shelling killed two.", []) == set(settings.get_codes("event_countries"))
+    monkeypatch.setenv("GEOMAP_FRONT_COUNTRIES", "UA")
+    assert _war_countries("Shelling killed two.", []) == {"UA"}
+
+
+#: (text, word, kept) -- the head noun of an organisation's name is no place (full model: the
+#: rule reads the NER's ORG spans)
+ORG_HEADS = [
+    ("A Lipscomb University student from Paris spent spring break in Kyiv.", "University", False),
+    ("Visitors met at the Green Valley Community Center on Wednesday evening in Kansas.", "Center", False),
+    ("A judge ruled that Columbia owes Stevens & Wilkinson money for a hotel.", "Stevens", False),
+    ("Officials of Metro Vancouver banned the disposal of food waste.", "Vancouver", True),
+    ("Russian shelling hit the Port of Odesa on Monday.", "Odesa", True),
+    ("Artillery struck the communities of Krasnopillia, Bilopillia and Seredyna-Buda.", "Bilopillia", True),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "kept"), ORG_HEADS, ids=[o[0][:40] for o in ORG_HEADS])
+def test_head_of_an_organisation_name(full, text, word, kept):
+    assert (word in names(full(text)._.geomap_places)) is kept

@@ -16,7 +16,9 @@ centre (Dubovyky, Novooleksandrivka) when the table has one of the centre's name
 date expression; short all-capital acronyms unless they name a country or region; words
 inside a longer PERSON entity; names preceded by a title ("President", "envoy", "Mr") or
 by a first name; surnames seen elsewhere in the document as the last word of a person's
-name (a surname keeps its reading through the document).
+name (a surname keeps its reading through the document); the head noun of a longer
+organisation name ("Lipscomb University", "Green Valley Community Center", "State Duma"),
+unless a place modifier precedes it ("Metro Vancouver").
 
 **Need support.** Four kinds of candidates are accepted only with *support* (NER
 GPE/LOC, an attached region word, a cue -- "the village of X", "near X", a head noun after
@@ -42,12 +44,14 @@ hints select a candidate inside a hinted region wins (a distant hint does not mo
 of ``strong_population`` to a small namesake); "X, Donetsk" -- an oblast centre's name after a
 comma, not followed by more list items -- is a local hint of its oblast. When no region agrees,
 a small place takes the region of a town of 50,000+ named in its paragraph if it has a
-namesake there ("near the city of Kherson ... the village of Sadove"); otherwise a place in a
-country named in the document is preferred to one outside it.
+namesake there ("near the city of Kherson ... the village of Sadove"; this picks the namesake,
+it is no support); otherwise a place in a country named in the document is preferred to one
+outside it.
 
 **Foreign strays.** A place in a country the document never anchors is dropped, except in
-a strike report (strike vocabulary in the text) for a place of ``settings.event_countries``
-that is not sentence-initial and has ``contradict_population`` people or support
+a strike report (strike vocabulary in the text) for a place of ``settings.front_countries``
+or of another of ``settings.event_countries`` that the document anchors or whose people it
+names ("Polish officials"), that is not sentence-initial and has ``contradict_population`` people or support
 ("Russian forces shelled Kherson.").
 """
 
@@ -169,6 +173,13 @@ _LOWER_ADMIN = frozenset(
 )
 _CONNECTORS = frozenset({"on", "am", "an", "de", "del", "la", "le", "upon", "sur", "na", "im"})
 #: Weekday and month names: a connector before one ends a name ("X on Monday").
+#: Words that name a part or the surroundings of the place after them ("Metro Vancouver",
+#: "Greater Manchester", "Eastern Kharkiv"): the head of such a name is the place.
+_PLACE_MODIFIERS = frozenset(
+    "metro metropolitan greater central north south east west northern southern eastern western "
+    "upper lower inner outer downtown old".split()
+)
+
 _DATE_WORDS = frozenset(
     """
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
@@ -757,10 +768,25 @@ def _rejected(v: _View, m: RawMention, facts: _DocFacts, settings: Settings) -> 
         if label == "PERSON" and ent.end == m.end:
             return "person"  # "Andriy Yermak": the last word of a person's name
         if (
+            label not in PLACE_LABELS
+            and ent.end == m.end
+            and ent.start < m.start
+            and v.cap[m.start - 1]
+            and v.alpha[m.start - 1]
+            and not v.stop[m.start - 1]
+            and not m.region_like
+            and v.lower(m.start - 1) not in _PLACE_MODIFIERS
+        ):
+            # the head of an organisation's name is a noun ("Lipscomb University", "Green
+            # Valley Community Center", "State Duma"), not the place it may also name; a
+            # place keeps its modifier ("Metro Vancouver") and "the Port of Odesa" has a
+            # lower-case word before it
+            return f"head of a longer {label} name"
+        if (
             ent.end > m.end
             and v.words[m.end].casefold() not in TITLES
             and not (label in PLACE_LABELS and m.region_like)
-            and v.words[m.end] not in (",", "and", "&")  # "Krasnopilla, Bilopillia": a list, not one name
+            and v.words[m.end] not in (",", "and")  # "Krasnopilla, Bilopillia": a list ("Stevens & Wilkinson": a firm)
             and not _head_noun_after(v, m)
         ):
             # English names are head-final: "Vladimir" in "Vladimir Putin", "Kyiv" in
@@ -1094,7 +1120,8 @@ def _resolve(
             if gaz.may_agree(m.text, h):
                 r = gaz.best(m.text, None, h)
                 if r is not None and (r.country_code, r.admin1) in units:
-                    m.match, m.hint_source, m.supported = r, "paragraph", True
+                    # which namesake, not whether the word is a place: no support
+                    m.match, m.hint_source = r, "paragraph"
                     return
     in_countries = Hints(countries=countries)
     if base is not None and countries and base.country_code not in countries and gaz.may_agree(m.text, in_countries):
@@ -1328,6 +1355,45 @@ _STRIKE_VOCAB_RE = re.compile(
 
 _LABEL_AFTER_RE = re.compile(r"\s*[-–—:|]")
 
+#: The people of the war's countries, by ISO code: a strike report naming one ("Russian
+#: drones", "Polish air defence") is about the war even when it anchors no country by name.
+_DEMONYMS = {
+    "UA": "Ukrainian",
+    "RU": "Russian",
+    "BY": "Belarusian",
+    "MD": "Moldovan",
+    "PL": "Polish",
+    "RO": "Romanian",
+    "SK": "Slovak",
+    "HU": "Hungarian",
+    "LT": "Lithuanian",
+    "LV": "Latvian",
+    "EE": "Estonian",
+    "FI": "Finnish",
+    "GE": "Georgian",
+}
+
+
+def _war_countries(text: str, anchored: Iterable[str]) -> frozenset[str]:
+    """The countries of ``settings.event_countries`` whose places a report of the war
+    (strike vocabulary) keeps without a country anchor: those of
+    ``settings.front_countries`` ("A guided bomb hit Kostiantynivka."), and those the
+    document anchors or whose people it names ("Polish officials said a drone crashed
+    near Police"); none without strike vocabulary. A football report with an "attack"
+    keeps no Police (Poland), a church story with a killing no Göd (Hungary)."""
+    war = _event_countries() or frozenset()
+    if not war or not _STRIKE_VOCAB_RE.search(text):
+        return frozenset()
+    from geomap import settings
+
+    front = settings.get_codes("front_countries")
+    named = (war if front is None else war.intersection(front)) | war.intersection(anchored)
+    people = {_DEMONYMS[cc]: cc for cc in war - named if cc in _DEMONYMS}
+    if people:
+        found = re.findall(r"\b(" + "|".join(sorted(people)) + r")s?\b", text)
+        named |= {people[p] for p in found}
+    return frozenset(named)
+
 
 def _event_countries() -> frozenset[str] | None:
     from geomap import settings
@@ -1343,10 +1409,11 @@ def _drop_foreign(
     of it) needs an exact NER GPE label or a big population: "Western" is no Ugandan
     region in a Ukraine story, "Asia" no Philippine town. In a strike report, a town of
     the war's countries (``settings.event_countries``) with :attr:`Settings.contradict_population`
-    people, or supported by its context, needs no anchor ("Russian drones hit Kstovo overnight.")."""
+    people, or supported by its context, needs no anchor ("Russian drones hit Kstovo overnight.");
+    see :func:`_war_countries`."""
     countries = {m.match.country_code for m in accepted if m.match is not None and _anchors_country(m, settings)}
     text = v.text
-    war = (_event_countries() or frozenset()) if _STRIKE_VOCAB_RE.search(text) else frozenset()
+    war = _war_countries(text, countries)
 
     def war_place(m: RawMention) -> bool:
         c = m.match
