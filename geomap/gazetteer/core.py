@@ -851,11 +851,15 @@ class Gazetteer:
             return frozenset()
         return _theatre_of(settings.get_codes("event_countries"))
 
-    def _ranked(self, name: str, hints: Hints, country: str | None) -> tuple[list[tuple[float, int]], str, str | None]:
-        """``(ranked (total, row), matched, admin_kind)`` of one name (no query parsing)."""
+    def _ranked(
+        self, name: str, hints: Hints, country: str | None, *, variants: bool = False
+    ) -> tuple[list[tuple[float, int]], str, str | None]:
+        """``(ranked (total, row), matched, admin_kind)`` of one name (no query parsing).
+        With nearby places to decide (hinted points, or ``variants`` for a batch's
+        context), the namesakes only another transliteration reaches are ranked too."""
         key = normalize(name)
         ids, marks, matched, admin_kind = self._lookup_cached(key)
-        if matched == "exact" and admin_kind is None and (hints.admin1s or hints.points):
+        if matched == "exact" and admin_kind is None and (hints.points or (variants and hints.admin1s)):
             ids, marks = self._with_variants(key, ids, marks)
         if country:  # seas and continents belong to no country: a restriction keeps them
             units = self._units or self._unit_table()
@@ -884,8 +888,9 @@ class Gazetteer:
     def rank(
         self, name: str, *, hints: Hints = Hints(), country: str | None = None, limit: int = 10
     ) -> list[Candidate]:
-        """Ranked candidates for one name (no query parsing)."""
-        ranked, matched, _ = self._ranked(name, hints, country)
+        """Ranked candidates for one name (no query parsing); under a region hint also the
+        namesakes that only another transliteration of the name reaches."""
+        ranked, matched, _ = self._ranked(name, hints, country, variants=True)
         score = self.weights.score
         return [self.candidate(i, score=score(total, matched), matched=matched) for total, i in ranked[:limit]]
 
@@ -1110,13 +1115,19 @@ class Gazetteer:
         return self._resolve(query, country, hints, alternatives=0).match
 
     def _resolve(
-        self, query: str, country: str | None = None, hints: Hints = Hints(), alternatives: int | None = None
+        self,
+        query: str,
+        country: str | None = None,
+        hints: Hints = Hints(),
+        alternatives: int | None = None,
+        *,
+        variants: bool = False,
     ) -> Resolution:
         """Resolve a free-text query such as ``"Stanislav, Kherson Oblast"``.
 
         The result is cached (the method is wrapped in an LRU cache per instance);
         :meth:`resolve` has checked the query. ``alternatives`` defaults to
-        ``settings.max_alternatives``.
+        ``settings.max_alternatives``; ``variants``: see :meth:`_ranked`.
         """
         limit = 1 + (settings.get_int("max_alternatives") if alternatives is None else alternatives)
         if country is not None:
@@ -1128,7 +1139,7 @@ class Gazetteer:
         query_hints, regions = self._hints_cached(tuple(hint_texts), country) if hint_texts else (Hints(), frozenset())
         all_hints = hints.merge(query_hints)
         score = self.weights.score
-        ranked, matched, _ = self._ranked(name, all_hints, country)
+        ranked, matched, _ = self._ranked(name, all_hints, country, variants=variants)
         if query_hints.points and not (ranked and self._is_city_district(ranked[0][1], query_hints)):
             district = self._city_district(name, query_hints)
             if district is not None:
@@ -1136,7 +1147,7 @@ class Gazetteer:
         if not ranked and "/" in name:  # "Snake Island/Bile": alternatives, first that resolves
             for part in (p.strip() for p in name.split("/")):
                 if part and normalize(part):
-                    ranked, matched, _ = self._ranked(part, all_hints, country)
+                    ranked, matched, _ = self._ranked(part, all_hints, country, variants=variants)
                     if ranked:
                         break
         if ranked and regions and not self._in_units_box(ranked[0][1], regions):
@@ -1185,9 +1196,10 @@ class Gazetteer:
         answers of the unambiguous queries are the context of the first round; the tied
         queries' own answers join it for :data:`CONTEXT_ROUNDS` - 1 more. Without
         ``context`` this is :meth:`resolve` per query."""
-        first = {q: self.resolve(q, country, hints) for q in dict.fromkeys(queries)}
         if not context:
-            return [first[q] for q in queries]
+            alone = {q: self.resolve(q, country, hints) for q in dict.fromkeys(queries)}
+            return [alone[q] for q in queries]
+        first = {q: self._resolve_in_batch(q, country, hints) for q in dict.fromkeys(queries)}
         options = {q: self._readings(q, r, country) for q, r in first.items() if _tied(r)}
         options = {q: o for q, o in options.items() if len(o) > 1}
         answer = {q: r.match for q, r in first.items()}
@@ -1205,6 +1217,11 @@ class Gazetteer:
             )
         return [_rematched(first[q], answer[q]) if q in options else first[q] for q in queries]
 
+    def _resolve_in_batch(self, query: str, country: str | None, hints: Hints) -> Resolution:
+        """:meth:`resolve` with every transliteration's namesakes ranked (uncached)."""
+        _check_query(query)
+        return self._resolve(query, country, hints, variants=True)
+
     def _readings(self, query: str, res: Resolution, country: str | None) -> list[tuple[float, Candidate]]:
         """``(ranking total, candidate)`` of the readings of a tied query within one tier
         of its best (at most 60), or ``[]`` when its match did not come from ranking
@@ -1214,8 +1231,8 @@ class Gazetteer:
             return []
         name, hint_texts = parse_query(query)
         name, _ = self._most_specific(name, hint_texts, country)
-        ranked, matched, _ = self._ranked(name, res.hints, country)
-        if not ranked or self._gid[ranked[0][1]] != res.match.geonameid:
+        ranked, matched, _ = self._ranked(name, res.hints, country, variants=True)
+        if not any(self._gid[i] == res.match.geonameid for _, i in ranked[:60]):
             return []
         top, score = ranked[0][0], self.weights.score
         return [
