@@ -90,10 +90,11 @@ def cold_caches() -> None:
     (with the tables the component prepares at load) here, untimed, as in start-up."""
     from geomap import nlp as geomap_nlp
     from geomap.gazetteer import core as gazetteer
+    from geomap.nlp import component as _nlp_component
     from geomap.nlp import rules as _nlp_rules
 
     gazetteer.Gazetteer._default = None
-    for pipeline in geomap_nlp._pipelines.values():
+    for pipeline in _nlp_component._pipelines.values():
         comp = pipeline.get_pipe(geomap_nlp.COMPONENT)
         comp._gazetteer = None
         comp.table.clear_memo()
