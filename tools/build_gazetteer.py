@@ -631,7 +631,7 @@ def _ua_display_name(place: _Place, alternates: list[str]) -> None:
     russian = _current_russian_forms(shown, guess_ru_names(cyrillic, uk))
     if _same_spelling(shown, place.name) or any(_same_spelling(r, place.name) for r in russian):
         place.names.add(place.name)
-        place.name = romanize_uk(uk)
+        place.name = shown
         place.names.add(place.name)
         place.uk_name = True
 

@@ -1152,9 +1152,8 @@ class Gazetteer:
                         break
         if ranked and regions and not self._in_units_box(ranked[0][1], regions):
             # only namesakes outside the region the query names: no match (they stay
-            # listed), unless the name is a spelling variant and a place of the region has
-            # a name within a misspelling of it
-            # a name that other places carry exactly is allowed one edit only
+            # listed), unless a place of the region has a name within a misspelling of it
+            # (one edit for a name that other places carry exactly)
             fuzzy = self.fuzzy_rank(
                 name,
                 units=query_hints.admin1s,

@@ -172,14 +172,13 @@ _LOWER_ADMIN = frozenset(
     }
 )
 _CONNECTORS = frozenset({"on", "am", "an", "de", "del", "la", "le", "upon", "sur", "na", "im"})
-#: Weekday and month names: a connector before one ends a name ("X on Monday").
 #: Words that name a part or the surroundings of the place after them ("Metro Vancouver",
 #: "Greater Manchester", "Eastern Kharkiv"): the head of such a name is the place.
 _PLACE_MODIFIERS = frozenset(
     "metro metropolitan greater central north south east west northern southern eastern western "
     "upper lower inner outer downtown old".split()
 )
-
+#: Weekday and month names: a connector before one ends a name ("X on Monday").
 _DATE_WORDS = frozenset(
     """
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
